@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { agentCommand } from './commands/agent.ts';
+import { backupCommand } from './commands/backup.ts';
+import { generateCommand } from './commands/generate.ts';
+import { serveCommand } from './commands/serve.ts';
+import { upCommand } from './commands/up.ts';
+
+/** The `aidb` command tree; every command exits 2 on input it does not understand. */
+export function createProgram(): Command {
+  const program = new Command('aidb')
+    .description(
+      'Observability-first AI knowledge base: service, agent, backups, dashboards and alerts',
+    )
+    .option('-c, --config <file>', 'YAML config file (default: $AIDB_CONFIG)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [
+    upCommand(),
+    serveCommand(),
+    agentCommand(),
+    generateCommand(),
+    backupCommand(),
+  ]) {
+    // Subcommands made apart from the program inherit nothing unless told to.
+    program.addCommand(command.copyInheritedSettings(program));
+  }
+  return program;
+}

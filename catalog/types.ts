@@ -1,0 +1,88 @@
+/**
+ * The shape of the contract between what aidb emits and what its dashboards and alerts read.
+ * Names here are the names Prometheus stores, so a query can be checked against them directly.
+ */
+
+/** OpenTelemetry instrument kinds the catalog may declare. */
+export const instrumentKinds = [
+  'counter',
+  'updown_counter',
+  'gauge',
+  'histogram',
+  'observable_counter',
+  'observable_gauge',
+] as const;
+export type InstrumentKind = (typeof instrumentKinds)[number];
+
+/** What each instrument kind becomes in the Prometheus exposition format. */
+export const prometheusTypeOf = {
+  counter: 'counter',
+  observable_counter: 'counter',
+  updown_counter: 'gauge',
+  gauge: 'gauge',
+  observable_gauge: 'gauge',
+  histogram: 'histogram',
+} as const satisfies Record<InstrumentKind, 'counter' | 'gauge' | 'histogram'>;
+
+/**
+ * Units in Prometheus base units. The exporter adds no unit suffix, so each unit fixes the
+ * suffix the metric name must already carry.
+ */
+export const units = {
+  seconds: { ucum: 's', suffix: '_seconds' },
+  bytes: { ucum: 'By', suffix: '_bytes' },
+  /** Seconds since the Unix epoch. */
+  timestamp: { ucum: 's', suffix: '_timestamp_seconds' },
+  ratio: { ucum: '1', suffix: '_ratio' },
+  /** A plain number of things, or a 0/1 state; carries no unit suffix. */
+  count: { ucum: '1', suffix: '' },
+  /** A constant-1 series whose labels carry the information. */
+  info: { ucum: '1', suffix: '_info' },
+} as const;
+export type Unit = keyof typeof units;
+
+export const emitters = ['service', 'agent'] as const;
+export type Emitter = (typeof emitters)[number];
+
+/**
+ * Why a label's values form a small set even though they are not listed: the list lives
+ * elsewhere (route table, configuration) but is still fixed for the life of the process.
+ */
+export const boundedBy = {
+  routeTemplate: 'route template of the HTTP API',
+  httpStatusCode: 'HTTP status codes the service sends',
+  configuredTarget: 'probe targets in the agent configuration',
+  configuredBackup: 'backup targets in the configuration',
+  configuredCertificate: 'certificates in the configuration',
+} as const;
+export type BoundedBy = keyof typeof boundedBy;
+
+export type LabelSpec = { readonly values: readonly string[] } | { readonly boundedBy: BoundedBy };
+
+export interface MetricDef<
+  Name extends string = string,
+  Label extends string = string,
+  Kind extends InstrumentKind = InstrumentKind,
+> {
+  /** Exported Prometheus name, suffixes included (`…_seconds`, `…_total`). */
+  readonly name: Name;
+  readonly kind: Kind;
+  readonly unit: Unit;
+  readonly help: string;
+  readonly labels: { readonly [L in Label]: LabelSpec };
+  readonly emitter: Emitter;
+  /** Histogram bucket upper bounds, in the metric's unit; required for histograms. */
+  readonly buckets?: readonly number[];
+}
+
+/** Declares a metric, keeping its name, labels and kind as literal types for query builders. */
+export function defineMetric<
+  const Name extends string,
+  const Kind extends InstrumentKind,
+  const Label extends string = never,
+>(def: MetricDef<Name, Label, Kind>): MetricDef<Name, Label, Kind> {
+  return def;
+}
+
+/** Label names of a metric definition, as a union type. */
+export type LabelOf<M> = M extends MetricDef<string, infer L> ? L : never;
