@@ -17,6 +17,7 @@ export const binaries = {
   pgCtl: { name: 'pg_ctl', debianPackage: 'postgresql-15', dirs: postgresDirs },
   pgDump: { name: 'pg_dump', debianPackage: 'postgresql-client-15', dirs: postgresDirs },
   pgRestore: { name: 'pg_restore', debianPackage: 'postgresql-client-15', dirs: postgresDirs },
+  runuser: { name: 'runuser', debianPackage: 'util-linux', dirs: ['/usr/sbin', '/sbin'] },
   redisServer: { name: 'redis-server', debianPackage: 'redis-server' },
   prometheus: { name: 'prometheus', debianPackage: 'prometheus' },
   promtool: { name: 'promtool', debianPackage: 'prometheus' },

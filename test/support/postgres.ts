@@ -35,7 +35,7 @@ export interface PostgresServer {
 async function runAsOwner(command: string, args: readonly string[]): Promise<void> {
   const asRoot = process.getuid?.() === 0;
   const [file, argv] = asRoot
-    ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+    ? [binaryPath(binaries.runuser), ['-u', 'postgres', '--', command, ...args]]
     : [command, args];
   await run(file, argv, { timeout: 60_000 });
 }
