@@ -1,4 +1,4 @@
-import { httpServerRequestDuration } from './metrics.ts';
+import { httpServerRequestDuration } from './metrics/http.ts';
 import type { MetricDef } from './types.ts';
 
 /**

@@ -31,8 +31,8 @@ export const prometheusTypeOf = {
 export const units = {
   seconds: { ucum: 's', suffix: '_seconds' },
   bytes: { ucum: 'By', suffix: '_bytes' },
-  /** Seconds since the Unix epoch. */
-  timestamp: { ucum: 's', suffix: '_timestamp_seconds' },
+  /** Seconds since the Unix epoch (`process_start_time_seconds`, `…_timestamp_seconds`). */
+  timestamp: { ucum: 's', suffix: '_seconds' },
   ratio: { ucum: '1', suffix: '_ratio' },
   /** A plain number of things, or a 0/1 state; carries no unit suffix. */
   count: { ucum: '1', suffix: '' },
@@ -54,6 +54,7 @@ export const boundedBy = {
   configuredTarget: 'probe targets in the agent configuration',
   configuredBackup: 'backup targets in the configuration',
   configuredCertificate: 'certificates in the configuration',
+  buildVersion: 'the one version of the running build',
 } as const;
 export type BoundedBy = keyof typeof boundedBy;
 
@@ -70,9 +71,15 @@ export interface MetricDef<
   readonly unit: Unit;
   readonly help: string;
   readonly labels: { readonly [L in Label]: LabelSpec };
-  readonly emitter: Emitter;
+  /** Processes that export it; runtime metrics come from both. */
+  readonly emitters: readonly Emitter[];
   /** Histogram bucket upper bounds, in the metric's unit; required for histograms. */
   readonly buckets?: readonly number[];
+  /**
+   * Why the name keeps a form the naming rules would reject: a name existing dashboards and
+   * queries already use (blackbox_exporter, the original service). Exempts the unit suffix only.
+   */
+  readonly compatibility?: string;
 }
 
 /** Declares a metric, keeping its name, labels and kind as literal types for query builders. */

@@ -31,7 +31,7 @@ function nameProblems(def: MetricDef): string[] {
   if (isCounter && base === name) problems.push('a counter name must end in _total');
   if (!isCounter && base !== name) problems.push('only counters may end in _total');
   const { suffix } = units[def.unit];
-  if (suffix !== '' && !base.endsWith(suffix)) {
+  if (suffix !== '' && !base.endsWith(suffix) && def.compatibility === undefined) {
     problems.push(
       `unit ${def.unit} needs the name to end in ${suffix}${isCounter ? '_total' : ''}`,
     );
@@ -81,6 +81,7 @@ export function catalogProblems(defs: readonly MetricDef[]): string[] {
     if (seen.has(def.name)) problems.push(`${def.name}: declared more than once`);
     seen.add(def.name);
     if (def.help.trim() === '') problems.push(`${def.name}: help text is empty`);
+    if (def.emitters.length === 0) problems.push(`${def.name}: emitted by nobody`);
     for (const problem of [...nameProblems(def), ...labelProblems(def), ...bucketProblems(def)]) {
       problems.push(`${def.name}: ${problem}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpServerRequestDuration } from '../../../catalog/metrics.ts';
+import { httpServerRequestDuration } from '../../../catalog/metrics/http.ts';
 import { allSlos, searchLatency, sloProblems, type SloDef } from '../../../catalog/slos.ts';
 
 function latencySlo(thresholdSeconds: number): SloDef {

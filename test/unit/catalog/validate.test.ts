@@ -11,7 +11,7 @@ function counter(overrides: Partial<MetricDef> = {}): MetricDef {
     unit: 'count',
     help: 'Things done.',
     labels: { result: { values: ['ok', 'error'] } },
-    emitter: 'service',
+    emitters: ['service'],
     ...overrides,
   };
 }
@@ -113,6 +113,24 @@ describe('catalogProblems', () => {
       problems: ['aidb_things_done_total: only histograms have buckets'],
     },
     {
+      name: 'a metric emitted by nobody should fail.',
+      defs: [counter({ emitters: [] })],
+      problems: ['aidb_things_done_total: emitted by nobody'],
+    },
+    {
+      name: 'a compatibility name is exempt from the unit suffix, not from the _total rule.',
+      defs: [
+        counter({
+          name: 'probe_ssl_earliest_cert_expiry',
+          kind: 'gauge',
+          unit: 'timestamp',
+          compatibility: 'blackbox',
+        }),
+        counter({ name: 'legacy_checks', unit: 'count', compatibility: 'original' }),
+      ],
+      problems: ['legacy_checks: a counter name must end in _total'],
+    },
+    {
       name: 'a name ending in a histogram series suffix should fail.',
       defs: [counter({ name: 'aidb_results_count', kind: 'gauge' })],
       problems: ['aidb_results_count: _count is reserved for histogram series'],
@@ -120,7 +138,7 @@ describe('catalogProblems', () => {
   ];
 
   it('has every case of the table', () => {
-    expect(cases).toHaveLength(16);
+    expect(cases).toHaveLength(18);
   });
 
   it.each(cases)('$name', ({ defs, problems }) => {
@@ -136,7 +154,7 @@ describe('defineMetric', () => {
       unit: 'count',
       help: 'x',
       labels: { result: { values: ['ok'] } },
-      emitter: 'service',
+      emitters: ['service'],
     });
     const name: 'aidb_x_total' = def.name;
     const label: LabelOf<typeof def> = 'result';
