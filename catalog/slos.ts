@@ -1,5 +1,5 @@
 import { httpServerRequestDuration } from './metrics/http.ts';
-import type { MetricDef } from './types.ts';
+import type { LabelSpec, MetricDef } from './types.ts';
 
 /**
  * A service level objective over one histogram of the catalog. `objective` is a decimal string
@@ -19,7 +19,7 @@ export interface SloDef {
 /** Good = requests whose status code is not an error; 4xx are the client's fault and excluded. */
 export interface AvailabilitySli {
   readonly kind: 'availability';
-  readonly metric: MetricDef<string, 'http_response_status_code', 'histogram'>;
+  readonly metric: MetricDef<string, { readonly http_response_status_code: LabelSpec }, 'histogram'>;
   /** Status codes counted as errors (regex over the status label). */
   readonly errorStatus: string;
   /** Status codes left out of the total altogether. */
@@ -29,7 +29,7 @@ export interface AvailabilitySli {
 /** Good = requests faster than a bucket bound the histogram declares. */
 export interface LatencySli {
   readonly kind: 'latency';
-  readonly metric: MetricDef<string, 'http_route', 'histogram'>;
+  readonly metric: MetricDef<string, { readonly http_route: LabelSpec }, 'histogram'>;
   readonly routes: readonly string[];
   /** Must be one of the histogram's bucket bounds, so the SLI reads an exact `le` bucket. */
   readonly thresholdSeconds: number;

@@ -60,9 +60,11 @@ export type BoundedBy = keyof typeof boundedBy;
 
 export type LabelSpec = { readonly values: readonly string[] } | { readonly boundedBy: BoundedBy };
 
+export type LabelSpecs = { readonly [label: string]: LabelSpec };
+
 export interface MetricDef<
   Name extends string = string,
-  Label extends string = string,
+  Labels extends LabelSpecs = LabelSpecs,
   Kind extends InstrumentKind = InstrumentKind,
 > {
   /** Exported Prometheus name, suffixes included (`…_seconds`, `…_total`). */
@@ -70,7 +72,7 @@ export interface MetricDef<
   readonly kind: Kind;
   readonly unit: Unit;
   readonly help: string;
-  readonly labels: { readonly [L in Label]: LabelSpec };
+  readonly labels: Labels;
   /** Processes that export it; runtime metrics come from both. */
   readonly emitters: readonly Emitter[];
   /** Histogram bucket upper bounds, in the metric's unit; required for histograms. */
@@ -82,14 +84,20 @@ export interface MetricDef<
   readonly compatibility?: string;
 }
 
-/** Declares a metric, keeping its name, labels and kind as literal types for query builders. */
+/**
+ * Declares a metric, keeping its name, kind, label names and label values as literal types, so
+ * recordings and queries are checked by the compiler.
+ */
 export function defineMetric<
   const Name extends string,
   const Kind extends InstrumentKind,
-  const Label extends string = never,
->(def: MetricDef<Name, Label, Kind>): MetricDef<Name, Label, Kind> {
+  const Labels extends LabelSpecs,
+>(def: MetricDef<Name, Labels, Kind>): MetricDef<Name, Labels, Kind> {
   return def;
 }
 
 /** Label names of a metric definition, as a union type. */
-export type LabelOf<M> = M extends MetricDef<string, infer L> ? L : never;
+export type LabelOf<M> = M extends MetricDef<string, infer L> ? keyof L & string : never;
+
+/** The values a label may take: its closed set, or any string when bounded elsewhere. */
+export type LabelValueOf<S> = S extends { readonly values: readonly (infer V)[] } ? V : string;

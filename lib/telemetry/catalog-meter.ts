@@ -1,0 +1,131 @@
+import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
+import type {
+  InstrumentKind,
+  LabelSpec,
+  LabelSpecs,
+  LabelValueOf,
+  MetricDef,
+} from '../../catalog/types.ts';
+import { units } from '../../catalog/types.ts';
+
+/** The label values a recording must supply: every declared label, values from its closed set. */
+export type LabelValues<D> =
+  D extends MetricDef<string, infer L> ? { readonly [K in keyof L]: LabelValueOf<L[K]> } : never;
+
+type Def<K extends InstrumentKind> = MetricDef<string, LabelSpecs, K>;
+
+export interface CatalogCounter<D> {
+  add(value: number, labels: LabelValues<D>): void;
+}
+export interface CatalogRecorder<D> {
+  record(value: number, labels: LabelValues<D>): void;
+}
+/** Callback of an observable: report one value per label set. */
+export type Observe<D> = (report: (value: number, labels: LabelValues<D>) => void) => void;
+
+/**
+ * Creates OpenTelemetry instruments from catalog entries, the only place instruments are made.
+ * Label names and values are checked by the compiler against the entry.
+ */
+export interface CatalogMeter {
+  counter<D extends Def<'counter'>>(def: D): CatalogCounter<D>;
+  upDownCounter<D extends Def<'updown_counter'>>(def: D): CatalogCounter<D>;
+  histogram<D extends Def<'histogram'>>(def: D): CatalogRecorder<D>;
+  gauge<D extends Def<'gauge'>>(def: D): CatalogRecorder<D>;
+  observableGauge<D extends Def<'observable_gauge'>>(def: D, observe: Observe<D>): void;
+  observableCounter<D extends Def<'observable_counter'>>(def: D, observe: Observe<D>): void;
+}
+
+function options(def: MetricDef): { description: string; unit: string } {
+  return { description: def.help, unit: units[def.unit].ucum };
+}
+
+function closedValues(spec: LabelSpec): readonly string[] | undefined {
+  return 'values' in spec ? spec.values : undefined;
+}
+
+/** Rejects a label value outside the entry's closed set before it becomes a new series. */
+function checkLabels(def: MetricDef, labels: Attributes): void {
+  for (const [label, spec] of Object.entries(def.labels)) {
+    const allowed = closedValues(spec);
+    const value = labels[label];
+    if (value === undefined) throw new TypeError(`telemetry: ${def.name} needs label ${label}`);
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (allowed !== undefined && !allowed.includes(text)) {
+      throw new RangeError(`telemetry: ${def.name}{${label}="${text}"} is not declared`);
+    }
+  }
+}
+
+export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]): CatalogMeter {
+  const declared = new Set(allowed);
+  const created = new Set<string>();
+  // One instrument per entry: creating it twice would split the series across two instruments.
+  const claim = (def: MetricDef): void => {
+    if (!declared.has(def))
+      throw new RangeError(`telemetry: ${def.name} is not emitted by this process`);
+    if (created.has(def.name)) throw new RangeError(`telemetry: ${def.name} was already created`);
+    created.add(def.name);
+  };
+  const observer =
+    <D extends MetricDef>(def: D, observe: Observe<D>) =>
+    (result: ObservableResult): void => {
+      observe((value, labels) => {
+        result.observe(value, labels);
+      });
+    };
+
+  return {
+    counter(def) {
+      claim(def);
+      const counter = meter.createCounter(def.name, options(def));
+      return {
+        add: (value, labels) => {
+          checkLabels(def, labels);
+          counter.add(value, labels);
+        },
+      };
+    },
+    upDownCounter(def) {
+      claim(def);
+      const counter = meter.createUpDownCounter(def.name, options(def));
+      return {
+        add: (value, labels) => {
+          checkLabels(def, labels);
+          counter.add(value, labels);
+        },
+      };
+    },
+    histogram(def) {
+      claim(def);
+      const histogram = meter.createHistogram(def.name, {
+        ...options(def),
+        advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
+      });
+      return {
+        record: (value, labels) => {
+          checkLabels(def, labels);
+          histogram.record(value, labels);
+        },
+      };
+    },
+    gauge(def) {
+      claim(def);
+      const gauge = meter.createGauge(def.name, options(def));
+      return {
+        record: (value, labels) => {
+          checkLabels(def, labels);
+          gauge.record(value, labels);
+        },
+      };
+    },
+    observableGauge(def, observe) {
+      claim(def);
+      meter.createObservableGauge(def.name, options(def)).addCallback(observer(def, observe));
+    },
+    observableCounter(def, observe) {
+      claim(def);
+      meter.createObservableCounter(def.name, options(def)).addCallback(observer(def, observe));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { metricsOf } from '../../../catalog/metrics.ts';
+import { dependencyErrors } from '../../../catalog/metrics/dependencies.ts';
+import { httpDurationBuckets, httpServerRequestDuration } from '../../../catalog/metrics/http.ts';
+import { documentsIngested } from '../../../catalog/metrics/knowledge.ts';
+import { probeSuccess } from '../../../catalog/metrics/probes.ts';
+import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
+
+function serviceMetrics() {
+  return createPrometheusMetrics({
+    serviceName: 'aidb',
+    serviceVersion: '0.0.0-test',
+    metrics: metricsOf('service'),
+    env: {},
+  });
+}
+
+describe('catalog meter', () => {
+  it('exports a counter under its catalog name with its labels', async () => {
+    const metrics = serviceMetrics();
+    metrics.meter
+      .counter(dependencyErrors)
+      .add(2, { dependency: 'postgres', operation: 'query', error_type: 'timeout' });
+    const text = await metrics.render();
+    expect(text).toContain('# TYPE aidb_dependency_errors_total counter');
+    expect(text).toMatch(
+      /^aidb_dependency_errors_total\{dependency="postgres",operation="query",error_type="timeout",otel_scope_name="aidb",otel_scope_version="0.0.0-test"\} 2$/m,
+    );
+  });
+
+  it('uses the catalog bucket bounds for histograms', async () => {
+    const metrics = serviceMetrics();
+    metrics.meter.histogram(httpServerRequestDuration).record(0.2, {
+      http_request_method: 'GET',
+      http_route: '/v1/collections',
+      http_response_status_code: '200',
+    });
+    const text = await metrics.render();
+    const bounds = [...text.matchAll(/le="([^"]+)"/g)].map((m) => m[1]);
+    expect(bounds).toEqual([...httpDurationBuckets.map(String), '+Inf']);
+  });
+
+  it('refuses a label value outside the closed set', () => {
+    const counter = serviceMetrics().meter.counter(dependencyErrors);
+    expect(() => {
+      counter.add(1, {
+        // @ts-expect-error: mysql is not a declared dependency.
+        dependency: 'mysql',
+        operation: 'query',
+        error_type: 'timeout',
+      });
+    }).toThrow('telemetry: aidb_dependency_errors_total{dependency="mysql"} is not declared');
+  });
+
+  it('refuses an entry another process emits', () => {
+    // @ts-expect-error: probe_success is a gauge, and this is the counter factory.
+    expect(() => serviceMetrics().meter.counter(probeSuccess)).toThrow(
+      'telemetry: probe_success is not emitted by this process',
+    );
+  });
+
+  it('refuses to create the same instrument twice', () => {
+    const { meter } = serviceMetrics();
+    meter.counter(documentsIngested);
+    expect(() => meter.counter(documentsIngested)).toThrow(
+      'telemetry: aidb_documents_ingested_total was already created',
+    );
+  });
+
+  it('leaves command-line arguments out of target_info', async () => {
+    const metrics = createPrometheusMetrics({
+      serviceName: 'aidb',
+      serviceVersion: '1.2.3',
+      metrics: [],
+      env: { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod%20eu' },
+    });
+    const text = await metrics.render();
+    expect(text).toContain(
+      'target_info{deployment_environment="prod eu",service_name="aidb",service_version="1.2.3"} 1',
+    );
+    expect(text).not.toContain('process_command');
+  });
+});
