@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { setting } from '../setting.ts';
+import { millis } from './primitives.ts';
+
+export const database = z
+  .object({
+    url: setting(z.string().min(1).optional(), {
+      env: 'DATABASE_URL',
+      secret: true,
+      doc: 'PostgreSQL connection URL (external profile).',
+    }),
+    password: setting(z.string().min(1).optional(), {
+      env: 'DATABASE_PASSWORD',
+      secret: true,
+      doc: 'PostgreSQL password; overrides one in `DATABASE_URL`.',
+    }),
+    poolMax: setting(z.number().int().min(1).max(200).default(10), {
+      env: 'AIDB_DATABASE_POOL_MAX',
+      doc: 'Most PostgreSQL connections the service holds.',
+    }),
+    statementTimeoutMs: setting(millis.default(5_000), {
+      env: 'AIDB_DATABASE_STATEMENT_TIMEOUT_MS',
+      doc: 'PostgreSQL `statement_timeout` for the service’s sessions.',
+    }),
+    connectTimeoutMs: setting(millis.default(3_000), {
+      env: 'AIDB_DATABASE_CONNECT_TIMEOUT_MS',
+      doc: 'Time allowed to open a PostgreSQL connection.',
+    }),
+  })
+  .strict();
