@@ -19,7 +19,11 @@ export interface SloDef {
 /** Good = requests whose status code is not an error; 4xx are the client's fault and excluded. */
 export interface AvailabilitySli {
   readonly kind: 'availability';
-  readonly metric: MetricDef<string, { readonly http_response_status_code: LabelSpec }, 'histogram'>;
+  readonly metric: MetricDef<
+    string,
+    { readonly http_response_status_code: LabelSpec },
+    'histogram'
+  >;
   /** Status codes counted as errors (regex over the status label). */
   readonly errorStatus: string;
   /** Status codes left out of the total altogether. */
