@@ -211,7 +211,7 @@ describe('each invalid configuration gives its own exact message', () => {
 
   it('reports every problem at once, not only the first', () => {
     const problems = problemsOf(
-      input({ AIDB_PORT: 'x', AIDB_AGENT_PORT: '0', AIDB_PROFILE: 'external' }),
+      input({ AIDB_PORT: 'x', AIDB_AGENT_PORT: '-1', AIDB_PROFILE: 'external' }),
     );
     expect(problems).toHaveLength(3);
   });

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { collectionName, text, timestamp } from './common.ts';
+
+export const vectorIndexKinds = ['pgvector', 'exact_sql', 'qdrant'] as const;
+
+export const collectionParams = z.object({ name: collectionName }).strict();
+
+export const putCollectionBody = z
+  .object({
+    description: text(1000).optional(),
+    /** Fixed at creation; defaults to the embedder's dimension. */
+    dimension: z.number().int().min(2).max(4096).optional(),
+    /** Documents not updated for this long are deleted by garbage collection; null keeps them. */
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(100 * 365 * 24 * 3600)
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
+export const collection = z.object({
+  name: z.string(),
+  description: z.string(),
+  dimension: z.number().int(),
+  ttl_seconds: z.number().int().nullable(),
+  document_count: z.number().int(),
+  index: z.enum(vectorIndexKinds),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const collectionList = z.object({ collections: z.array(collection) });
+
+export type PutCollectionBody = z.infer<typeof putCollectionBody>;
+export type Collection = z.infer<typeof collection>;

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Logger } from '../lib/logger.ts';
+import { toProblem } from './http/errors.ts';
+import { ProblemError, problemBody, problemContentType } from './http/problems.ts';
+import { parseInput } from './http/validate.ts';
+import type { KnowledgeDeps } from './knowledge/deps.ts';
+import type { RouteDef } from './routes/route.ts';
+
+export interface AppOptions {
+  readonly deps: KnowledgeDeps;
+  readonly routes: readonly RouteDef[];
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+}
+
+// A client may name its request; anything else gets a fresh id so logs never hold client junk.
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const noInput = z.object({}).strict();
+
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const offered = request.headers['x-request-id'];
+  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+}
+
+function abortOnClose(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.once('close', () => {
+    if (!request.raw.complete || request.raw.destroyed)
+      controller.abort(new Error('client went away'));
+  });
+  return controller.signal;
+}
+
+/** The HTTP API over the knowledge base: every route comes from the route table. */
+export function createApp(options: AppOptions): FastifyInstance {
+  const { logger } = options;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs,
+    genReqId: requestId,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 256 },
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      logger.error(
+        { err: problem.cause ?? problem, requestId: request.id, route: request.routeOptions.url },
+        'request failed',
+      );
+    }
+    if (problem.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(problem.retryAfterSeconds));
+    return reply
+      .code(problem.status)
+      .headers(problem.headers)
+      .type(problemContentType)
+      .send(problemBody(problem, request.url.split('?')[0] ?? '/', request.id));
+  });
+
+  app.setNotFoundHandler((request) => {
+    const path = request.url.split('?')[0] ?? '';
+    return Promise.reject(
+      new ProblemError('route_not_found', `no route for ${request.method} ${path}`),
+    );
+  });
+
+  for (const route of options.routes) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const input = {
+          params:
+            route.params === undefined ? {} : parseInput(route.params, request.params, 'params'),
+          query: parseInput(route.query ?? noInput, request.query, 'query'),
+          // An absent body is an empty one: routes whose fields all have defaults work without one.
+          body:
+            route.body === undefined
+              ? undefined
+              : parseInput(route.body, request.body ?? {}, 'body'),
+          signal: abortOnClose(request),
+          requestId: request.id,
+        };
+        const result = await route.handler(input, options.deps);
+        reply.code(result.status);
+        if (result.headers !== undefined) reply.headers(result.headers);
+        return result.body === undefined ? reply.send() : reply.send(result.body);
+      },
+    });
+  }
+  return app;
+}

@@ -1,0 +1,90 @@
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Cache } from './cache/cache.ts';
+import { createMemoryCache } from './cache/memory.ts';
+import { createRedisCache } from './cache/redis.ts';
+import { createBuiltinEmbedder } from './embeddings/builtin.ts';
+import type { Embedder } from './embeddings/embedder.ts';
+import { createHttpEmbedder } from './embeddings/http.ts';
+import type { KnowledgeDeps } from './knowledge/deps.ts';
+import { migrate } from './store/migrate.ts';
+import { openPglite } from './store/pglite.ts';
+import { openPostgres } from './store/postgres.ts';
+import type { Database } from './store/sql.ts';
+import { createExactSqlIndex } from './vectors/exact-sql.ts';
+import { createPgvectorIndex } from './vectors/pgvector.ts';
+import type { VectorIndex } from './vectors/vector-index.ts';
+
+async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  return config.profile === 'embedded'
+    ? openPglite(config.dataDir)
+    : openPostgres(config.database, logger);
+}
+
+async function hasPgvector(db: Database): Promise<boolean> {
+  const { rows } = await db.pool.query(
+    "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'",
+  );
+  return rows.length > 0;
+}
+
+/** pgvector where the database has it, exact SQL where it does not. */
+async function chooseIndex(db: Database, logger: Logger): Promise<VectorIndex> {
+  if (await hasPgvector(db)) return createPgvectorIndex({ pool: db.pool, logger });
+  logger.info('pgvector is not available: vector search runs as exact SQL');
+  return createExactSqlIndex(db.pool);
+}
+
+function chooseEmbedder(config: Config): Embedder {
+  const { embeddings } = config;
+  if (embeddings.url === undefined) return createBuiltinEmbedder(embeddings.dimension);
+  return createHttpEmbedder({
+    url: embeddings.url,
+    apiKey: embeddings.apiKey,
+    model: embeddings.model,
+    dimension: embeddings.dimension,
+    timeoutMs: embeddings.timeoutMs,
+    batchSize: embeddings.batchSize,
+  });
+}
+
+function chooseCache(config: Config, logger: Logger): Cache {
+  if (config.profile === 'embedded' || config.redis.url === undefined) return createMemoryCache();
+  // A cache slower than this is worse than none: treat the call as a miss.
+  return createRedisCache({
+    url: config.redis.url,
+    password: config.redis.password,
+    commandTimeoutMs: 250,
+    logger,
+  });
+}
+
+/**
+ * Opens every dependency the configuration names, migrates the schema and prepares the vector
+ * index. The result is closed in reverse order by `closeDeps`.
+ */
+export async function assembleDeps(config: Config, logger: Logger): Promise<KnowledgeDeps> {
+  const db = await openDatabase(config, logger);
+  try {
+    const applied = await migrate(db.pool);
+    if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
+    const index = await chooseIndex(db, logger);
+    await index.prepare();
+    return {
+      db,
+      index,
+      embedder: chooseEmbedder(config),
+      cache: chooseCache(config, logger),
+      logger,
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function closeDeps(deps: KnowledgeDeps): Promise<void> {
+  await deps.index.close();
+  await deps.cache.close();
+  await deps.db.close();
+}

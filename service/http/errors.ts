@@ -1,0 +1,47 @@
+import type { FastifyError } from 'fastify';
+import { ProblemError, type ProblemCode } from './problems.ts';
+
+// Errors Fastify raises itself while reading a request, and the problem each one is.
+const fastifyCodes: Readonly<Record<string, ProblemCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_body',
+  FST_ERR_BAD_URL: 'invalid_path',
+  FST_ERR_ASYNC_CONSTRAINT: 'invalid_path',
+};
+
+const details: Partial<Record<ProblemCode, string>> = {
+  body_too_large: 'the request body exceeds the configured limit',
+  unsupported_media_type: 'send the body as application/json',
+  invalid_json: 'the body is not valid JSON',
+  invalid_body: 'the request body could not be read',
+  invalid_path: 'the path could not be decoded',
+};
+
+/**
+ * Turns any error into a ProblemError: ours pass through, Fastify's request errors map to their
+ * codes, anything else is an internal error whose details stay in the log.
+ */
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const fastifyError = error as Partial<FastifyError> & { status?: number };
+  let code =
+    fastifyError.code === undefined
+      ? undefined
+      : fastifyError.code in fastifyCodes
+        ? fastifyCodes[fastifyError.code]
+        : undefined;
+  // JSON.parse failures carry statusCode 400 and a SyntaxError name rather than a code.
+  if (code === undefined && error instanceof SyntaxError && fastifyError.statusCode === 400)
+    code = 'invalid_json';
+  if (code === undefined && fastifyError.statusCode === 400) code = 'invalid_body';
+  if (code === undefined)
+    return new ProblemError(
+      'internal_error',
+      'the request failed; the request id identifies it in the logs',
+      { cause: error },
+    );
+  return new ProblemError(code, details[code] ?? code, { cause: error });
+}

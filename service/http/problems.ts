@@ -1,0 +1,106 @@
+/**
+ * Errors the API returns, as RFC 9457 problem details. Each has a stable `code` clients can
+ * switch on; `type` is the same code as a URN, since aidb publishes no problem pages.
+ */
+export const problemStatus = {
+  invalid_body: 400,
+  invalid_query: 400,
+  invalid_path: 400,
+  invalid_json: 400,
+  dimension_mismatch: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  collection_not_found: 404,
+  document_not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  dimension_immutable: 409,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  dependency_unavailable: 503,
+  shutting_down: 503,
+} as const;
+
+export type ProblemCode = keyof typeof problemStatus;
+
+const titles: Readonly<Record<ProblemCode, string>> = {
+  invalid_body: 'The request body is invalid',
+  invalid_query: 'The query string is invalid',
+  invalid_path: 'The path is invalid',
+  invalid_json: 'The request body is not valid JSON',
+  dimension_mismatch: 'The vector dimension does not match the collection',
+  unauthorized: 'An API key is required',
+  forbidden: 'The API key lacks the required scope',
+  collection_not_found: 'No such collection',
+  document_not_found: 'No such document',
+  route_not_found: 'No such route',
+  method_not_allowed: 'Method not allowed on this route',
+  dimension_immutable: 'The embedding dimension of a collection cannot change',
+  body_too_large: 'The request body is too large',
+  unsupported_media_type: 'The request body must be application/json',
+  rate_limited: 'Too many requests',
+  internal_error: 'Internal error',
+  dependency_unavailable: 'A dependency is unavailable',
+  shutting_down: 'The service is shutting down',
+};
+
+/** One invalid field: where it is (`documents.0.content`) and what is wrong with it. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly detail: string;
+  readonly instance: string;
+  readonly request_id: string;
+  readonly errors?: readonly FieldError[];
+}
+
+export interface ProblemOptions {
+  readonly errors?: readonly FieldError[];
+  /** Seconds the client should wait before retrying (429, 503). */
+  readonly retryAfterSeconds?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cause?: unknown;
+}
+
+/** An error that becomes a problem+json response; anything else becomes a bare 500. */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly errors: readonly FieldError[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ProblemCode, detail: string, options: ProblemOptions = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'ProblemError';
+    this.code = code;
+    this.status = problemStatus[code];
+    this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function problemBody(error: ProblemError, instance: string, requestId: string): ProblemBody {
+  return {
+    type: `urn:aidb:problem:${error.code}`,
+    title: titles[error.code],
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+    instance,
+    request_id: requestId,
+    ...(error.errors === undefined ? {} : { errors: error.errors }),
+  };
+}
+
+export const problemContentType = 'application/problem+json';

@@ -1,0 +1,75 @@
+import type { Collection, PutCollectionBody } from '../api/collections.ts';
+import { ProblemError } from '../http/problems.ts';
+import {
+  deleteCollection as deleteCollectionRow,
+  findCollection,
+  insertCollection,
+  listCollections as listCollectionRows,
+  updateCollection,
+  type CollectionRow,
+} from '../store/collections.ts';
+import type { KnowledgeDeps } from './deps.ts';
+import { bumpGeneration } from './generation.ts';
+
+export function toCollection(row: CollectionRow, deps: Pick<KnowledgeDeps, 'index'>): Collection {
+  return {
+    name: row.name,
+    description: row.description,
+    dimension: row.dimension,
+    ttl_seconds: row.ttlSeconds,
+    document_count: row.documentCount,
+    index: deps.index.kind,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export async function requireCollection(
+  deps: Pick<KnowledgeDeps, 'db'>,
+  name: string,
+): Promise<CollectionRow> {
+  const row = await findCollection(deps.db.pool, name);
+  if (row === undefined)
+    throw new ProblemError('collection_not_found', `collection ${name} does not exist`);
+  return row;
+}
+
+export async function listCollections(deps: KnowledgeDeps): Promise<Collection[]> {
+  return (await listCollectionRows(deps.db.pool)).map((row) => toCollection(row, deps));
+}
+
+/** Creates the collection or updates its description and TTL; the dimension never changes. */
+export async function putCollection(
+  deps: KnowledgeDeps,
+  name: string,
+  body: PutCollectionBody,
+): Promise<{ collection: Collection; created: boolean }> {
+  const changes = { description: body.description, ttlSeconds: body.ttl_seconds };
+  const existing = await findCollection(deps.db.pool, name);
+  if (existing === undefined) {
+    const dimension = body.dimension ?? deps.embedder.dimension;
+    const created = await insertCollection(deps.db.pool, name, dimension, changes);
+    if (created !== undefined) {
+      await deps.index.createCollection(created);
+      return { collection: toCollection(created, deps), created: true };
+    }
+    // Another request created it between our read and insert: this one becomes an update.
+  }
+  const current = existing ?? (await requireCollection(deps, name));
+  if (body.dimension !== undefined && body.dimension !== current.dimension) {
+    throw new ProblemError(
+      'dimension_immutable',
+      `collection ${name} has dimension ${current.dimension}; create a new collection for ${body.dimension}`,
+    );
+  }
+  await updateCollection(deps.db.pool, current.id, changes);
+  return { collection: toCollection(await requireCollection(deps, name), deps), created: false };
+}
+
+export async function deleteCollection(deps: KnowledgeDeps, name: string): Promise<void> {
+  const row = await requireCollection(deps, name);
+  await deleteCollectionRow(deps.db.pool, row.id);
+  // After the rows: an index left behind by a failure here is an orphan for GC, not lost data.
+  await deps.index.dropCollection(row);
+  await bumpGeneration(deps.cache, row.id);
+}

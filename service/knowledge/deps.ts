@@ -1,0 +1,14 @@
+import type { Logger } from '../../lib/logger.ts';
+import type { Cache } from '../cache/cache.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+import type { Database } from '../store/sql.ts';
+import type { VectorIndex } from '../vectors/vector-index.ts';
+
+/** What the knowledge-base operations work with; assembled once per process. */
+export interface KnowledgeDeps {
+  readonly db: Database;
+  readonly index: VectorIndex;
+  readonly embedder: Embedder;
+  readonly cache: Cache;
+  readonly logger: Logger;
+}

@@ -1,0 +1,60 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DocumentInput } from '../api/documents.ts';
+import { chunkText } from '../embeddings/chunking.ts';
+import { ProblemError } from '../http/problems.ts';
+import { writeDocuments, type DocumentWrite } from '../store/documents.ts';
+import { transaction } from '../store/sql.ts';
+import { requireCollection } from './collections.ts';
+import type { KnowledgeDeps } from './deps.ts';
+import { bumpGeneration } from './generation.ts';
+
+export interface IngestResult {
+  readonly ids: string[];
+  readonly chunks: number;
+}
+
+/**
+ * Stores a batch of documents: split into chunks, embed, then write documents, chunks and index
+ * entries in one transaction. Re-ingesting an id replaces the document and all of its chunks.
+ */
+export async function ingestDocuments(
+  deps: KnowledgeDeps,
+  collectionName: string,
+  inputs: readonly DocumentInput[],
+  signal?: AbortSignal,
+): Promise<IngestResult> {
+  const collection = await requireCollection(deps, collectionName);
+  if (collection.dimension !== deps.embedder.dimension) {
+    throw new ProblemError(
+      'dimension_mismatch',
+      `collection ${collection.name} has dimension ${collection.dimension} but the embedder (${deps.embedder.model}) produces ${deps.embedder.dimension}`,
+    );
+  }
+  const pieces = inputs.map((input) => chunkText(input.content));
+  const vectors = await deps.embedder.embed(pieces.flat(), signal);
+  let next = 0;
+  const documents: DocumentWrite[] = inputs.map((input, i) => ({
+    id: input.id ?? randomUUID(),
+    title: input.title ?? null,
+    content: input.content,
+    metadata: input.metadata ?? {},
+    source: input.source ?? null,
+    contentSha256: createHash('sha256').update(input.content).digest('hex'),
+    chunks: (pieces[i] ?? []).map((content, index) => ({
+      index,
+      content,
+      embedding: vectors[next++] ?? new Float32Array(),
+    })),
+  }));
+  await transaction(deps.db.pool, async (tx) => {
+    await writeDocuments(tx, collection.id, documents);
+    await deps.index.upsert(
+      tx,
+      collection,
+      documents.map((doc) => ({ documentId: doc.id, metadata: doc.metadata, chunks: doc.chunks })),
+    );
+  });
+  deps.index.afterCommit(collection);
+  await bumpGeneration(deps.cache, collection.id);
+  return { ids: documents.map((doc) => doc.id), chunks: next };
+}

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import type { SearchBody, SearchResult } from '../api/search.ts';
+import { searchLimits } from '../api/search.ts';
+import { normalize } from '../embeddings/embedder.ts';
+import { ProblemError } from '../http/problems.ts';
+import { hydrateHits, type HydratedHit } from '../store/documents.ts';
+import type { VectorIndexKind } from '../vectors/vector-index.ts';
+import { requireCollection } from './collections.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { KnowledgeDeps } from './deps.ts';
+import { generationKey } from './generation.ts';
+
+export interface SearchOutcome {
+  readonly results: SearchResult[];
+  readonly next_cursor: string | null;
+  readonly index: VectorIndexKind;
+  readonly cached: boolean;
+}
+
+// Seconds a cached result set lives; writes to the collection invalidate it sooner.
+const resultTtlSeconds = 60;
+const snippetLength = 300;
+
+function snippet(content: string): string {
+  if (content.length <= snippetLength) return content;
+  const cut =
+    content.charCodeAt(snippetLength - 1) >= 0xd800 &&
+    content.charCodeAt(snippetLength - 1) <= 0xdbff;
+  return `${content.slice(0, cut ? snippetLength - 1 : snippetLength)}…`;
+}
+
+function toResult(hit: HydratedHit): SearchResult {
+  return {
+    document_id: hit.documentId,
+    chunk_index: hit.chunkIndex,
+    title: hit.title,
+    snippet: snippet(hit.content),
+    metadata: hit.metadata,
+    score: Math.max(-1, Math.min(1, hit.score)),
+  };
+}
+
+function offsetOf(body: SearchBody, fingerprint: string): number {
+  if (body.cursor === undefined) return 0;
+  const decoded = decodeCursor(body.cursor, 'invalid_body');
+  // A cursor only continues the search that issued it.
+  if (
+    decoded.q !== fingerprint ||
+    typeof decoded.o !== 'number' ||
+    !Number.isInteger(decoded.o) ||
+    decoded.o < 0
+  ) {
+    throw new ProblemError('invalid_body', 'cursor belongs to a different search', {
+      errors: [{ field: 'cursor', message: 'does not match this search' }],
+    });
+  }
+  return decoded.o;
+}
+
+async function queryVector(
+  deps: KnowledgeDeps,
+  body: SearchBody,
+  dimension: number,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  if (body.vector !== undefined) {
+    if (body.vector.length !== dimension) {
+      throw new ProblemError(
+        'dimension_mismatch',
+        `vector has ${body.vector.length} dimensions; the collection has ${dimension}`,
+        {
+          errors: [{ field: 'vector', message: `must have ${dimension} numbers` }],
+        },
+      );
+    }
+    return normalize(Float32Array.from(body.vector));
+  }
+  if (deps.embedder.dimension !== dimension) {
+    throw new ProblemError(
+      'dimension_mismatch',
+      `the collection has dimension ${dimension} but the embedder produces ${deps.embedder.dimension}; search it with a vector`,
+    );
+  }
+  const [vector] = await deps.embedder.embed([body.query ?? ''], signal);
+  return vector ?? new Float32Array(dimension);
+}
+
+/** Ranked chunks for a text or vector query, best first, from cache when nothing changed. */
+export async function searchCollection(
+  deps: KnowledgeDeps,
+  collectionName: string,
+  body: SearchBody,
+  signal?: AbortSignal,
+): Promise<SearchOutcome> {
+  const collection = await requireCollection(deps, collectionName);
+  const { cursor: _cursor, ...request } = body;
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(request))
+    .digest('base64url')
+    .slice(0, 16);
+  const offset = offsetOf(body, fingerprint);
+  const generation = await deps.cache.counter(generationKey(collection.id)).catch(() => undefined);
+  const cacheKey =
+    generation === undefined
+      ? undefined
+      : `aidb:search:${collection.id}:${generation}:${fingerprint}:${offset}`;
+  if (cacheKey !== undefined) {
+    const cached = await deps.cache.get(cacheKey).catch(() => undefined);
+    if (cached !== undefined)
+      return {
+        ...(JSON.parse(cached.toString('utf8')) as Omit<SearchOutcome, 'cached'>),
+        cached: true,
+      };
+  }
+  const hits = await deps.index.search(collection, {
+    vector: await queryVector(deps, body, collection.dimension, signal),
+    limit: body.limit,
+    offset,
+    minScore: body.min_score,
+    filter: body.filter,
+  });
+  const results = (await hydrateHits(deps.db.pool, collection.id, hits)).map(toResult);
+  const nextOffset = offset + body.limit;
+  const outcome = {
+    results,
+    next_cursor:
+      hits.length === body.limit && nextOffset < searchLimits.depth
+        ? encodeCursor({ q: fingerprint, o: nextOffset })
+        : null,
+    index: deps.index.kind,
+  };
+  if (cacheKey !== undefined) {
+    await deps.cache
+      .set(cacheKey, Buffer.from(JSON.stringify(outcome)), resultTtlSeconds)
+      .catch(() => undefined);
+  }
+  return { ...outcome, cached: false };
+}

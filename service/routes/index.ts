@@ -1,0 +1,40 @@
+import { buildOpenApi } from '../http/openapi.ts';
+import { adminRoutes } from './admin.ts';
+import { collectionRoutes } from './collections.ts';
+import { compatRoutes } from './compat.ts';
+import { documentRoutes } from './documents.ts';
+import { defineRoute, type RouteDef } from './route.ts';
+import { searchRoutes } from './search.ts';
+
+export interface RouteTableOptions {
+  readonly defaultCollection: string;
+  readonly version: string;
+}
+
+/** Every route the service serves, in one table. */
+export function routeTable(options: RouteTableOptions): RouteDef[] {
+  const routes: RouteDef[] = [
+    ...collectionRoutes,
+    ...documentRoutes,
+    ...searchRoutes,
+    ...adminRoutes,
+    ...compatRoutes(options.defaultCollection),
+  ];
+  let document: unknown;
+  routes.push(
+    defineRoute({
+      method: 'GET',
+      path: '/openapi.json',
+      operationId: 'openApi',
+      summary: 'This API description (OpenAPI 3.1)',
+      tag: 'meta',
+      scope: 'public',
+      responses: { 200: { description: 'The OpenAPI document' } },
+      handler() {
+        document ??= buildOpenApi(routes, options.version);
+        return Promise.resolve({ status: 200, body: document });
+      },
+    }),
+  );
+  return routes;
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { KnowledgeDeps } from '../knowledge/deps.ts';
+
+export const scopes = ['public', 'read', 'write', 'admin'] as const;
+/** `public` routes need no key; the others need a key holding that scope (admin implies all). */
+export type Scope = (typeof scopes)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly signal: AbortSignal;
+  readonly requestId: string;
+}
+
+export interface ResponseDoc {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+/**
+ * One HTTP route: the single table that registration, OpenAPI, auth scopes and rate-limit
+ * policies are all derived from, so none of them can forget a route.
+ */
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  readonly method: HttpMethod;
+  /** Route template in Fastify syntax (`/v1/collections/:name`); also the metrics `http_route`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly scope: Scope;
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
+  handler(
+    input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
+    deps: KnowledgeDeps,
+  ): Promise<RouteResponse>;
+}
+
+/** Declares a route, inferring the handler's input types from its schemas. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  def: RouteDef<P, Q, B>,
+): RouteDef {
+  return def;
+}

@@ -1,0 +1,41 @@
+import { collectionParams } from '../api/collections.ts';
+import { embedBody, embedResponse, searchBody, searchResponse } from '../api/search.ts';
+import { searchCollection } from '../knowledge/search.ts';
+import { embedTexts } from '../knowledge/embed.ts';
+import { defineRoute } from './route.ts';
+
+export const searchRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/collections/:name/search',
+    operationId: 'search',
+    summary: 'Rank chunks by cosine similarity to a text or vector query',
+    tag: 'search',
+    scope: 'read',
+    params: collectionParams,
+    body: searchBody,
+    responses: { 200: { description: 'Results, best first', schema: searchResponse } },
+    async handler({ params, body, signal }, deps) {
+      const { cached: _cached, ...outcome } = await searchCollection(
+        deps,
+        params.name,
+        body,
+        signal,
+      );
+      return { status: 200, body: outcome };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/embed',
+    operationId: 'embed',
+    summary: 'Embed 1–64 texts with the configured model',
+    tag: 'search',
+    scope: 'read',
+    body: embedBody,
+    responses: { 200: { description: 'One unit-length vector per text', schema: embedResponse } },
+    async handler({ body, signal }, deps) {
+      return { status: 200, body: await embedTexts(deps, body.texts, signal) };
+    },
+  }),
+];

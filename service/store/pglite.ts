@@ -1,0 +1,33 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { vector } from '@electric-sql/pglite-pgvector';
+import pg from 'pg';
+import type { Database } from './sql.ts';
+
+/** Where the embedded profile keeps its database inside the data directory. */
+export function pgliteDir(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}
+
+/**
+ * Opens the embedded PostgreSQL (PGlite, with pgvector) behind a node-postgres pool, so the
+ * store runs the same SQL through the same client API on both profiles. PGlite serves one
+ * connection; the pool queues callers.
+ */
+export async function openPglite(dataDir: string): Promise<Database & { readonly pglite: PGlite }> {
+  const dir = pgliteDir(dataDir);
+  await mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir, { extensions: { vector } });
+  const pool = new pg.Pool(createPgConfig(pglite));
+  return {
+    pool,
+    pglite,
+    engine: 'pglite',
+    async close() {
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}

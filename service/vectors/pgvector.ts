@@ -1,0 +1,208 @@
+import type pg from 'pg';
+import type { Logger } from '../../lib/logger.ts';
+import type { ChunkHit } from '../store/documents.ts';
+import { encodeFloat4Array } from '../store/float4-array.ts';
+import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
+
+/**
+ * pgvector HNSW search with deferred index maintenance.
+ *
+ * Inserting into an HNSW graph costs 2–11 ms per vector in PGlite (measured here: m=16,
+ * ef_construction=64 → 11.5 ms; m=8, ef_construction=32 → 2 ms), which would cap ingest far
+ * below the 500 documents/s bar. So ingest only queues chunk keys in `pgvector_pending`; a
+ * background indexer moves them into the HNSW-indexed `pgvector_chunks` in small batches, and
+ * search covers both: the graph for indexed chunks, an exact scan for the (normally empty)
+ * queue. Results are therefore complete at every moment, and fast once the indexer catches up.
+ */
+
+// HNSW build parameters: m=16 is pgvector's default and keeps recall high for 384-d vectors;
+// ef_construction 40 instead of 64 cuts insert cost by about a third at little recall loss.
+const hnsw = { m: 16, efConstruction: 40, efSearch: 100 } as const;
+
+// Chunks moved per indexer statement: ~0.1–0.2 s of work, so queued requests wait at most that.
+const indexBatch = 16;
+
+export interface PgvectorIndexDeps {
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+}
+
+/** DDL cannot take parameters; ids and dimensions are integers from the database, never input. */
+function checkedInteger(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new TypeError(`pgvector: ${value} is not an id`);
+  return value;
+}
+
+function indexName(collection: IndexedCollection): string {
+  return `pgvector_hnsw_${checkedInteger(collection.id)}`;
+}
+
+export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): VectorIndex & {
+  /** Resolves when the queue is empty (tests and benchmarks wait for it). */
+  drained(): Promise<void>;
+} {
+  let running: Promise<void> | undefined;
+  // Counts kicks, so rows committed while a drain is finishing are not left behind.
+  let kicks = 0;
+  let closed = false;
+
+  async function moveBatch(): Promise<number> {
+    const result = await pool.query(
+      `WITH batch AS (
+         DELETE FROM pgvector_pending
+         WHERE (collection_id, document_id, chunk_index) IN (
+           SELECT collection_id, document_id, chunk_index FROM pgvector_pending LIMIT $1)
+         RETURNING collection_id, document_id, chunk_index)
+       INSERT INTO pgvector_chunks (collection_id, document_id, chunk_index, embedding)
+       SELECT b.collection_id, b.document_id, b.chunk_index, c.embedding::vector
+       FROM batch b JOIN chunks c USING (collection_id, document_id, chunk_index)
+       ON CONFLICT (collection_id, document_id, chunk_index) DO UPDATE SET embedding = EXCLUDED.embedding`,
+      [indexBatch],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async function drain(): Promise<void> {
+    let seen: number;
+    do {
+      seen = kicks;
+      while (!closed && (await moveBatch()) > 0) {
+        // Let requests queued on the pool run between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } while (kicks !== seen && !closed);
+  }
+
+  function kick(): Promise<void> {
+    kicks += 1;
+    running ??= drain()
+      .catch((error: unknown) => {
+        // The queue survives in the database; the next ingest or restart resumes it.
+        logger.warn({ err: error }, 'pgvector indexer stopped');
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  return {
+    kind: 'pgvector',
+    async prepare() {
+      await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+      await pool.query(`CREATE TABLE IF NOT EXISTS pgvector_chunks (
+        collection_id bigint NOT NULL,
+        document_id text COLLATE "C" NOT NULL,
+        chunk_index integer NOT NULL,
+        embedding vector NOT NULL,
+        PRIMARY KEY (collection_id, document_id, chunk_index),
+        FOREIGN KEY (collection_id, document_id, chunk_index)
+          REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
+      await pool.query(`CREATE TABLE IF NOT EXISTS pgvector_pending (
+        collection_id bigint NOT NULL,
+        document_id text COLLATE "C" NOT NULL,
+        chunk_index integer NOT NULL,
+        PRIMARY KEY (collection_id, document_id, chunk_index),
+        FOREIGN KEY (collection_id, document_id, chunk_index)
+          REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
+      // Session settings: a larger candidate list for recall, and iterative scans so a metadata
+      // filter does not starve the result list (pgvector 0.8). Applied to the connection open now
+      // and to every connection the pool opens later.
+      const settings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
+      await pool.query(settings);
+      pool.on('connect', (client) => {
+        client.query(settings).catch((error: unknown) => {
+          logger.warn({ err: error }, 'pgvector session settings failed');
+        });
+      });
+      void kick();
+    },
+    async createCollection(collection) {
+      await pool.query(
+        `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
+         USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
+         WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})
+         WHERE collection_id = ${checkedInteger(collection.id)}`,
+      );
+    },
+    async dropCollection(collection) {
+      await pool.query(`DROP INDEX IF EXISTS ${indexName(collection)}`);
+    },
+    async upsert(tx, collection, documents) {
+      const ids = documents.flatMap((doc) => doc.chunks.map(() => doc.documentId));
+      const indexes = documents.flatMap((doc) => doc.chunks.map((chunk) => chunk.index));
+      await tx.query(
+        `INSERT INTO pgvector_pending (collection_id, document_id, chunk_index)
+         SELECT $1, d, i FROM unnest($2::text[], $3::int[]) AS k(d, i)
+         ON CONFLICT DO NOTHING`,
+        [collection.id, ids, indexes],
+      );
+    },
+    afterCommit() {
+      void kick();
+    },
+    remove: () => Promise.resolve(),
+    async search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]> {
+      const dim = checkedInteger(collection.dimension);
+      const wanted = query.limit + query.offset;
+      const filter = `($4::jsonb IS NULL OR EXISTS (
+          SELECT 1 FROM documents d
+          WHERE d.collection_id = $1 AND d.id = x.document_id AND d.metadata @> $4::jsonb))`;
+      const { rows } = await pool.query<{
+        document_id: string;
+        chunk_index: number;
+        distance: number;
+      }>(
+        `SELECT document_id, chunk_index, distance FROM (
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
+            FROM pgvector_chunks x
+            WHERE x.collection_id = $1 AND ${filter}
+            ORDER BY x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim})
+            LIMIT $3)
+           UNION ALL
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
+            FROM pgvector_pending q
+            JOIN chunks x USING (collection_id, document_id, chunk_index)
+            WHERE q.collection_id = $1 AND ${filter}
+            ORDER BY 3
+            LIMIT $3)
+         ) hits
+         ORDER BY distance, document_id, chunk_index
+         LIMIT $3`,
+        [
+          collection.id,
+          encodeFloat4Array(query.vector),
+          wanted,
+          query.filter === undefined ? null : JSON.stringify(query.filter),
+        ],
+      );
+      return rows
+        .slice(query.offset)
+        .map((row) => ({
+          documentId: row.document_id,
+          chunkIndex: row.chunk_index,
+          score: 1 - row.distance,
+        }))
+        .filter((hit) => query.minScore === undefined || hit.score >= query.minScore);
+    },
+    // Its rows reference chunks with ON DELETE CASCADE: there can be no orphans.
+    collectOrphans: () => Promise.resolve(0),
+    async count(collection) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT (SELECT count(*) FROM pgvector_chunks WHERE collection_id = $1)
+              + (SELECT count(*) FROM pgvector_pending WHERE collection_id = $1) AS n`,
+        [collection.id],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async close() {
+      closed = true;
+      await running;
+    },
+    drained: async () => {
+      while (running !== undefined) await running;
+      await kick();
+    },
+  };
+}

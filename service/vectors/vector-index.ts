@@ -1,0 +1,62 @@
+import type { ChunkHit, ChunkWrite, Metadata } from '../store/documents.ts';
+import type { Sql } from '../store/sql.ts';
+
+export type VectorIndexKind = 'pgvector' | 'exact_sql' | 'qdrant';
+
+/** The part of a collection an index needs: its stable numeric id and vector dimension. */
+export interface IndexedCollection {
+  readonly id: number;
+  readonly dimension: number;
+}
+
+export interface IndexedDocument {
+  readonly documentId: string;
+  readonly metadata: Metadata;
+  readonly chunks: readonly ChunkWrite[];
+}
+
+export interface VectorQuery {
+  /** Unit-length query vector of the collection's dimension. */
+  readonly vector: Float32Array;
+  /** Hits wanted after skipping `offset`. */
+  readonly limit: number;
+  readonly offset: number;
+  readonly minScore?: number | undefined;
+  /** Metadata equality on the hit's document. */
+  readonly filter?: Metadata | undefined;
+}
+
+/**
+ * Where vectors are searched. The chunks table is the source of truth; an index keeps whatever
+ * structure makes search fast, and can be rebuilt from the table.
+ */
+export interface VectorIndex {
+  readonly kind: VectorIndexKind;
+  /** Prepares the index's own storage once at start-up. */
+  prepare(): Promise<void>;
+  createCollection(collection: IndexedCollection): Promise<void>;
+  dropCollection(collection: IndexedCollection): Promise<void>;
+  /**
+   * Called inside the ingest transaction after the chunk rows are written, before commit: an
+   * index outside the database writes first, so a failure leaves at worst orphans for GC.
+   */
+  upsert(
+    tx: Sql,
+    collection: IndexedCollection,
+    documents: readonly IndexedDocument[],
+  ): Promise<void>;
+  /** Called after an ingest committed: background work may start on the new rows. */
+  afterCommit(collection: IndexedCollection): void;
+  /** Called after a delete committed; the rows are already gone. */
+  remove(collection: IndexedCollection, documentIds: readonly string[]): Promise<void>;
+  search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]>;
+  /** Vectors held for the collection. */
+  count(collection: IndexedCollection): Promise<number>;
+  /**
+   * Vectors whose chunk row no longer exists (left by a failure between the index and the
+   * database); deleted unless `dryRun`. Returns how many there were.
+   */
+  collectOrphans(sql: Sql, dryRun: boolean): Promise<number>;
+  /** Stops background work; pending work stays queued in the database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiPath } from '../../../service/http/openapi.ts';
+import { routeTable } from '../../../service/routes/index.ts';
+import { startTestService, type TestService } from '../../support/service.ts';
+
+describe('the OpenAPI document', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService();
+  });
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  it('is OpenAPI 3.1 and describes every route of the route table, and nothing else', async () => {
+    const { status, body } = await service.request('GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    const served = routeTable({ defaultCollection: 'default', version: '0' })
+      .map((route) => `${route.method} ${openApiPath(route.path)}`)
+      .sort();
+    expect(documented).toEqual(served);
+  });
+
+  it('derives request schemas from the zod schemas the server validates with', async () => {
+    const { body } = await service.request('GET', '/openapi.json');
+    const ingest = body.paths['/v1/collections/{name}/documents'].post;
+    const schema = ingest.requestBody.content['application/json'].schema;
+    expect(schema.properties.documents).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+    });
+    expect(schema.additionalProperties).toBe(false);
+    expect(ingest.parameters).toEqual([
+      {
+        name: 'name',
+        in: 'path',
+        required: true,
+        schema: expect.objectContaining({ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+      },
+    ]);
+    expect(ingest.responses.default.content['application/problem+json'].schema.$ref).toBe(
+      '#/components/schemas/Problem',
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { externalBackends, type ProfileBackends } from '../../support/profiles.ts';
+import { startTestService, type TestService } from '../../support/service.ts';
+
+const idArbitrary = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,11}$/);
+
+/** Lists every page, running `between` after each page (the concurrent writer). */
+async function listAll(
+  service: TestService,
+  collection: string,
+  limit: number,
+  between: () => Promise<void>,
+): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? `limit=${limit}` : `limit=${limit}&cursor=${cursor}`;
+    const page = await service.request('GET', `/v1/collections/${collection}/documents?${query}`);
+    expect(page.status).toBe(200);
+    seen.push(...page.body.documents.map((d: { id: string }) => d.id));
+    cursor = page.body.next_cursor;
+    await between();
+  } while (cursor !== null);
+  return seen;
+}
+
+describe('keyset pagination under concurrent inserts (property)', () => {
+  let backends: ProfileBackends;
+  let service: TestService;
+  let run = 0;
+  beforeAll(async () => {
+    backends = await externalBackends();
+    service = await startTestService({ env: await backends.env() });
+  });
+  afterAll(async () => {
+    await service.stop();
+    await backends.close();
+  });
+
+  it('never returns a document twice and never skips one that existed before the listing began', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(idArbitrary, { minLength: 0, maxLength: 40 }),
+        fc.array(fc.uniqueArray(idArbitrary, { maxLength: 6 }), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (initial, insertsPerPage, limit) => {
+          run += 1;
+          const collection = `page-${run}`;
+          await service.request('PUT', `/v1/collections/${collection}`, {});
+          for (let i = 0; i < initial.length; i += 100) {
+            const batch = initial.slice(i, i + 100).map((id) => ({ id, content: `doc ${id}` }));
+            await service.request('POST', `/v1/collections/${collection}/documents`, {
+              documents: batch,
+            });
+          }
+          let page = 0;
+          const listed = await listAll(service, collection, limit, async () => {
+            const ids = insertsPerPage[page++] ?? [];
+            if (ids.length > 0) {
+              const documents = ids.map((id) => ({ id, content: `concurrent ${id}` }));
+              const response = await service.request(
+                'POST',
+                `/v1/collections/${collection}/documents`,
+                { documents },
+              );
+              expect(response.status).toBe(200);
+            }
+          });
+          expect(new Set(listed).size).toBe(listed.length);
+          for (const id of initial) expect(listed).toContain(id);
+          await service.request('DELETE', `/v1/collections/${collection}`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

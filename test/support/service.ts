@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { startService, type RunningService } from '../../service/server.ts';
+
+export interface TestServiceOptions {
+  /** Environment on top of a quiet, loopback, random-port base; goes through the real loader. */
+  readonly env?: Record<string, string>;
+  /** Data directory to reuse (restart tests); a fresh temp dir otherwise. */
+  readonly dataDir?: string;
+}
+
+export interface TestService extends RunningService {
+  readonly config: Config;
+  readonly dataDir: string;
+  /** fetch against the service, JSON in and out. */
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<TestResponse>;
+  /** Stops the service; removes the data directory unless it was given. */
+  stop(): Promise<void>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+  readonly text: string;
+}
+
+/** Runs the real service in this process, configured through the real config loader. */
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'aidb-service-')));
+  const { config } = loadConfig({
+    env: { AIDB_PORT: '0', AIDB_LOG_LEVEL: 'silent', AIDB_DATA_DIR: dataDir, ...options.env },
+    readFile: () => {
+      throw new Error('test service: no config file');
+    },
+  });
+  const service = await startService(
+    { ...config, service: { ...config.service, port: 0 } },
+    createLogger({ level: config.logLevel, name: 'service' }),
+  );
+  return Object.assign(Object.create(service) as RunningService, service, {
+    config,
+    dataDir,
+    async request(
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
+      const response = await fetch(`${service.url}${path}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    async stop() {
+      await service.close();
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}
