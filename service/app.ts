@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
 import { toProblem } from './http/errors.ts';
@@ -89,7 +89,7 @@ export function createApp(options: AppOptions): FastifyInstance {
             route.body === undefined
               ? undefined
               : parseInput(route.body, request.body ?? {}, 'body'),
-          signal: abortOnClose(request),
+          signal: abortOnClose(reply),
           requestId: request.id,
         };
         const result = await route.handler(input, options.deps);

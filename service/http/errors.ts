@@ -1,5 +1,9 @@
 import type { FastifyError } from 'fastify';
+import { EmbeddingsError } from '../embeddings/http.ts';
 import { ProblemError, type ProblemCode } from './problems.ts';
+
+// Seconds a client should wait before retrying a request that failed on a dependency.
+const dependencyRetryAfterSeconds = 5;
 
 // Errors Fastify raises itself while reading a request, and the problem each one is.
 const fastifyCodes: Readonly<Record<string, ProblemCode>> = {
@@ -26,6 +30,12 @@ const details: Partial<Record<ProblemCode, string>> = {
  */
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof EmbeddingsError) {
+    return new ProblemError('dependency_unavailable', error.message, {
+      retryAfterSeconds: dependencyRetryAfterSeconds,
+      cause: error,
+    });
+  }
   const fastifyError = error as Partial<FastifyError> & { status?: number };
   let code =
     fastifyError.code === undefined
