@@ -25,11 +25,11 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
   return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
 }
 
-function abortOnClose(request: FastifyRequest): AbortSignal {
+/** Aborted when the connection closes before the response was sent: the client went away. */
+function abortOnClose(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.once('close', () => {
-    if (!request.raw.complete || request.raw.destroyed)
-      controller.abort(new Error('client went away'));
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new Error('client went away'));
   });
   return controller.signal;
 }
