@@ -1,0 +1,56 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { vector } from '@electric-sql/pglite-pgvector';
+import pg from 'pg';
+import { createLogger } from '../../lib/logger.ts';
+import { migrate } from '../../service/store/migrate.ts';
+import { createExactSqlIndex } from '../../service/vectors/exact-sql.ts';
+import { createPgvectorIndex } from '../../service/vectors/pgvector.ts';
+import type { VectorIndex } from '../../service/vectors/vector-index.ts';
+import { startPostgres } from './postgres.ts';
+
+/** A vector index with the database under it, as one backend of the contract suite. */
+export interface IndexUnderTest {
+  readonly pool: pg.Pool;
+  readonly index: VectorIndex;
+  /** Waits for background indexing, where the index has any. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const quiet = createLogger({ level: 'silent', name: 'test' });
+
+export async function pgvectorInPglite(): Promise<IndexUnderTest> {
+  const pglite = await PGlite.create('memory://', { extensions: { vector } });
+  const pool = new pg.Pool(createPgConfig(pglite));
+  await migrate(pool);
+  const index = createPgvectorIndex({ pool, logger: quiet });
+  await index.prepare();
+  return {
+    pool,
+    index,
+    settle: () => index.drained(),
+    async close() {
+      await index.close();
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}
+
+export async function exactSqlOnPostgres(): Promise<IndexUnderTest> {
+  const server = await startPostgres();
+  const pool = new pg.Pool({ connectionString: await server.createDatabase('vectors') });
+  await migrate(pool);
+  const index = createExactSqlIndex(pool);
+  await index.prepare();
+  return {
+    pool,
+    index,
+    settle: () => Promise.resolve(),
+    async close() {
+      await pool.end();
+      await server.close();
+    },
+  };
+}
