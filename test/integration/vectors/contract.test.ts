@@ -120,7 +120,9 @@ describe.each(backends)('the vector index contract: $name', ({ open }) => {
       const hits = await backend.index.search(collection, { vector: query, limit: 5, offset: 0 });
       const expected = bruteForce(query, stored).slice(0, 5);
       expect(keys(hits)).toEqual(expected.map((e) => e.key));
-      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]?.score ?? NaN, 5));
+      hits.forEach((hit, i) => {
+        expect(hit.score).toBeCloseTo(expected[i]?.score ?? NaN, 5);
+      });
     }
   });
 
