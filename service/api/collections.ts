@@ -28,6 +28,8 @@ export const collection = z.object({
   ttl_seconds: z.number().int().nullable(),
   document_count: z.number().int(),
   index: z.enum(vectorIndexKinds),
+  /** Chunks stored and searchable but not yet in the index's fast structure. */
+  vectors_pending: z.number().int(),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -3,15 +3,20 @@ import { ProblemError } from '../http/problems.ts';
 import {
   deleteCollection as deleteCollectionRow,
   findCollection,
+  findCollectionRef,
   insertCollection,
   listCollections as listCollectionRows,
   updateCollection,
+  type CollectionRef,
   type CollectionRow,
 } from '../store/collections.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
 
-export function toCollection(row: CollectionRow, deps: Pick<KnowledgeDeps, 'index'>): Collection {
+export async function toCollection(
+  row: CollectionRow,
+  deps: Pick<KnowledgeDeps, 'index'>,
+): Promise<Collection> {
   return {
     name: row.name,
     description: row.description,
@@ -19,9 +24,21 @@ export function toCollection(row: CollectionRow, deps: Pick<KnowledgeDeps, 'inde
     ttl_seconds: row.ttlSeconds,
     document_count: row.documentCount,
     index: deps.index.kind,
+    vectors_pending: await deps.index.pending(row),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** The collection's id and dimension, or a 404. */
+export async function requireCollectionRef(
+  deps: Pick<KnowledgeDeps, 'db'>,
+  name: string,
+): Promise<CollectionRef> {
+  const ref = await findCollectionRef(deps.db.pool, name);
+  if (ref === undefined)
+    throw new ProblemError('collection_not_found', `collection ${name} does not exist`);
+  return ref;
 }
 
 export async function requireCollection(
@@ -35,7 +52,9 @@ export async function requireCollection(
 }
 
 export async function listCollections(deps: KnowledgeDeps): Promise<Collection[]> {
-  return (await listCollectionRows(deps.db.pool)).map((row) => toCollection(row, deps));
+  return Promise.all(
+    (await listCollectionRows(deps.db.pool)).map((row) => toCollection(row, deps)),
+  );
 }
 
 /** Creates the collection or updates its description and TTL; the dimension never changes. */
@@ -51,7 +70,7 @@ export async function putCollection(
     const created = await insertCollection(deps.db.pool, name, dimension, changes);
     if (created !== undefined) {
       await deps.index.createCollection(created);
-      return { collection: toCollection(created, deps), created: true };
+      return { collection: await toCollection(created, deps), created: true };
     }
     // Another request created it between our read and insert: this one becomes an update.
   }
@@ -63,11 +82,14 @@ export async function putCollection(
     );
   }
   await updateCollection(deps.db.pool, current.id, changes);
-  return { collection: toCollection(await requireCollection(deps, name), deps), created: false };
+  return {
+    collection: await toCollection(await requireCollection(deps, name), deps),
+    created: false,
+  };
 }
 
 export async function deleteCollection(deps: KnowledgeDeps, name: string): Promise<void> {
-  const row = await requireCollection(deps, name);
+  const row = await requireCollectionRef(deps, name);
   await deleteCollectionRow(deps.db.pool, row.id);
   // After the rows: an index left behind by a failure here is an orphan for GC, not lost data.
   await deps.index.dropCollection(row);

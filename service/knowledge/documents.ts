@@ -6,7 +6,7 @@ import {
   listDocuments as listDocumentRows,
   type DocumentRow,
 } from '../store/documents.ts';
-import { requireCollection } from './collections.ts';
+import { requireCollectionRef } from './collections.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
@@ -28,7 +28,7 @@ export async function getDocument(
   collectionName: string,
   id: string,
 ): Promise<Document> {
-  const collection = await requireCollection(deps, collectionName);
+  const collection = await requireCollectionRef(deps, collectionName);
   const row = await findDocument(deps.db.pool, collection.id, id);
   if (row === undefined)
     throw new ProblemError(
@@ -44,7 +44,7 @@ export async function listDocuments(
   limit: number,
   cursor: string | undefined,
 ): Promise<{ documents: DocumentSummary[]; next_cursor: string | null }> {
-  const collection = await requireCollection(deps, collectionName);
+  const collection = await requireCollectionRef(deps, collectionName);
   let after: string | undefined;
   if (cursor !== undefined) {
     const decoded = decodeCursor(cursor, 'invalid_query');
@@ -65,7 +65,7 @@ export async function deleteDocument(
   collectionName: string,
   id: string,
 ): Promise<void> {
-  const collection = await requireCollection(deps, collectionName);
+  const collection = await requireCollectionRef(deps, collectionName);
   const deleted = await deleteDocuments(deps.db.pool, collection.id, [id]);
   if (deleted.length === 0)
     throw new ProblemError(

@@ -4,7 +4,7 @@ import { chunkText } from '../embeddings/chunking.ts';
 import { ProblemError } from '../http/problems.ts';
 import { writeDocuments, type DocumentWrite } from '../store/documents.ts';
 import { transaction } from '../store/sql.ts';
-import { requireCollection } from './collections.ts';
+import { requireCollectionRef } from './collections.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
 
@@ -23,7 +23,7 @@ export async function ingestDocuments(
   inputs: readonly DocumentInput[],
   signal?: AbortSignal,
 ): Promise<IngestResult> {
-  const collection = await requireCollection(deps, collectionName);
+  const collection = await requireCollectionRef(deps, collectionName);
   if (collection.dimension !== deps.embedder.dimension) {
     throw new ProblemError(
       'dimension_mismatch',

@@ -5,7 +5,7 @@ import { normalize } from '../embeddings/embedder.ts';
 import { ProblemError } from '../http/problems.ts';
 import { hydrateHits, type HydratedHit } from '../store/documents.ts';
 import type { VectorIndexKind } from '../vectors/vector-index.ts';
-import { requireCollection } from './collections.ts';
+import { requireCollectionRef } from './collections.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { generationKey } from './generation.ts';
@@ -92,7 +92,7 @@ export async function searchCollection(
   body: SearchBody,
   signal?: AbortSignal,
 ): Promise<SearchOutcome> {
-  const collection = await requireCollection(deps, collectionName);
+  const collection = await requireCollectionRef(deps, collectionName);
   const { cursor: _cursor, ...request } = body;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(request))

@@ -55,7 +55,10 @@ export const collectionRoutes = [
     params: collectionParams,
     responses: { 200: { description: 'The collection', schema: collection } },
     async handler({ params }, deps) {
-      return { status: 200, body: toCollection(await requireCollection(deps, params.name), deps) };
+      return {
+        status: 200,
+        body: await toCollection(await requireCollection(deps, params.name), deps),
+      };
     },
   }),
   defineRoute({

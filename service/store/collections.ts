@@ -45,6 +45,27 @@ const selectCollection = `
          (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS document_count
   FROM collections c`;
 
+/** What the request path needs of a collection: one indexed lookup, no counting. */
+export interface CollectionRef {
+  readonly id: number;
+  readonly name: string;
+  readonly dimension: number;
+}
+
+export async function findCollectionRef(
+  sql: Sql,
+  name: string,
+): Promise<CollectionRef | undefined> {
+  const { rows } = await sql.query<{ id: string; name: string; dimension: number }>(
+    'SELECT id, name, dimension FROM collections WHERE name = $1',
+    [name],
+  );
+  const row = rows[0];
+  return row === undefined
+    ? undefined
+    : { id: Number(row.id), name: row.name, dimension: row.dimension };
+}
+
 export async function listCollections(sql: Sql): Promise<CollectionRow[]> {
   const { rows } = await sql.query<RawCollection>(`${selectCollection} ORDER BY c.name`);
   return rows.map(toRow);

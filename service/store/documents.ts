@@ -67,24 +67,28 @@ export async function writeDocuments(
   collectionId: number,
   docs: readonly DocumentWrite[],
 ): Promise<void> {
-  for (const doc of docs) {
-    await sql.query(
-      `INSERT INTO documents (collection_id, id, title, content, metadata, source, content_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (collection_id, id) DO UPDATE
-       SET title = EXCLUDED.title, content = EXCLUDED.content, metadata = EXCLUDED.metadata,
-           source = EXCLUDED.source, content_sha256 = EXCLUDED.content_sha256, updated_at = now()`,
-      [
-        collectionId,
-        doc.id,
-        doc.title,
-        doc.content,
-        JSON.stringify(doc.metadata),
-        doc.source,
-        doc.contentSha256,
-      ],
+  const values: unknown[] = [collectionId];
+  const tuples = docs.map((doc, i) => {
+    values.push(
+      doc.id,
+      doc.title,
+      doc.content,
+      JSON.stringify(doc.metadata),
+      doc.source,
+      doc.contentSha256,
     );
-  }
+    const p = 1 + i * 6;
+    return `($1, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}, $${p + 6})`;
+  });
+  // One statement for the batch: PGlite pays a fixed cost per statement.
+  await sql.query(
+    `INSERT INTO documents (collection_id, id, title, content, metadata, source, content_sha256)
+     VALUES ${tuples.join(', ')}
+     ON CONFLICT (collection_id, id) DO UPDATE
+     SET title = EXCLUDED.title, content = EXCLUDED.content, metadata = EXCLUDED.metadata,
+         source = EXCLUDED.source, content_sha256 = EXCLUDED.content_sha256, updated_at = now()`,
+    values,
+  );
   await sql.query('DELETE FROM chunks WHERE collection_id = $1 AND document_id = ANY($2::text[])', [
     collectionId,
     docs.map((d) => d.id),

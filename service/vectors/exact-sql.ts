@@ -44,8 +44,9 @@ export function createExactSqlIndex(sql: Sql): VectorIndex {
         score: row.score,
       }));
     },
-    // Its rows reference chunks with ON DELETE CASCADE: there can be no orphans.
+    // It searches the chunks table itself: nothing can be orphaned or pending.
     collectOrphans: () => Promise.resolve(0),
+    pending: () => Promise.resolve(0),
     async count(collection) {
       const { rows } = await sql.query<{ n: string }>(
         'SELECT count(*) AS n FROM chunks WHERE collection_id = $1',

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../lib/logger.ts';
 import type { ChunkHit } from '../store/documents.ts';
@@ -67,9 +69,11 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
     let seen: number;
     do {
       seen = kicks;
-      while (!closed && (await moveBatch()) > 0) {
-        // Let requests queued on the pool run between batches.
-        await new Promise((resolve) => setImmediate(resolve));
+      for (;;) {
+        const started = performance.now();
+        if (closed || (await moveBatch()) === 0) break;
+        // Rest as long as the batch took: requests always get at least half of the database.
+        await sleep(performance.now() - started);
       }
     } while (kicks !== seen && !closed);
   }
@@ -188,6 +192,13 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
     },
     // Its rows reference chunks with ON DELETE CASCADE: there can be no orphans.
     collectOrphans: () => Promise.resolve(0),
+    async pending(collection) {
+      const { rows } = await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pgvector_pending WHERE collection_id = $1',
+        [collection.id],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async count(collection) {
       const { rows } = await pool.query<{ n: string }>(
         `SELECT (SELECT count(*) FROM pgvector_chunks WHERE collection_id = $1)

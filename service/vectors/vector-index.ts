@@ -52,6 +52,8 @@ export interface VectorIndex {
   search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]>;
   /** Vectors held for the collection. */
   count(collection: IndexedCollection): Promise<number>;
+  /** Vectors stored but not yet in the fast structure (searched exactly until they are). */
+  pending(collection: IndexedCollection): Promise<number>;
   /**
    * Vectors whose chunk row no longer exists (left by a failure between the index and the
    * database); deleted unless `dryRun`. Returns how many there were.

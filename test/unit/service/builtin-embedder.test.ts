@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBuiltinEmbedder, embedText } from '../../../service/embeddings/builtin.ts';
+import { createBuiltinEmbedder, embedText, stem } from '../../../service/embeddings/builtin.ts';
 
 function dot(a: Float32Array, b: Float32Array): number {
   return a.reduce((sum, value, i) => sum + value * (b[i] ?? 0), 0);
@@ -31,13 +31,28 @@ describe('the built-in lexical embedder', () => {
     const query = embedText('replication lag in postgres', 384);
     const related = embedText('How to measure replication lag on a Postgres standby', 384);
     const unrelated = embedText('Bananas are yellow and rich in potassium', 384);
-    expect(dot(query, related)).toBeGreaterThan(dot(query, unrelated) + 0.2);
+    expect(dot(query, related)).toBeGreaterThan(dot(query, unrelated) + 0.3);
   });
 
-  it('is case-insensitive and tolerant of inflection through character trigrams', () => {
+  it.each([
+    ['indexing', 'index'],
+    ['indexed', 'index'],
+    ['indexes', 'index'],
+    ['documents', 'document'],
+    ['queries', 'query'],
+    ['classes', 'class'],
+    ['status', 'status'],
+    ['quickly', 'quick'],
+    ['bus', 'bus'],
+    ['größe', 'größe'],
+  ])('stems %s to %s', (word, expected) => {
+    expect(stem(word)).toBe(expected);
+  });
+
+  it('is case-insensitive and tolerant of inflection', () => {
     const base = embedText('indexing documents', 384);
     expect(dot(base, embedText('INDEXING DOCUMENTS', 384))).toBeCloseTo(1, 5);
-    expect(dot(base, embedText('indexed document', 384))).toBeGreaterThan(0.3);
+    expect(dot(base, embedText('indexed document', 384))).toBeGreaterThan(0.6);
   });
 
   it('names its model after its dimension', async () => {

@@ -1,0 +1,124 @@
+/**
+ * Ingest rate and search latency of the service at 1k and 10k documents, on the embedded profile
+ * (PGlite, pgvector HNSW) and on external PostgreSQL 15 without pgvector (exact SQL), through the
+ * HTTP API of a separate `aidb serve` process. Bars (embedded): ≥ 500 documents/s ingest in
+ * batches of 100, search p99 ≤ 15 ms at 10k documents.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startPostgres } from '../test/support/postgres.ts';
+import { random, sentenceMaker } from './support/corpus.ts';
+import { percentile, printTable, writeResults, type Row } from './support/report.ts';
+import { startServiceProcess } from './support/service-process.ts';
+
+const stages = [1_000, 10_000];
+const batchSize = 100;
+
+async function call(url: string, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+interface Profile {
+  readonly name: string;
+  readonly searches: number;
+  setup(): Promise<{ env: Record<string, string>; teardown(): Promise<void> }>;
+}
+
+const profiles: Profile[] = [
+  {
+    name: 'embedded (PGlite, pgvector HNSW)',
+    searches: 1000,
+    async setup() {
+      const dir = await mkdtemp(join(tmpdir(), 'aidb-bench-'));
+      return { env: { AIDB_DATA_DIR: dir }, teardown: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'external PostgreSQL 15 (exact SQL)',
+    searches: 100,
+    async setup() {
+      const server = await startPostgres();
+      const url = await server.createDatabase('bench');
+      return { env: { AIDB_PROFILE: 'external', DATABASE_URL: url }, teardown: () => server.close() };
+    },
+  },
+];
+
+async function run(profile: Profile): Promise<Row[]> {
+  const { env, teardown } = await profile.setup();
+  const service = await startServiceProcess(env);
+  const sentence = sentenceMaker(42);
+  const rand = random(7);
+  const texts: string[] = [];
+  const rows: Row[] = [];
+  try {
+    await call(service.url, 'PUT', '/v1/collections/bench', {});
+    for (const stage of stages) {
+      const started = performance.now();
+      while (texts.length < stage) {
+        const documents = Array.from({ length: batchSize }, () => {
+          const content = sentence(80 + Math.floor(rand() * 60));
+          texts.push(content);
+          return { id: `doc-${texts.length}`, content };
+        });
+        await call(service.url, 'POST', '/v1/collections/bench/documents', { documents });
+      }
+      const ingestSeconds = (performance.now() - started) / 1000;
+      const ingested = stage - (rows.length === 0 ? 0 : Number(rows.at(-1)?.documents));
+      const indexStarted = performance.now();
+      while ((await call(service.url, 'GET', '/v1/collections/bench')).vectors_pending > 0) await sleep(250);
+      const catchUp = (performance.now() - indexStarted) / 1000;
+
+      const latencies: number[] = [];
+      let selfHits = 0;
+      for (let i = -50; i < profile.searches; i++) {
+        const target = Math.floor(rand() * texts.length);
+        const words = (texts[target] ?? '').split(' ');
+        const offset = Math.floor(rand() * Math.max(1, words.length - 8));
+        const query = words.slice(offset, offset + 8).join(' ');
+        const begin = performance.now();
+        const result = await call(service.url, 'POST', '/v1/collections/bench/search', { query, limit: 10 });
+        const elapsed = performance.now() - begin;
+        if (i < 0) continue; // warm-up
+        latencies.push(elapsed);
+        if (result.results[0]?.document_id === `doc-${target + 1}`) selfHits += 1;
+      }
+      latencies.sort((a, b) => a - b);
+      rows.push({
+        profile: profile.name,
+        documents: stage,
+        'ingest docs/s': Math.round(ingested / ingestSeconds),
+        'index catch-up s': catchUp.toFixed(1),
+        searches: latencies.length,
+        'p50 ms': percentile(latencies, 50).toFixed(2),
+        'p99 ms': percentile(latencies, 99).toFixed(2),
+        'top-1 self-hit %': ((100 * selfHits) / latencies.length).toFixed(1),
+      });
+    }
+  } finally {
+    await service.stop();
+    await teardown();
+  }
+  return rows;
+}
+
+const rows: Row[] = [];
+for (const profile of profiles) rows.push(...(await run(profile)));
+printTable('search benchmark (HTTP, sequential client, 8-word text queries, limit 10)', rows);
+const embedded10k = rows.find((r) => String(r.profile).startsWith('embedded') && r.documents === 10_000);
+const bars = {
+  ingestDocsPerSecond: { bar: '>= 500', measured: rows.filter((r) => String(r.profile).startsWith('embedded')).map((r) => r['ingest docs/s']) },
+  searchP99Ms10k: { bar: '<= 15', measured: embedded10k?.['p99 ms'] },
+};
+console.log(`\nbars (embedded): ${JSON.stringify(bars)}`);
+console.log(`written to ${writeResults('search', { rows, bars })}`);
