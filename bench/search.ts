@@ -31,7 +31,7 @@ async function call(url: string, method: string, path: string, body?: unknown): 
 interface Profile {
   readonly name: string;
   readonly searches: number;
-  setup(): Promise<{ env: Record<string, string>; teardown(): Promise<void> }>;
+  setup(): Promise<{ env: Record<string, string>; teardown: () => Promise<void> }>;
 }
 
 const profiles: Profile[] = [
@@ -40,7 +40,10 @@ const profiles: Profile[] = [
     searches: 1000,
     async setup() {
       const dir = await mkdtemp(join(tmpdir(), 'aidb-bench-'));
-      return { env: { AIDB_DATA_DIR: dir }, teardown: () => rm(dir, { recursive: true, force: true }) };
+      return {
+        env: { AIDB_DATA_DIR: dir },
+        teardown: () => rm(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -49,7 +52,10 @@ const profiles: Profile[] = [
     async setup() {
       const server = await startPostgres();
       const url = await server.createDatabase('bench');
-      return { env: { AIDB_PROFILE: 'external', DATABASE_URL: url }, teardown: () => server.close() };
+      return {
+        env: { AIDB_PROFILE: 'external', DATABASE_URL: url },
+        teardown: () => server.close(),
+      };
     },
   },
 ];
@@ -76,7 +82,8 @@ async function run(profile: Profile): Promise<Row[]> {
       const ingestSeconds = (performance.now() - started) / 1000;
       const ingested = stage - (rows.length === 0 ? 0 : Number(rows.at(-1)?.documents));
       const indexStarted = performance.now();
-      while ((await call(service.url, 'GET', '/v1/collections/bench')).vectors_pending > 0) await sleep(250);
+      while ((await call(service.url, 'GET', '/v1/collections/bench')).vectors_pending > 0)
+        await sleep(250);
       const catchUp = (performance.now() - indexStarted) / 1000;
 
       const latencies: number[] = [];
@@ -87,7 +94,10 @@ async function run(profile: Profile): Promise<Row[]> {
         const offset = Math.floor(rand() * Math.max(1, words.length - 8));
         const query = words.slice(offset, offset + 8).join(' ');
         const begin = performance.now();
-        const result = await call(service.url, 'POST', '/v1/collections/bench/search', { query, limit: 10 });
+        const result = await call(service.url, 'POST', '/v1/collections/bench/search', {
+          query,
+          limit: 10,
+        });
         const elapsed = performance.now() - begin;
         if (i < 0) continue; // warm-up
         latencies.push(elapsed);
@@ -115,9 +125,16 @@ async function run(profile: Profile): Promise<Row[]> {
 const rows: Row[] = [];
 for (const profile of profiles) rows.push(...(await run(profile)));
 printTable('search benchmark (HTTP, sequential client, 8-word text queries, limit 10)', rows);
-const embedded10k = rows.find((r) => String(r.profile).startsWith('embedded') && r.documents === 10_000);
+const embedded10k = rows.find(
+  (r) => String(r.profile).startsWith('embedded') && r.documents === 10_000,
+);
 const bars = {
-  ingestDocsPerSecond: { bar: '>= 500', measured: rows.filter((r) => String(r.profile).startsWith('embedded')).map((r) => r['ingest docs/s']) },
+  ingestDocsPerSecond: {
+    bar: '>= 500',
+    measured: rows
+      .filter((r) => String(r.profile).startsWith('embedded'))
+      .map((r) => r['ingest docs/s']),
+  },
   searchP99Ms10k: { bar: '<= 15', measured: embedded10k?.['p99 ms'] },
 };
 console.log(`\nbars (embedded): ${JSON.stringify(bars)}`);

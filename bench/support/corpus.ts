@@ -15,13 +15,32 @@ export function random(seed: number): () => number {
   };
 }
 
-const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'qui', 'dor', 'len', 'mar', 'sul', 'tex'];
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'ti',
+  'vo',
+  'ze',
+  'pa',
+  'qui',
+  'dor',
+  'len',
+  'mar',
+  'sul',
+  'tex',
+];
 
 export function vocabulary(size: number, rand: () => number): string[] {
   const words = new Set<string>();
   while (words.size < size) {
     const length = 2 + Math.floor(rand() * 3);
-    words.add(Array.from({ length }, () => syllables[Math.floor(rand() * syllables.length)]).join(''));
+    words.add(
+      Array.from({ length }, () => syllables[Math.floor(rand() * syllables.length)]).join(''),
+    );
   }
   return [...words];
 }
