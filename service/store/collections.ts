@@ -112,15 +112,3 @@ export async function updateCollection(
 export async function deleteCollection(sql: Sql, id: number): Promise<void> {
   await sql.query('DELETE FROM collections WHERE id = $1', [id]);
 }
-
-export async function countCollections(
-  sql: Sql,
-): Promise<{ collections: number; documents: number }> {
-  const { rows } = await sql.query<{ collections: string; documents: string }>(
-    'SELECT (SELECT count(*) FROM collections) AS collections, (SELECT count(*) FROM documents) AS documents',
-  );
-  return {
-    collections: Number(rows[0]?.collections ?? 0),
-    documents: Number(rows[0]?.documents ?? 0),
-  };
-}

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
-import type { Database } from './sql.ts';
+import { countRows, type Database } from './sql.ts';
 
 /** Where the embedded profile keeps its database inside the data directory. */
 export function pgliteDir(dataDir: string): string {
@@ -25,6 +25,17 @@ export async function openPglite(dataDir: string): Promise<Database & { readonly
     pool,
     pglite,
     engine: 'pglite',
+    async snapshot() {
+      // Holding the pool's only client keeps every other query out until the copy is taken,
+      // so the counts describe exactly the files in the tar.
+      const client = await pool.connect();
+      try {
+        const rowCounts = await countRows(client);
+        return { rowCounts, tar: await pglite.dumpDataDir('none') };
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await pool.end();
       await pglite.close();

@@ -3,12 +3,41 @@ import type pg from 'pg';
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 export type Sql = Pick<pg.PoolClient, 'query'>;
 
+/** Rows per table at the moment of a snapshot, so a restore can be checked against them. */
+export type RowCounts = Readonly<Record<'collections' | 'documents' | 'chunks', number>>;
+
+export interface Snapshot {
+  /** An uncompressed tar of the database directory. */
+  readonly tar: Blob;
+  readonly rowCounts: RowCounts;
+}
+
 /** The database the service runs on, whichever profile opened it. */
 export interface Database {
   readonly pool: pg.Pool;
   /** `postgresql` for a server, `pglite` for the embedded engine. */
   readonly engine: 'postgresql' | 'pglite';
+  /**
+   * A consistent copy of an in-process database (PGlite), for the agent's backups: another
+   * process must never open PGlite's files while the service has them open. Servers are
+   * backed up with pg_dump instead and have none.
+   */
+  readonly snapshot?: () => Promise<Snapshot>;
   close(): Promise<void>;
+}
+
+export async function countRows(sql: Sql): Promise<RowCounts> {
+  const { rows } = await sql.query<{ collections: string; documents: string; chunks: string }>(
+    `SELECT (SELECT count(*) FROM collections) AS collections,
+            (SELECT count(*) FROM documents) AS documents,
+            (SELECT count(*) FROM chunks) AS chunks`,
+  );
+  const row = rows[0];
+  return {
+    collections: Number(row?.collections ?? 0),
+    documents: Number(row?.documents ?? 0),
+    chunks: Number(row?.chunks ?? 0),
+  };
 }
 
 /** Runs `work` in one transaction on one client; rolls back and rethrows on any error. */
