@@ -50,10 +50,9 @@ export const tls: Probe<TlsOptions> = async (options, { signal, record }) => {
     const expiry = earliestCertExpiry(socket);
     if (expiry !== undefined) record.set(probeSslEarliestCertExpiry, expiry);
     if (options.verifyChain && !socket.authorized) {
-      const error = socket.authorizationError;
-      throw new ProbeFailure(failureReason(error), `tls: chain not trusted (${error.message})`, {
-        cause: error,
-      });
+      // An OpenSSL verify code such as CERT_HAS_EXPIRED (typed as an Error, a string at run time).
+      const code = String(socket.authorizationError as unknown);
+      throw new ProbeFailure(failureReason({ code }), `tls: chain not trusted (${code})`);
     }
     if (options.verifyHostname) {
       const mismatch = checkServerIdentity(name, socket.getPeerCertificate());
