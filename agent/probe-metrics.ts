@@ -5,17 +5,15 @@ import {
   agentProbeState,
   probeDuration,
   probeHttpPhaseDuration,
-  probeHttpStatusCode,
-  probePostgresReplicationLag,
-  probePostgresServerVersion,
-  probeQdrantCollections,
-  probeRedisMaster,
-  probeRedisMemory,
-  probeSslEarliestCertExpiry,
   probeSuccess,
 } from '../catalog/metrics/probes.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
-import type { HttpProbePhase, KindGauge, ProbeRecorder } from './probes/probe.ts';
+import {
+  kindGauges,
+  type HttpProbePhase,
+  type KindGauge,
+  type ProbeRecorder,
+} from './probes/probe.ts';
 import type { ProbeOutcome } from './run-probe.ts';
 import type { Target } from './targets.ts';
 import { initialThresholdState, type ThresholdState } from './thresholds.ts';
@@ -36,16 +34,6 @@ export interface ProbeMetrics {
   /** Adds a target's series; HTTP phases exist from here on, before the first probe. */
   add(target: Target): ProbeCell;
 }
-
-const kindGauges = [
-  probeHttpStatusCode,
-  probeSslEarliestCertExpiry,
-  probePostgresServerVersion,
-  probePostgresReplicationLag,
-  probeRedisMaster,
-  probeRedisMemory,
-  probeQdrantCollections,
-] as const satisfies readonly KindGauge[];
 
 /**
  * The probe instruments of the agent. They are observable gauges over plain per-target

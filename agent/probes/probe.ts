@@ -1,5 +1,5 @@
 import type { httpProbePhases } from '../../catalog/labels.ts';
-import type {
+import {
   probeHttpStatusCode,
   probePostgresReplicationLag,
   probePostgresServerVersion,
@@ -12,14 +12,16 @@ import type {
 export type HttpProbePhase = (typeof httpProbePhases)[number];
 
 /** The `probe_<kind>_*` gauges a probe may set; each carries only the `target` label. */
-export type KindGauge =
-  | typeof probeHttpStatusCode
-  | typeof probeSslEarliestCertExpiry
-  | typeof probePostgresServerVersion
-  | typeof probePostgresReplicationLag
-  | typeof probeRedisMaster
-  | typeof probeRedisMemory
-  | typeof probeQdrantCollections;
+export const kindGauges = [
+  probeHttpStatusCode,
+  probeSslEarliestCertExpiry,
+  probePostgresServerVersion,
+  probePostgresReplicationLag,
+  probeRedisMaster,
+  probeRedisMemory,
+  probeQdrantCollections,
+] as const;
+export type KindGauge = (typeof kindGauges)[number];
 
 /** Where a probe writes its own values; the runner owns every other probe series. */
 export interface ProbeRecorder {

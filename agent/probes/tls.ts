@@ -1,9 +1,10 @@
+import { once } from 'node:events';
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect, type TLSSocket } from 'node:tls';
 import { probeSslEarliestCertExpiry } from '../../catalog/metrics/probes.ts';
 import type { ProbeOptionsConfig } from '../../config/sections/agent-targets.ts';
 import { earliestCertExpiry } from './certificates.ts';
-import { failureReason, ProbeFailure, untilAborted, type Probe } from './probe.ts';
+import { failureReason, ProbeFailure, type Probe } from './probe.ts';
 
 export type TlsOptions = Omit<ProbeOptionsConfig['tls'], 'caFile'> & {
   /** PEM bundle of trusted CAs, read from `caFile`; the system store when absent. */
@@ -24,21 +25,12 @@ async function handshake(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     rejectUnauthorized: false,
   });
-  const aborted = untilAborted(signal);
   try {
-    await Promise.race([
-      new Promise<void>((resolve, reject) => {
-        socket.once('secureConnect', resolve);
-        socket.once('error', reject);
-      }),
-      aborted.promise,
-    ]);
+    await once(socket, 'secureConnect', { signal });
     return socket;
   } catch (error) {
     socket.destroy();
     throw error;
-  } finally {
-    aborted.dispose();
   }
 }
 
@@ -51,7 +43,8 @@ export const tls: Probe<TlsOptions> = async (options, { signal, record }) => {
     if (expiry !== undefined) record.set(probeSslEarliestCertExpiry, expiry);
     if (options.verifyChain && !socket.authorized) {
       // An OpenSSL verify code such as CERT_HAS_EXPIRED (typed as an Error, a string at run time).
-      const code = String(socket.authorizationError as unknown);
+      const reported: unknown = socket.authorizationError;
+      const code = String(reported);
       throw new ProbeFailure(failureReason({ code }), `tls: chain not trusted (${code})`);
     }
     if (options.verifyHostname) {

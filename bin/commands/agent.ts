@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { createAgent } from '../../agent/agent.ts';
 import type { HttpProbePhase } from '../../agent/probes/probe.ts';
 import { formatProbe, formatStatus } from '../../agent/report.ts';
-import { runProbe } from '../../agent/run-probe.ts';
-import { runUntilSignal } from '../../agent/run.ts';
 import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
 import { resolveTargets } from '../../agent/targets.ts';
@@ -26,9 +23,11 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
       signal: AbortSignal.timeout(init === undefined ? 10_000 : 24 * 3600_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+    // undici puts the system error in `cause`, or a list of them when several addresses failed.
+    const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? String(error);
     throw new ExitError(
-      `agent: cannot reach ${url} (${cause}); is \`aidb agent\` running?`,
+      `agent: cannot reach ${url} (${reason}); is \`aidb agent\` running?`,
       exitCodes.failure,
     );
   }
@@ -49,6 +48,11 @@ export function agentCommand(): Command {
       const { config } = loadCommandConfig(command);
       const logger = createLogger({ level: config.logLevel, name: 'agent' });
       targetsOf(config);
+      // Loaded here, not at the top: other commands need not carry the agent and its clients.
+      const [{ createAgent }, { runUntilSignal }] = await Promise.all([
+        import('../../agent/agent.ts'),
+        import('../../agent/run.ts'),
+      ]);
       await runUntilSignal(createAgent({ config, logger, readFile }), logger);
     });
 
@@ -85,6 +89,7 @@ export function agentCommand(): Command {
       }
       const phases = new Map<HttpProbePhase, number>();
       const gauges = new Map<string, number>();
+      const { runProbe } = await import('../../agent/run-probe.ts');
       const outcome = await runProbe(target, {
         set: (def, value) => gauges.set(def.name, value),
         phase: (phase, seconds) => phases.set(phase, seconds),
