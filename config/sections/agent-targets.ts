@@ -62,7 +62,13 @@ const http = z
     method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
     /** Empty means any 2xx, as in blackbox_exporter. */
     validStatusCodes: z.array(z.number().int().min(100).max(599)).default([]),
-    headers: z.record(z.string().min(1), z.string()).default({}),
+    headers: z
+      .record(
+        // RFC 9110 §5.1 token characters; values without control characters (no CR/LF injection).
+        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid header name'),
+        z.string().regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain control characters'),
+      )
+      .default({}),
     bearerTokenFile: secretFile.optional(),
     tlsVerify: z.boolean().default(true),
     bodyRegex: z.string().refine(compiles, 'is not a valid regular expression').optional(),

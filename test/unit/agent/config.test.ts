@@ -96,6 +96,13 @@ describe('agent settings: each bad file gives its exact message', () => {
       ],
     },
     {
+      name: 'a header value that would end the header line is refused',
+      yaml: http('', 'http://127.0.0.1/h\n        headers: { x-probe: "a\\r\\nHost: evil" }'),
+      problems: [
+        `agent.targets.0.options.headers.x-probe: must not contain control characters (from file ${file})`,
+      ],
+    },
+    {
       name: 'a bad cron expression of a job',
       yaml: '',
       env: { AIDB_AGENT_GC_SCHEDULE: '61 * * * *' },
@@ -112,8 +119,8 @@ describe('agent settings: each bad file gives its exact message', () => {
       ],
     },
   ];
-  it('has eleven cases', () => {
-    expect(cases).toHaveLength(11);
+  it('has twelve cases', () => {
+    expect(cases).toHaveLength(12);
   });
   it.each(cases)('$name', ({ yaml, env, problems }) => {
     expect(problemsOf(yaml, env)).toEqual(problems);
