@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,9 @@ try {
     probesPerSecond: Math.round((probes / wall) * 10) / 10,
     failingTargetsAtEnd: failing,
     cpuPercentOfOneCore: Math.round((cpu / wall) * 1000) / 10,
+    // The agent falls behind when the machine is overloaded; this scales CPU to the full rate.
+    cpuPercentAtFullRate: Math.round((cpu / wall) * (targets / (probes / wall)) * 1000) / 10,
+    machineLoadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     peakRssMb: Math.round(peakRssKb / 102.4) / 10,
     maxRssDuringRunMb: Math.round(maxRssKb / 102.4) / 10,
     bars,

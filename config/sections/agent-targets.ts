@@ -66,7 +66,12 @@ const http = z
       .record(
         // RFC 9110 §5.1 token characters; values without control characters (no CR/LF injection).
         z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid header name'),
-        z.string().regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain control characters'),
+        z
+          .string()
+          .refine(
+            (value) => !Array.from(value).some((c) => (c < ' ' && c !== '\t') || c === '\x7f'),
+            'must not contain control characters',
+          ),
       )
       .default({}),
     bearerTokenFile: secretFile.optional(),
