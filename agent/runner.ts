@@ -37,8 +37,8 @@ export interface TargetRunnerDeps {
 
 /**
  * Probes one target on its interval: first after the initial delay plus the target's spread
- * offset, then every interval from the previous start. A probe still running when the next
- * is due (one that ignored its cut) makes that next one wait: probes never overlap.
+ * offset, then on a fixed cadence of one interval. When a probe is still running at the next
+ * due time (one that ignored its cut), that next probe is skipped: probes never overlap.
  */
 export function createTargetRunner(deps: TargetRunnerDeps): TargetRunner {
   const { cell, logger } = deps;
@@ -47,6 +47,8 @@ export function createTargetRunner(deps: TargetRunnerDeps): TargetRunner {
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
+  /** When the next probe is due, ms since the epoch. */
+  let due = 0;
 
   function record(outcome: ProbeOutcome): void {
     const previous = cell.thresholds.state;
@@ -86,7 +88,6 @@ export function createTargetRunner(deps: TargetRunnerDeps): TargetRunner {
   }
 
   function tick(): void {
-    const started = Date.now();
     inFlight ??= probeOnce()
       .catch((error: unknown) => {
         logger.error({ err: error, target: target.name }, 'agent: probe runner failed');
@@ -94,13 +95,20 @@ export function createTargetRunner(deps: TargetRunnerDeps): TargetRunner {
       .finally(() => {
         inFlight = undefined;
       });
-    if (!stopping.signal.aborted) schedule(Math.max(0, started + intervalMs - Date.now()));
+    // A fixed cadence from when the probe was due, not from when a late timer fired, so a
+    // busy event loop does not stretch every interval; a due time already past is dropped.
+    const now = Date.now();
+    due += intervalMs;
+    if (due < now) due = now;
+    if (!stopping.signal.aborted) schedule(due - now);
   }
 
   return {
     target,
     start() {
-      schedule(initialDelayMs + spreadOffsetMs(target.name, intervalMs));
+      const delay = initialDelayMs + spreadOffsetMs(target.name, intervalMs);
+      due = Date.now() + delay;
+      schedule(delay);
     },
     async stop() {
       stopping.abort(new Error('agent: shutting down'));

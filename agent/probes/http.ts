@@ -6,7 +6,7 @@ import { version } from '../../lib/version.ts';
 import { earliestCertExpiry } from './certificates.ts';
 import { exchange, type Timeline } from './http-exchange.ts';
 import { MalformedResponse } from './http-response.ts';
-import { ProbeFailure, untilAborted, type HttpProbePhase, type Probe } from './probe.ts';
+import { ProbeFailure, type HttpProbePhase, type Probe } from './probe.ts';
 
 export type HttpOptions = Omit<ProbeOptionsConfig['http'], 'bearerTokenFile'> & {
   /** Read from `bearerTokenFile`; sent as `Authorization: Bearer …`. */
@@ -70,24 +70,21 @@ export const http: Probe<HttpOptions> = async (options, { signal, record }) => {
   };
   if (options.bearerToken !== undefined) headers.authorization = `Bearer ${options.bearerToken}`;
   let status = 0;
-  const aborted = untilAborted(signal);
   try {
-    const response = await Promise.race([
-      exchange({
-        url: new URL(options.url),
-        method: options.method,
-        headers,
-        tlsVerify: options.tlsVerify,
-        bodyLimitBytes,
-        signal,
-        timeline,
-        onSecure: (socket) => {
-          const expiry = earliestCertExpiry(socket);
-          if (expiry !== undefined) record.set(probeSslEarliestCertExpiry, expiry);
-        },
-      }),
-      aborted.promise,
-    ]);
+    // exchange() gives up by itself when the signal fires (it destroys its sockets).
+    const response = await exchange({
+      url: new URL(options.url),
+      method: options.method,
+      headers,
+      tlsVerify: options.tlsVerify,
+      bodyLimitBytes,
+      signal,
+      timeline,
+      onSecure: (socket) => {
+        const expiry = earliestCertExpiry(socket);
+        if (expiry !== undefined) record.set(probeSslEarliestCertExpiry, expiry);
+      },
+    });
     status = response.status;
     checkStatus(status, options.validStatusCodes);
     checkBody(response.body.toString('utf8'), options);
@@ -97,7 +94,6 @@ export const http: Probe<HttpOptions> = async (options, { signal, record }) => {
     }
     throw error;
   } finally {
-    aborted.dispose();
     record.set(probeHttpStatusCode, status);
     const phases = phasesOf(timeline);
     for (const phase of httpProbePhases) record.phase(phase, phases[phase]);

@@ -105,7 +105,7 @@ export const agentProbeState = defineMetric({
   name: 'aidb_agent_probe_state',
   kind: 'observable_gauge',
   unit: 'count',
-  help: 'Target state after failure and success thresholds: 1 up, 0 down.',
+  help: 'Target state after failure and success thresholds: 1 up, 0 down; absent until one is first reached.',
   labels: probeLabels,
   emitters: ['agent'],
 });
