@@ -3,9 +3,9 @@ import type { Agent } from './agent.ts';
 
 const signals = ['SIGTERM', 'SIGINT'] as const;
 
-// A job that ignores cancellation must not keep the process up forever; 30 s is the
-// Kubernetes default terminationGracePeriodSeconds.
-const shutdownDeadlineMs = 30_000;
+// A job that ignores cancellation must not keep the process up forever; 25 s leaves the exit
+// (and its log line) inside Kubernetes' default terminationGracePeriodSeconds of 30 s.
+const shutdownDeadlineMs = 25_000;
 
 /**
  * Runs the agent until SIGTERM or SIGINT, then stops it gracefully. The process then ends
