@@ -1,7 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { runtimeMetrics } from '../../../catalog/metrics/runtime.ts';
 import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
 import { registerRuntimeMetrics } from '../../../lib/telemetry/runtime.ts';
+import { waitFor } from '../../support/wait.ts';
 
 function sampleOf(text: string, name: string, labels = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}`));
@@ -17,12 +20,14 @@ describe('runtime metrics', () => {
       env: {},
     });
     const runtime = registerRuntimeMetrics(metrics.meter, { version: '9.9.9' });
-    // Garbage, so V8 runs at least one collection the observer records.
-    let kept = 0;
-    for (let i = 0; i < 300_000; i++) kept += [{ i }].length;
-    expect(kept).toBe(300_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const text = await metrics.render();
+    // A full collection now, so the GC observer has an entry to record (delivered async).
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    let text = '';
+    await waitFor('the GC entry to be recorded', async () => {
+      text = await metrics.render();
+      return text.includes('nodejs_gc_duration_seconds_count{kind="major"');
+    });
     runtime.stop();
     runtime.stop();
 
