@@ -27,6 +27,15 @@ interface IssueContext {
   readonly filePath: string | undefined;
 }
 
+/** Origin of the setting at `path` or of the list or mapping setting that contains it. */
+function originOf(path: readonly string[], origins: Origins): Origin | undefined {
+  for (let length = path.length; length > 0; length--) {
+    const origin = origins.get(path.slice(0, length).join('.'));
+    if (origin !== undefined) return origin;
+  }
+  return undefined;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
@@ -36,7 +45,7 @@ function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): string[]
         `${path === '' ? key : `${path}.${key}`}: unknown setting (from file ${String(context.filePath)})`,
     );
   }
-  const origin = context.origins.get(path);
+  const origin = originOf(issue.path.map(String), context.origins);
   const info = context.byPath.get(path);
   let where = '';
   if (origin !== undefined) where = ` (${formatOrigin(origin)})`;

@@ -1,8 +1,129 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { notImplemented } from './not-implemented.ts';
+import type { HttpProbePhase } from '../../agent/probes/probe.ts';
+import { formatProbe, formatStatus } from '../../agent/report.ts';
+import type { JobOutcome } from '../../agent/scheduler.ts';
+import type { AgentStatus } from '../../agent/status.ts';
+import { resolveTargets } from '../../agent/targets.ts';
+import type { Config } from '../../config/schema.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { ExitError, loadCommandConfig } from '../config-option.ts';
+import { exitCodes } from '../exit-codes.ts';
+
+const readFile = (path: string): string => readFileSync(path, 'utf8');
+
+function agentUrl(config: Config, override: string | undefined): string {
+  return (override ?? `http://${config.agent.host}:${config.agent.port}`).replace(/\/$/, '');
+}
+
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(init === undefined ? 10_000 : 24 * 3600_000),
+    });
+  } catch (error) {
+    // undici puts the system error in `cause`, or a list of them when several addresses failed.
+    const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? String(error);
+    throw new ExitError(
+      `agent: cannot reach ${url} (${reason}); is \`aidb agent\` running?`,
+      exitCodes.failure,
+    );
+  }
+}
+
+function targetsOf(config: Config) {
+  try {
+    return resolveTargets(config, readFile);
+  } catch (error) {
+    throw new ExitError((error as Error).message, exitCodes.config);
+  }
+}
 
 export function agentCommand(): Command {
-  return new Command('agent')
+  const agent = new Command('agent')
     .description('Run the agent: probes, scheduled jobs, metrics and status')
-    .action(notImplemented('agent'));
+    .action(async (_options, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      const logger = createLogger({ level: config.logLevel, name: 'agent' });
+      targetsOf(config);
+      // Loaded here, not at the top: other commands need not carry the agent and its clients.
+      const [{ createAgent }, { runUntilSignal }] = await Promise.all([
+        import('../../agent/agent.ts'),
+        import('../../agent/run.ts'),
+      ]);
+      await runUntilSignal(createAgent({ config, logger, readFile }), logger);
+    });
+
+  agent
+    .command('status')
+    .description("Show the running agent's targets and jobs; exit 1 when a target is down")
+    .option('--url <url>', 'agent endpoint (default: http://agent.host:agent.port)')
+    .action(async (options: { url?: string }, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      const url = `${agentUrl(config, options.url)}/status`;
+      const response = await call(url);
+      if (!response.ok)
+        throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
+      const status = (await response.json()) as AgentStatus;
+      process.stdout.write(formatStatus(status));
+      const down = status.targets.filter((t) => t.state === 'down').map((t) => t.name);
+      if (down.length > 0) {
+        process.stderr.write(`aidb agent status: down: ${down.join(', ')}\n`);
+        process.exitCode = exitCodes.failure;
+      }
+    });
+
+  agent
+    .command('probe')
+    .description('Probe one target now and show its phases and values')
+    .argument('<target>', 'target name, as in `aidb agent status`')
+    .action(async (name: string, _options, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      const targets = targetsOf(config);
+      const target = targets.find((t) => t.name === name);
+      if (target === undefined) {
+        const known = targets.map((t) => t.name).join(', ');
+        throw new ExitError(`agent probe: no target ${name} (targets: ${known})`, exitCodes.usage);
+      }
+      const phases = new Map<HttpProbePhase, number>();
+      const gauges = new Map<string, number>();
+      const { runProbe } = await import('../../agent/run-probe.ts');
+      const outcome = await runProbe(target, {
+        set: (def, value) => gauges.set(def.name, value),
+        phase: (phase, seconds) => phases.set(phase, seconds),
+      });
+      process.stdout.write(formatProbe(target, outcome, { phases, gauges }));
+      if (!outcome.success) process.exitCode = exitCodes.failure;
+    });
+
+  agent
+    .command('run-job')
+    .description('Ask the running agent to run a job now and wait for its outcome')
+    .argument('<job>', 'job name (gc, backup, verify, prune, certificates)')
+    .option('--url <url>', 'agent endpoint (default: http://agent.host:agent.port)')
+    .action(async (job: string, options: { url?: string }, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      const url = `${agentUrl(config, options.url)}/jobs/${encodeURIComponent(job)}/run`;
+      const response = await call(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      if (response.status === 404) {
+        throw new ExitError(
+          `agent run-job: no job ${job} is configured in the running agent`,
+          exitCodes.usage,
+        );
+      }
+      if (!response.ok)
+        throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
+      const outcome = (await response.json()) as JobOutcome;
+      const detail = outcome.error === null ? '' : `: ${outcome.error}`;
+      process.stdout.write(
+        `${outcome.job} ${outcome.result} in ${outcome.durationSeconds.toFixed(3)} s${detail}\n`,
+      );
+      if (outcome.result !== 'success') process.exitCode = exitCodes.failure;
+    });
+  return agent;
 }

@@ -12,7 +12,7 @@ const probeLabels = {
 
 export const probeSuccess = defineMetric({
   name: 'probe_success',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'Whether the last probe of the target succeeded (1) or failed (0).',
   labels: probeLabels,
@@ -21,7 +21,7 @@ export const probeSuccess = defineMetric({
 
 export const probeDuration = defineMetric({
   name: 'probe_duration_seconds',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'seconds',
   help: 'How long the last probe of the target took.',
   labels: probeLabels,
@@ -30,7 +30,7 @@ export const probeDuration = defineMetric({
 
 export const probeHttpStatusCode = defineMetric({
   name: 'probe_http_status_code',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'HTTP status code of the last probe response (0 when none arrived).',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -39,7 +39,7 @@ export const probeHttpStatusCode = defineMetric({
 
 export const probeHttpPhaseDuration = defineMetric({
   name: 'probe_http_duration_seconds',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'seconds',
   help: 'Duration of each phase of the last HTTP probe.',
   labels: { target: { boundedBy: 'configuredTarget' }, phase: { values: httpProbePhases } },
@@ -48,7 +48,7 @@ export const probeHttpPhaseDuration = defineMetric({
 
 export const probeSslEarliestCertExpiry = defineMetric({
   name: 'probe_ssl_earliest_cert_expiry',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'timestamp',
   help: 'When the first certificate of the served chain expires, in seconds since the Unix epoch.',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -58,7 +58,7 @@ export const probeSslEarliestCertExpiry = defineMetric({
 
 export const probePostgresServerVersion = defineMetric({
   name: 'probe_postgres_server_version',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'server_version_num of the probed PostgreSQL (150007 for 15.7).',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -67,7 +67,7 @@ export const probePostgresServerVersion = defineMetric({
 
 export const probePostgresReplicationLag = defineMetric({
   name: 'probe_postgres_replication_lag_seconds',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'seconds',
   help: 'Replication lag reported by the configured lag query of a PostgreSQL target.',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -76,7 +76,7 @@ export const probePostgresReplicationLag = defineMetric({
 
 export const probeRedisMaster = defineMetric({
   name: 'probe_redis_master',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'Whether the probed Redis reports the master role (1) or not (0).',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -85,7 +85,7 @@ export const probeRedisMaster = defineMetric({
 
 export const probeRedisMemory = defineMetric({
   name: 'probe_redis_memory_used_bytes',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'bytes',
   help: 'used_memory reported by the probed Redis.',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -94,7 +94,7 @@ export const probeRedisMemory = defineMetric({
 
 export const probeQdrantCollections = defineMetric({
   name: 'probe_qdrant_collections',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'Collections listed by the probed Qdrant.',
   labels: { target: { boundedBy: 'configuredTarget' } },
@@ -103,16 +103,16 @@ export const probeQdrantCollections = defineMetric({
 
 export const agentProbeState = defineMetric({
   name: 'aidb_agent_probe_state',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
-  help: 'Target state after failure and success thresholds: 1 up, 0 down.',
+  help: 'Target state after failure and success thresholds: 1 up, 0 down; absent until one is first reached.',
   labels: probeLabels,
   emitters: ['agent'],
 });
 
 export const agentProbeConsecutiveFailures = defineMetric({
   name: 'aidb_agent_probe_consecutive_failures',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'Failed probes of the target since its last success.',
   labels: probeLabels,
@@ -121,7 +121,7 @@ export const agentProbeConsecutiveFailures = defineMetric({
 
 export const agentProbeLastTransition = defineMetric({
   name: 'aidb_agent_probe_last_transition_timestamp_seconds',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'timestamp',
   help: 'When the target last changed state (up or down).',
   labels: probeLabels,

@@ -1,6 +1,64 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { setting } from '../setting.ts';
-import { httpUrl, port } from './primitives.ts';
+import { defaultTargetNames, targetSchema } from './agent-targets.ts';
+import { httpUrl, millis, port } from './primitives.ts';
+
+/** A cron expression croner accepts (5 or 6 fields, nicknames such as `@daily`). */
+function cronExpression(fallback: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((pattern, ctx) => {
+      try {
+        new Cron(pattern, { paused: true });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${reason})` });
+      }
+    })
+    .default(fallback);
+}
+
+// Kubernetes probe defaults are 10 s period, 1 s timeout, 3 failures, 1 success; the agent
+// looks at remote servers through connection setup, so it allows a longer timeout.
+const probeDefaults = z
+  .object({
+    intervalMs: setting(millis.default(15_000), {
+      env: 'AIDB_AGENT_PROBE_INTERVAL_MS',
+      doc: 'Time between two probes of a target, unless the target sets its own.',
+    }),
+    timeoutMs: setting(millis.default(5_000), {
+      env: 'AIDB_AGENT_PROBE_TIMEOUT_MS',
+      doc: 'Time a probe may take before it is cut and counted as failed; at most the interval.',
+    }),
+    failureThreshold: setting(z.number().int().min(1).default(3), {
+      env: 'AIDB_AGENT_PROBE_FAILURE_THRESHOLD',
+      doc: 'Consecutive failed probes that turn a target down (Kubernetes `failureThreshold`).',
+    }),
+    successThreshold: setting(z.number().int().min(1).default(1), {
+      env: 'AIDB_AGENT_PROBE_SUCCESS_THRESHOLD',
+      doc: 'Consecutive successful probes that turn a target up again (Kubernetes `successThreshold`).',
+    }),
+    initialDelayMs: setting(z.number().int().min(0).default(0), {
+      env: 'AIDB_AGENT_PROBE_INITIAL_DELAY_MS',
+      doc: 'Wait after start before a target’s first probe; a per-target offset spreads targets over the interval on top.',
+    }),
+  })
+  .strict();
+
+const gcJob = z
+  .object({
+    schedule: setting(cronExpression('30 3 * * *'), {
+      env: 'AIDB_AGENT_GC_SCHEDULE',
+      doc: 'Cron expression of the service’s garbage collection (`POST /v1/admin/gc`); runs only when `agent.adminKey` is set.',
+    }),
+    timeoutMs: setting(millis.default(300_000), {
+      env: 'AIDB_AGENT_GC_TIMEOUT_MS',
+      doc: 'Time a garbage-collection request may take.',
+    }),
+  })
+  .strict();
 
 export const agent = z
   .object({
@@ -21,5 +79,51 @@ export const agent = z
       secret: true,
       doc: 'Admin API key the agent uses for the service’s maintenance routes.',
     }),
+    probeDefaults: probeDefaults.prefault({}),
+    defaultTargets: setting(z.boolean().default(true), {
+      env: 'AIDB_AGENT_DEFAULT_TARGETS',
+      doc: 'Probe the service’s `/health/live`, `/health/ready`, `/health/startup` and each configured dependency (PostgreSQL, Redis, Qdrant).',
+    }),
+    targets: setting(z.array(targetSchema).default([]), {
+      env: false,
+      doc: 'Extra probe targets: `name`, `probe` (http, tcp, tls, postgres, redis, qdrant), `dependency`, timing overrides and kind `options` (see the agent guide).',
+    }),
+    jobs: z
+      .object({ gc: gcJob.prefault({}) })
+      .strict()
+      .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine(checkTargets);
+
+type AgentInput = z.output<typeof agent>;
+
+/** Rules across targets: unique names, names of the default targets reserved, timeout ≤ interval. */
+function checkTargets(config: AgentInput, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  config.targets.forEach((target, index) => {
+    const path = ['targets', index, 'name'];
+    if ((defaultTargetNames as readonly string[]).includes(target.name)) {
+      ctx.addIssue({ code: 'custom', path, message: `"${target.name}" is a default target name` });
+    } else if (seen.has(target.name)) {
+      ctx.addIssue({ code: 'custom', path, message: `"${target.name}" is used twice` });
+    }
+    seen.add(target.name);
+    const interval = target.intervalMs ?? config.probeDefaults.intervalMs;
+    const timeout = target.timeoutMs ?? config.probeDefaults.timeoutMs;
+    if (timeout > interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', index, 'timeoutMs'],
+        message: `${timeout} ms is longer than the interval of ${interval} ms`,
+      });
+    }
+  });
+  if (config.probeDefaults.timeoutMs > config.probeDefaults.intervalMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['probeDefaults', 'timeoutMs'],
+      message: `${config.probeDefaults.timeoutMs} ms is longer than the interval of ${config.probeDefaults.intervalMs} ms`,
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { metricsOf } from '../catalog/metrics.ts';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createPrometheusMetrics } from '../lib/telemetry/prometheus.ts';
+import { registerRuntimeMetrics } from '../lib/telemetry/runtime.ts';
+import { version } from '../lib/version.ts';
+import { createJobStateStore } from './job-state.ts';
+import { configuredJobs } from './jobs/index.ts';
+import type { Job } from './jobs/job.ts';
+import { createProbeMetrics } from './probe-metrics.ts';
+import { createTargetRunner } from './runner.ts';
+import { createScheduler } from './scheduler.ts';
+import { createAgentServer } from './server.ts';
+import type { AgentStatus } from './status.ts';
+import { resolveTargets, type ReadFile } from './targets.ts';
+
+export interface AgentDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Reads the secret and CA files probe targets name. */
+  readonly readFile: ReadFile;
+  /** Jobs to schedule; the configured ones when absent. */
+  readonly jobs?: readonly Job[];
+  /** Environment for the OTel resource (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Agent {
+  /** Serves its endpoint, starts probing and scheduling; returns the endpoint's base URL. */
+  start(): Promise<string>;
+  /** Graceful and idempotent: unready, probes cut, jobs cancelled and cleaned up, port closed. */
+  stop(): Promise<void>;
+  status(): AgentStatus;
+}
+
+/** The job state file under the data directory. */
+export function jobStatePath(config: Config): string {
+  return join(config.dataDir, 'agent', 'job-state.json');
+}
+
+export function createAgent(deps: AgentDeps): Agent {
+  const { config, logger } = deps;
+  const targets = resolveTargets(config, deps.readFile);
+  const telemetry = createPrometheusMetrics({
+    serviceName: 'aidb-agent',
+    serviceVersion: version,
+    metrics: metricsOf('agent'),
+    ...(deps.env === undefined ? {} : { env: deps.env }),
+  });
+  const runtime = registerRuntimeMetrics(telemetry.meter, { version });
+  const probeMetrics = createProbeMetrics(telemetry.meter);
+  const runners = targets.map((target) =>
+    createTargetRunner({ cell: probeMetrics.add(target), logger }),
+  );
+  const scheduler = createScheduler({
+    jobs: deps.jobs ?? configuredJobs(config, logger),
+    meter: telemetry.meter,
+    store: createJobStateStore(jobStatePath(config)),
+    logger,
+  });
+  let ready = false;
+  let stopping: Promise<void> | undefined;
+  const status = (): AgentStatus => ({
+    targets: runners.map((runner) => runner.status()),
+    jobs: scheduler.status(),
+  });
+  const server = createAgentServer({
+    host: config.agent.host,
+    port: config.agent.port,
+    renderMetrics: () => telemetry.render(),
+    status,
+    isReady: () => ready,
+    runJob: (name) => (scheduler.has(name) ? scheduler.runNow(name) : undefined),
+    logger,
+  });
+
+  async function shutdown(): Promise<void> {
+    ready = false;
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await scheduler.stop();
+    await server.close();
+    runtime.stop();
+    await telemetry.shutdown();
+    logger.info('agent: stopped');
+  }
+
+  return {
+    async start() {
+      const url = await server.listen();
+      for (const runner of runners) runner.start();
+      await scheduler.start();
+      ready = true;
+      logger.info({ url, targets: targets.length }, 'agent: started');
+      return url;
+    },
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+    status,
+  };
+}

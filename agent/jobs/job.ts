@@ -1,0 +1,14 @@
+import type { agentJobs } from '../../catalog/labels.ts';
+
+export type AgentJobName = (typeof agentJobs)[number];
+
+/**
+ * A scheduled operational job. `run` must stop when `signal` fires (shutdown): kill the
+ * children it started and remove its temporary files before it settles.
+ */
+export interface Job {
+  readonly name: AgentJobName;
+  /** Cron expression (croner syntax). */
+  readonly schedule: string;
+  run(signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import type { HttpProbePhase } from './probes/probe.ts';
+import type { ProbeOutcome } from './run-probe.ts';
+import type { AgentStatus } from './status.ts';
+import type { Target } from './targets.ts';
+
+/** Left-aligned columns separated by two spaces; the first row is the header. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+}
+
+const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
+
+/** `aidb agent status`: one table of targets, one of jobs. */
+export function formatStatus(status: AgentStatus): string {
+  const targets = formatTable([
+    ['TARGET', 'PROBE', 'DEPENDENCY', 'STATE', 'FAILURES', 'LAST PROBE', 'REASON'],
+    ...status.targets.map((t) => [
+      t.name,
+      t.probe,
+      t.dependency,
+      t.state,
+      String(t.consecutiveFailures),
+      t.lastResult === null
+        ? '-'
+        : `${t.lastResult.success ? 'ok' : 'failed'} ${ms(t.lastResult.durationSeconds)}`,
+      t.lastResult?.reason ?? '-',
+    ]),
+  ]);
+  if (status.jobs.length === 0) return `${targets}\n\nno scheduled jobs\n`;
+  const jobs = formatTable([
+    ['JOB', 'SCHEDULE', 'RUNNING', 'LAST RUN', 'RESULT', 'LAST SUCCESS', 'NEXT RUN'],
+    ...status.jobs.map((j) => [
+      j.name,
+      j.schedule,
+      j.running ? 'yes' : 'no',
+      j.lastRun?.startedAt ?? '-',
+      j.lastRun?.result ?? '-',
+      j.lastSuccessAt ?? '-',
+      j.nextRunAt ?? '-',
+    ]),
+  ]);
+  return `${targets}\n\n${jobs}\n`;
+}
+
+/** What one probe recorded, for `aidb agent probe`. */
+export interface ProbeValues {
+  readonly phases: ReadonlyMap<HttpProbePhase, number>;
+  readonly gauges: ReadonlyMap<string, number>;
+}
+
+/** `aidb agent probe <target>`: the result, the HTTP phases and the kind's own values. */
+export function formatProbe(target: Target, outcome: ProbeOutcome, values: ProbeValues): string {
+  const result = outcome.success
+    ? `success in ${ms(outcome.durationSeconds)}`
+    : `failure in ${ms(outcome.durationSeconds)}: ${outcome.reason ?? 'other'}: ${outcome.message ?? ''}`;
+  const rows: string[][] = [
+    ['target', `${target.name} (${target.probe}, dependency ${target.dependency})`],
+    ['result', result],
+    ...[...values.phases].map(([phase, seconds]) => [`phase ${phase}`, ms(seconds)]),
+    ...[...values.gauges].map(([name, value]) => [name, String(value)]),
+  ];
+  return `${formatTable(rows)}\n`;
+}

@@ -1,0 +1,8 @@
+import type { TargetStatus } from './runner.ts';
+import type { JobStatus } from './scheduler.ts';
+
+/** The agent's `/status` document. */
+export interface AgentStatus {
+  readonly targets: readonly TargetStatus[];
+  readonly jobs: readonly JobStatus[];
+}

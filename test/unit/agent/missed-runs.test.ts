@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { missedRun } from '../../../agent/missed-runs.ts';
+
+// Cron schedules read in the process's local time, as cron does: build local times too.
+const at = (day: number, hour: number) => new Date(2026, 2, day, hour, 0, 0).getTime();
+
+describe('runs missed while the agent was down (schedule 0 2 * * *)', () => {
+  it.each([
+    ['no recorded run means nothing to catch up', undefined, at(2, 3), false],
+    ['the next daily run is still ahead', at(2, 2), at(2, 12), false],
+    ['one daily run was missed', at(1, 2), at(2, 12), true],
+    ['several missed runs still count as one', at(1, 2) - 60 * 86_400_000, at(2, 12), true],
+    ['a run due exactly now is missed', at(1, 2), at(2, 2), true],
+  ] as const)('%s', (_name, lastRun, now, expected) => {
+    expect(missedRun('0 2 * * *', lastRun, now)).toBe(expected);
+  });
+});
