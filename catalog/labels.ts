@@ -9,13 +9,12 @@ export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', '
 
 /** Operations on dependencies, as recorded by the client wrappers. */
 export const dependencyOperations = [
-  // PostgreSQL
+  // PostgreSQL: a statement, and taking a connection from the pool (waiting included).
   'query',
-  'transaction',
+  'connect',
   // Redis
   'cache_get',
   'cache_set',
-  'cache_delete',
   'rate_limit',
   // Qdrant
   'upsert',

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
@@ -36,6 +37,13 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written inside a request names its trace, so logs and traces join up.
+      mixin() {
+        const span = trace.getActiveSpan()?.spanContext();
+        return span !== undefined && isSpanContextValid(span)
+          ? { trace_id: span.traceId, span_id: span.spanId }
+          : {};
+      },
     },
     options.destination,
   );

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
-import { toProblem } from './http/errors.ts';
+import { isRejectionReason, toProblem } from './http/errors.ts';
+import { installHttpTelemetry } from './telemetry/http-telemetry.ts';
 import { ProblemError, problemBody, problemContentType } from './http/problems.ts';
 import { parseInput } from './http/validate.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
@@ -50,12 +51,23 @@ export function createApp(options: AppOptions): FastifyInstance {
     reply.header('x-request-id', request.id);
     done();
   });
+  const { telemetry } = options.deps;
+  const http =
+    telemetry.metrics === undefined
+      ? undefined
+      : installHttpTelemetry(app, { ...telemetry, metrics: telemetry.metrics });
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error);
+    if (isRejectionReason(problem.code)) telemetry.rejected(problem.code);
     if (problem.status >= 500) {
       logger.error(
-        { err: problem.cause ?? problem, requestId: request.id, route: request.routeOptions.url },
+        {
+          err: problem.cause ?? problem,
+          requestId: request.id,
+          traceId: http?.traceIdOf(request),
+          route: request.routeOptions.url,
+        },
         'request failed',
       );
     }
@@ -92,7 +104,8 @@ export function createApp(options: AppOptions): FastifyInstance {
           signal: abortOnClose(reply),
           requestId: request.id,
         };
-        const result = await route.handler(input, options.deps);
+        const run = () => route.handler(input, options.deps);
+        const result = http === undefined ? await run() : await http.inRequestContext(request, run);
         reply.code(result.status);
         if (result.headers !== undefined) reply.headers(result.headers);
         return result.body === undefined ? reply.send() : reply.send(result.body);

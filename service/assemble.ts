@@ -14,6 +14,9 @@ import type { Database } from './store/sql.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
+import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry/instrumented.ts';
+import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { registerStoreGauges } from './telemetry/store-gauges.ts';
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.profile === 'embedded'
@@ -63,22 +66,34 @@ function chooseCache(config: Config, logger: Logger): Cache {
  * Opens every dependency the configuration names, migrates the schema and prepares the vector
  * index. The result is closed in reverse order by `closeDeps`.
  */
-export async function assembleDeps(config: Config, logger: Logger): Promise<KnowledgeDeps> {
-  const db = await openDatabase(config, logger);
+export async function assembleDeps(
+  config: Config,
+  logger: Logger,
+  telemetry: ServiceTelemetry,
+): Promise<KnowledgeDeps> {
+  const opened = await openDatabase(config, logger);
+  const db = { ...opened, pool: instrumentPool(opened.pool, telemetry) };
   try {
     const applied = await migrate(db.pool);
     if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
     const index = await chooseIndex(db, logger);
     await index.prepare();
+    const cache = chooseCache(config, logger);
+    if (telemetry.metrics !== undefined) {
+      // PGlite serves one connection however large the pool setting.
+      const poolMax = db.engine === 'pglite' ? 1 : config.database.poolMax;
+      registerStoreGauges(telemetry.metrics.meter, db.pool, poolMax);
+    }
     return {
       db,
       index,
-      embedder: chooseEmbedder(config),
-      cache: chooseCache(config, logger),
+      embedder: instrumentEmbedder(chooseEmbedder(config), telemetry),
+      cache: cache.kind === 'redis' ? instrumentCache(cache, telemetry) : cache,
       logger,
+      telemetry,
     };
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createLogger } from '../../lib/logger.ts';
-import { startService } from '../../service/server.ts';
+import { version } from '../../lib/version.ts';
 import { loadCommandConfig } from '../config-option.ts';
 
 export function serveCommand(): Command {
@@ -9,13 +9,23 @@ export function serveCommand(): Command {
     .action(async (_options: unknown, command: Command) => {
       const { config } = loadCommandConfig(command);
       const logger = createLogger({ level: config.logLevel, name: 'service' });
+      // The tracing SDK is set up before the service's modules load, so every module sees the
+      // registered tracer provider; hence the dynamic imports.
+      const tracing = config.service.telemetry
+        ? (await import('../../lib/telemetry/tracing.ts')).startTracing({
+            serviceName: 'aidb',
+            serviceVersion: version,
+            env: process.env,
+          })
+        : undefined;
+      const { startService } = await import('../../service/server.ts');
       const service = await startService(config, logger);
-      await new Promise<NodeJS.Signals>((resolve) => {
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
-      }).then(async (signal) => {
-        logger.info({ signal }, 'shutting down');
-        await service.close();
       });
+      logger.info({ signal }, 'shutting down');
+      await service.close();
+      await tracing?.shutdown();
     });
 }

@@ -99,8 +99,8 @@ export const gcDeleted = defineMetric({
   name: 'aidb_gc_deleted_total',
   kind: 'counter',
   unit: 'count',
-  help: 'Items deleted by garbage collection (dry runs count nothing).',
-  labels: { kind: { values: ['document', 'chunk', 'qdrant_point'] } },
+  help: 'Items deleted by garbage collection: expired documents (their chunks go with them) and orphaned Qdrant points.',
+  labels: { kind: { values: ['document', 'qdrant_point'] } },
   emitters: ['service'],
 });
 

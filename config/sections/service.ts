@@ -43,6 +43,10 @@ export const service = z
       env: 'AIDB_CORS_ORIGINS',
       doc: 'Comma-separated origins allowed by CORS; empty turns CORS off.',
     }),
+    telemetry: setting(z.boolean().default(true), {
+      env: 'AIDB_TELEMETRY',
+      doc: 'Metrics on `/metrics` and traces (exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set); off only to measure their cost.',
+    }),
     shutdownDrainDelayMs: setting(z.number().int().min(0).default(5_000), {
       env: 'AIDB_SHUTDOWN_DRAIN_DELAY_MS',
       doc: 'After SIGTERM, readiness is 503 for this long before new connections stop, so load balancers notice.',

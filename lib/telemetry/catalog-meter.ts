@@ -20,8 +20,10 @@ export interface CatalogCounter<D> {
 export interface CatalogRecorder<D> {
   record(value: number, labels: LabelValues<D>): void;
 }
-/** Callback of an observable: report one value per label set. */
-export type Observe<D> = (report: (value: number, labels: LabelValues<D>) => void) => void;
+/** Callback of an observable: report one value per label set; may be async (a query). */
+export type Observe<D> = (
+  report: (value: number, labels: LabelValues<D>) => void,
+) => void | Promise<void>;
 
 /**
  * Creates OpenTelemetry instruments from catalog entries, the only place instruments are made.
@@ -69,11 +71,10 @@ export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]):
   };
   const observer =
     <D extends MetricDef>(def: D, observe: Observe<D>) =>
-    (result: ObservableResult): void => {
+    (result: ObservableResult): void | Promise<void> =>
       observe((value, labels) => {
         result.observe(value, labels);
       });
-    };
 
   return {
     counter(def) {

@@ -3,6 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { MetricDef } from '../../catalog/types.ts';
 import { createCatalogMeter, type CatalogMeter } from './catalog-meter.ts';
+import { resourceAttributes } from './resource.ts';
 
 export interface PrometheusMetricsOptions {
   /** `service.name` resource attribute; `OTEL_SERVICE_NAME` wins when set. */
@@ -23,17 +24,6 @@ export interface PrometheusMetrics {
 
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** `OTEL_RESOURCE_ATTRIBUTES` (k=v,k=v, values percent-encoded per the OTel spec). */
-function resourceAttributes(raw: string | undefined): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const pair of (raw ?? '').split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    attributes[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
-  }
-  return attributes;
-}
-
 /**
  * A MeterProvider whose only reader is a Prometheus exporter that never opens its own port: the
  * process serves `render()` on its own `/metrics`. The resource is built from the standard OTEL_
@@ -41,11 +31,9 @@ function resourceAttributes(raw: string | undefined): Record<string, string> {
  */
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): PrometheusMetrics {
   const env = options.env ?? process.env;
-  const resource = resourceFromAttributes({
-    ...resourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES),
-    'service.name': env.OTEL_SERVICE_NAME ?? options.serviceName,
-    'service.version': options.serviceVersion,
-  });
+  const resource = resourceFromAttributes(
+    resourceAttributes(options.serviceName, options.serviceVersion, env),
+  );
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ resource, readers: [exporter] });
   const serializer = new PrometheusSerializer();

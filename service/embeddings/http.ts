@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { traceHeaders } from '../../lib/telemetry/propagation.ts';
 import { normalize, type Embedder } from './embedder.ts';
 
 export interface HttpEmbedderOptions {
@@ -42,6 +43,7 @@ async function post(
       {
         method: 'POST',
         headers: {
+          ...traceHeaders(),
           'content-type': 'application/json',
           ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
         },

@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { EmbeddingsError } from '../embeddings/http.ts';
+import { rejectionReasons } from '../../catalog/labels.ts';
 import { ProblemError, type ProblemCode } from './problems.ts';
 
 // Seconds a client should wait before retrying a request that failed on a dependency.
@@ -54,4 +55,12 @@ export function toProblem(error: unknown): ProblemError {
       { cause: error },
     );
   return new ProblemError(code, details[code] ?? code, { cause: error });
+}
+
+// The catalog's reason codes must all be problem codes of the API.
+const reasonsAreProblems: readonly ProblemCode[] = rejectionReasons;
+
+/** Whether a problem is a refusal of invalid input, counted by reason code. */
+export function isRejectionReason(code: ProblemCode): code is (typeof rejectionReasons)[number] {
+  return reasonsAreProblems.includes(code);
 }

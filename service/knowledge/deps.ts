@@ -2,6 +2,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Cache } from '../cache/cache.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { Database } from '../store/sql.ts';
+import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
 import type { VectorIndex } from '../vectors/vector-index.ts';
 
 /** What the knowledge-base operations work with; assembled once per process. */
@@ -11,4 +12,5 @@ export interface KnowledgeDeps {
   readonly embedder: Embedder;
   readonly cache: Cache;
   readonly logger: Logger;
+  readonly telemetry: ServiceTelemetry;
 }

@@ -7,37 +7,38 @@ import { bumpGeneration } from './generation.ts';
 const maxDeletionsPerRun = 10_000;
 
 /**
- * Deletes documents past their collection's TTL and asks the index for vectors without a row.
- * A dry run only counts.
+ * Deletes documents past their collection's TTL and asks the index for vectors without a row
+ * (left by a failure between an external index and the database). A dry run only counts.
  */
 export async function collectGarbage(deps: KnowledgeDeps, dryRun: boolean): Promise<GcResult> {
-  const expired = await expiredDocuments(deps.db.pool, maxDeletionsPerRun);
-  const { rows } = await deps.db.pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM chunks c
-     WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = c.collection_id AND d.id = c.document_id)`,
-  );
-  const orphanChunks = Number(rows[0]?.n ?? 0);
-  const orphanPoints = await deps.index.collectOrphans(deps.db.pool, dryRun);
-  if (!dryRun) {
-    const byCollection = new Map<number, string[]>();
-    for (const doc of expired)
-      byCollection.set(doc.collectionId, [...(byCollection.get(doc.collectionId) ?? []), doc.id]);
-    for (const [collectionId, ids] of byCollection) {
-      const deleted = await deleteDocuments(deps.db.pool, collectionId, ids);
-      await deps.index.remove({ id: collectionId, dimension: 0 }, deleted);
-      await bumpGeneration(deps.cache, collectionId);
+  const deleted = { document: 0, qdrant_point: 0 };
+  try {
+    const expired = await expiredDocuments(deps.db.pool, maxDeletionsPerRun);
+    const orphanPoints = await deps.index.collectOrphans(deps.db.pool, dryRun);
+    if (!dryRun) {
+      deleted.qdrant_point = orphanPoints;
+      const byCollection = Map.groupBy(expired, (doc) => doc.collectionId);
+      for (const [collectionId, docs] of byCollection) {
+        const ids = await deleteDocuments(
+          deps.db.pool,
+          collectionId,
+          docs.map((doc) => doc.id),
+        );
+        await deps.index.remove({ id: collectionId, dimension: 0 }, ids);
+        await bumpGeneration(deps.cache, collectionId);
+        deleted.document += ids.length;
+      }
     }
-    if (orphanChunks > 0) {
-      await deps.db.pool.query(
-        `DELETE FROM chunks c
-         WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = c.collection_id AND d.id = c.document_id)`,
-      );
-    }
+    deps.telemetry.collectedGarbage(dryRun, true, deleted);
+    return {
+      dry_run: dryRun,
+      expired_documents: expired.length,
+      // Chunks reference their document with ON DELETE CASCADE, so none can outlive it.
+      orphan_chunks: 0,
+      orphan_points: orphanPoints,
+    };
+  } catch (error) {
+    deps.telemetry.collectedGarbage(dryRun, false, deleted);
+    throw error;
   }
-  return {
-    dry_run: dryRun,
-    expired_documents: expired.length,
-    orphan_chunks: orphanChunks,
-    orphan_points: orphanPoints,
-  };
 }

@@ -55,6 +55,8 @@ export async function ingestDocuments(
     );
   });
   deps.index.afterCommit(collection);
+  deps.telemetry.documentsIngested(documents.length);
+  deps.telemetry.chunksEmbedded(next);
   await bumpGeneration(deps.cache, collection.id);
   return { ids: documents.map((doc) => doc.id), chunks: next };
 }

@@ -106,19 +106,28 @@ export async function searchCollection(
       : `aidb:search:${collection.id}:${generation}:${fingerprint}:${offset}`;
   if (cacheKey !== undefined) {
     const cached = await deps.cache.get(cacheKey).catch(() => undefined);
+    deps.telemetry.cacheLookup('search', cached !== undefined);
     if (cached !== undefined)
       return {
         ...(JSON.parse(cached.toString('utf8')) as Omit<SearchOutcome, 'cached'>),
         cached: true,
       };
   }
+  const vector = await queryVector(deps, body, collection.dimension, signal);
+  const started = performance.now();
   const hits = await deps.index.search(collection, {
-    vector: await queryVector(deps, body, collection.dimension, signal),
+    vector,
     limit: body.limit,
     offset,
     minScore: body.min_score,
     filter: body.filter,
   });
+  deps.telemetry.searched(
+    deps.index.kind,
+    body.vector === undefined ? 'text' : 'vector',
+    (performance.now() - started) / 1000,
+    hits.length,
+  );
   const results = (await hydrateHits(deps.db.pool, collection.id, hits)).map(toResult);
   const nextOffset = offset + body.limit;
   const outcome = {

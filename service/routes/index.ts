@@ -1,14 +1,18 @@
+import type { PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { adminRoutes } from './admin.ts';
 import { collectionRoutes } from './collections.ts';
 import { compatRoutes } from './compat.ts';
 import { documentRoutes } from './documents.ts';
+import { metricsRoute } from './metrics.ts';
 import { defineRoute, type RouteDef } from './route.ts';
 import { searchRoutes } from './search.ts';
 
 export interface RouteTableOptions {
   readonly defaultCollection: string;
   readonly version: string;
+  /** The service's metrics; `/metrics` exists only when telemetry is on. */
+  readonly metrics?: PrometheusMetrics | undefined;
 }
 
 /** Every route the service serves, in one table. */
@@ -19,6 +23,7 @@ export function routeTable(options: RouteTableOptions): RouteDef[] {
     ...searchRoutes,
     ...adminRoutes,
     ...compatRoutes(options.defaultCollection),
+    ...(options.metrics === undefined ? [] : [metricsRoute(options.metrics)]),
   ];
   let document: unknown;
   routes.push(

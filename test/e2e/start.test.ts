@@ -77,5 +77,9 @@ describe('npm start (aidb up) on the embedded profile', () => {
     });
     expect(again.results[0].document_id).toBe('bikes');
     expect(await second.stop()).toBe(0);
+    // No OTLP endpoint is configured: nothing may have tried to export traces anywhere.
+    expect(`${first.output()}${second.output()}`).not.toMatch(
+      /ECONNREFUSED|OTLPExporterError|4318/,
+    );
   });
 });

@@ -10,7 +10,12 @@ import { embedText } from '../../service/embeddings/builtin.ts';
 export interface EmbeddingsStub {
   readonly url: string;
   /** Inputs of every request received, in order. */
-  readonly requests: { input: string[]; model: string; authorization: string | undefined }[];
+  readonly requests: {
+    input: string[];
+    model: string;
+    authorization: string | undefined;
+    traceparent: string | undefined;
+  }[];
   /** How the next requests are answered. */
   mode: 'ok' | 'hang' | 'error500' | 'wrong_dimension' | 'not_json';
   close(): Promise<void>;
@@ -31,7 +36,11 @@ export async function startEmbeddingsStub(dimension: number): Promise<Embeddings
   };
   const server: Server = createServer((request, response) => {
     void readJson(request).then((body) => {
-      stub.requests.push({ ...body, authorization: request.headers.authorization });
+      stub.requests.push({
+        ...body,
+        authorization: request.headers.authorization,
+        traceparent: request.headers.traceparent as string | undefined,
+      });
       if (request.url !== '/v1/embeddings' || request.method !== 'POST') {
         response.writeHead(404).end();
         return;

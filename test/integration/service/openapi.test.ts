@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../../../service/http/openapi.ts';
-import { routeTable } from '../../../service/routes/index.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
 describe('the OpenAPI document', () => {
@@ -21,7 +20,7 @@ describe('the OpenAPI document', () => {
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       )
       .sort();
-    const served = routeTable({ defaultCollection: 'default', version: '0' })
+    const served = service.routes
       .map((route) => `${route.method} ${openApiPath(route.path)}`)
       .sort();
     expect(documented).toEqual(served);

@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../../service/store/migrate.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 
+/** A pool whose idle clients may die with the test's cluster without crashing the run. */
+function poolFor(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 async function tables(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
     "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
@@ -25,7 +32,7 @@ describe('migrations on PostgreSQL 15', () => {
 
   it('two instances starting together apply each migration exactly once', async () => {
     const url = await server.createDatabase('migrate_race');
-    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const pools = [poolFor(url), poolFor(url)];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
       const all = (await loadMigrations()).map((m) => m.version);
@@ -39,7 +46,7 @@ describe('migrations on PostgreSQL 15', () => {
 
   it('refuses a database migrated by a newer build', async () => {
     const url = await server.createDatabase('migrate_newer');
-    const pool = new pg.Pool({ connectionString: url });
+    const pool = poolFor(url);
     try {
       await migrate(pool);
       await pool.query("INSERT INTO aidb_schema_migrations (version, name) VALUES (999, 'future')");
@@ -53,7 +60,7 @@ describe('migrations on PostgreSQL 15', () => {
 
   it('rolls back a failing migration and names it', async () => {
     const url = await server.createDatabase('migrate_broken');
-    const pool = new pg.Pool({ connectionString: url });
+    const pool = poolFor(url);
     try {
       const broken = [{ version: 1, name: 'broken', sql: 'CREATE TABLE t (a int); SELECT 1/0' }];
       await expect(migrate(pool, broken)).rejects.toThrow('store: migration 1_broken failed');

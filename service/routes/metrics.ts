@@ -1,0 +1,22 @@
+import { prometheusContentType, type PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
+import { defineRoute, type RouteDef } from './route.ts';
+
+/** Prometheus exposition of every catalog metric the service emits. */
+export function metricsRoute(metrics: PrometheusMetrics): RouteDef {
+  return defineRoute({
+    method: 'GET',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Metrics in Prometheus text format',
+    tag: 'meta',
+    scope: 'read',
+    responses: { 200: { description: 'text/plain; version=0.0.4' } },
+    async handler() {
+      return {
+        status: 200,
+        body: await metrics.render(),
+        headers: { 'content-type': prometheusContentType },
+      };
+    },
+  });
+}

@@ -1,0 +1,180 @@
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { dependencyNames } from '../../catalog/dependencies.ts';
+import type {
+  caches,
+  dependencyErrorTypes,
+  dependencyOperations,
+  embedderBackends,
+  vectorIndexes,
+} from '../../catalog/labels.ts';
+import { rejectionReasons } from '../../catalog/labels.ts';
+import { validationRejections } from '../../catalog/metrics/protection.ts';
+import { metricsOf } from '../../catalog/metrics.ts';
+import {
+  dependencyErrors,
+  dependencyOperationDuration,
+} from '../../catalog/metrics/dependencies.ts';
+import {
+  cacheRequests,
+  chunksEmbedded,
+  documentsIngested,
+  embeddingBatchSize,
+  embeddingDuration,
+  gcDeleted,
+  gcRuns,
+  searchDuration,
+  searchResults,
+} from '../../catalog/metrics/knowledge.ts';
+import { createPrometheusMetrics, type PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
+import { registerRuntimeMetrics } from '../../lib/telemetry/runtime.ts';
+import { classifyError } from './error-type.ts';
+
+export type DependencyName = (typeof dependencyNames)[number];
+export type DependencyOperation = (typeof dependencyOperations)[number];
+
+/** Everything the service records, behind names that say what happened. */
+export interface ServiceTelemetry {
+  /** The exposition behind `/metrics`; undefined when telemetry is switched off. */
+  readonly metrics: PrometheusMetrics | undefined;
+  readonly tracer: Tracer;
+  /** Runs one call to a dependency inside a client span, timing it and counting its failure. */
+  dependency<T>(
+    dependency: DependencyName,
+    operation: DependencyOperation,
+    call: () => Promise<T>,
+  ): Promise<T>;
+  documentsIngested(count: number): void;
+  chunksEmbedded(count: number): void;
+  embedded(backend: (typeof embedderBackends)[number], seconds: number, batch: number): void;
+  searched(
+    index: (typeof vectorIndexes)[number],
+    mode: 'text' | 'vector',
+    seconds: number,
+    results: number,
+  ): void;
+  cacheLookup(cache: (typeof caches)[number], hit: boolean): void;
+  /** A request refused as invalid input, by the problem code it got. */
+  rejected(reason: (typeof rejectionReasons)[number]): void;
+  collectedGarbage(
+    dryRun: boolean,
+    ok: boolean,
+    deleted: { document: number; qdrant_point: number },
+  ): void;
+  shutdown(): Promise<void>;
+}
+
+// OTel semantic conventions name the database system of a client span.
+const systems: Readonly<Record<DependencyName, string>> = {
+  postgres: 'postgresql',
+  redis: 'redis',
+  qdrant: 'qdrant',
+  embeddings: 'embeddings',
+};
+
+export interface ServiceTelemetryOptions {
+  readonly version: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function createServiceTelemetry(options: ServiceTelemetryOptions): ServiceTelemetry {
+  const metrics = createPrometheusMetrics({
+    serviceName: 'aidb',
+    serviceVersion: options.version,
+    metrics: metricsOf('service'),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  const { meter } = metrics;
+  const runtime = registerRuntimeMetrics(meter, { version: options.version });
+  const tracer = trace.getTracer('aidb', options.version);
+  const duration = meter.histogram(dependencyOperationDuration);
+  const errors = meter.counter(dependencyErrors);
+  const ingested = meter.counter(documentsIngested);
+  const embeddedChunks = meter.counter(chunksEmbedded);
+  const embedding = meter.histogram(embeddingDuration);
+  const batchSize = meter.histogram(embeddingBatchSize);
+  const search = meter.histogram(searchDuration);
+  const results = meter.histogram(searchResults);
+  const cache = meter.counter(cacheRequests);
+  const gc = meter.counter(gcRuns);
+  const gcDeletions = meter.counter(gcDeleted);
+  const rejections = meter.counter(validationRejections);
+  for (const reason of rejectionReasons) rejections.add(0, { reason });
+
+  // Counters a healthy service rarely moves exist from the first scrape, so rate() and alerts
+  // see 0 rather than nothing.
+  ingested.add(0, {});
+  embeddedChunks.add(0, {});
+  for (const mode of ['dry_run', 'apply'] as const) {
+    for (const result of ['success', 'failure'] as const) gc.add(0, { mode, result });
+  }
+  for (const kind of ['document', 'qdrant_point'] as const) gcDeletions.add(0, { kind });
+  const zeroErrors = (
+    dependency: DependencyName,
+    operations: readonly DependencyOperation[],
+  ): void => {
+    for (const operation of operations) {
+      for (const error_type of [
+        'timeout',
+        'connection',
+        'other',
+      ] as const satisfies readonly (typeof dependencyErrorTypes)[number][]) {
+        errors.add(0, { dependency, operation, error_type });
+      }
+    }
+  };
+  zeroErrors('postgres', ['query']);
+
+  return {
+    metrics,
+    tracer,
+    async dependency(dependency, operation, call) {
+      const span = tracer.startSpan(`${dependency} ${operation}`, {
+        kind: SpanKind.CLIENT,
+        attributes: { 'db.system.name': systems[dependency], 'db.operation.name': operation },
+      });
+      const started = performance.now();
+      try {
+        // The call runs with its span active: outgoing requests carry it in `traceparent`.
+        return await context.with(trace.setSpan(context.active(), span), call);
+      } catch (error) {
+        const error_type = classifyError(error);
+        errors.add(1, { dependency, operation, error_type });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error_type });
+        span.setAttribute('error.type', error_type);
+        throw error;
+      } finally {
+        duration.record((performance.now() - started) / 1000, { dependency, operation });
+        span.end();
+      }
+    },
+    documentsIngested: (count) => {
+      ingested.add(count, {});
+    },
+    chunksEmbedded: (count) => {
+      embeddedChunks.add(count, {});
+    },
+    embedded: (backend, seconds, batch) => {
+      embedding.record(seconds, { backend });
+      batchSize.record(batch, { backend });
+    },
+    searched: (index, mode, seconds, count) => {
+      search.record(seconds, { index, mode });
+      results.record(count, { index });
+    },
+    rejected: (reason) => {
+      rejections.add(1, { reason });
+    },
+    cacheLookup: (name, hit) => {
+      cache.add(1, { cache: name, result: hit ? 'hit' : 'miss' });
+    },
+    collectedGarbage: (dryRun, ok, deleted) => {
+      gc.add(1, { mode: dryRun ? 'dry_run' : 'apply', result: ok ? 'success' : 'failure' });
+      for (const [kind, count] of Object.entries(deleted) as [keyof typeof deleted, number][])
+        gcDeletions.add(count, { kind });
+    },
+    async shutdown() {
+      runtime.stop();
+      await metrics.shutdown();
+    },
+  };
+}
