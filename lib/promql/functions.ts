@@ -123,6 +123,11 @@ export function absent<L extends string>(
   });
 }
 
+/** Rounds every value to the nearest integer; keeps labels. */
+export function round<L extends string>(expr: Expr<'aggregated', L>): Expr<'aggregated', L> {
+  return makeExpr({ ...expr, text: `round(${expr.text})`, atomic: true });
+}
+
 /** The evaluation time, seconds since the epoch. */
 export function time(): Expr<'scalar', never> {
   return makeExpr({

@@ -36,6 +36,11 @@ export interface Selectors {
   ): Expr<'buckets', SeriesLabel<D> | 'le'>;
   /** The `_count` series of a histogram (a counter). */
   count<D extends HistogramDef>(def: D, matchers?: Matchers<D>): Expr<'counter', SeriesLabel<D>>;
+  /** A recorded series (its labels are an allow-list already). */
+  recorded<D extends SeriesDef & { readonly recorded: true }>(
+    def: D,
+    matchers?: Matchers<D>,
+  ): Expr<'aggregated', SeriesLabel<D>>;
   /** The `_sum` series of a histogram (a counter). */
   sum<D extends HistogramDef>(def: D, matchers?: Matchers<D>): Expr<'counter', SeriesLabel<D>>;
 }
@@ -63,7 +68,7 @@ function leValue(def: HistogramDef, le: number): string {
 }
 
 export function selectors(scope: Scope): Selectors {
-  const build = <K extends 'counter' | 'gauge' | 'buckets', L extends string>(
+  const build = <K extends 'counter' | 'gauge' | 'buckets' | 'aggregated', L extends string>(
     kind: K,
     def: SeriesDef,
     suffix: string,
@@ -137,6 +142,8 @@ export function selectors(scope: Scope): Selectors {
       const extra: [string, AnyMatcher][] = le === undefined ? [] : [['le', leValue(def, le)]];
       return build('buckets', def, '_bucket', matchers, catalogUnits[def.unit], extra);
     },
+    recorded: (def, matchers = {}) =>
+      build('aggregated', def, '', matchers, catalogUnits[def.unit]),
     count: (def, matchers = {}) => {
       histogram(def);
       return build('counter', def, '_count', matchers, 'count');

@@ -17,6 +17,11 @@ export interface SeriesDef<
   readonly buckets?: readonly number[];
   /** Scope labels the series carries; scraped series carry both, recorded ones what they keep. */
   readonly scopeLabels?: readonly ScopeLabel[];
+  /**
+   * A recording rule's output: its labels are exactly the declared and scope labels (no
+   * `otel_scope_*`), so it is already aggregated and may be used as it is.
+   */
+  readonly recorded?: true;
 }
 
 export const counterKinds = ['counter', 'observable_counter'] as const;
