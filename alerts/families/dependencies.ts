@@ -45,7 +45,7 @@ function downAlert(name: DependencyName, context: RuleContext): AlertSpec {
       : tpl`${label('instance')} of ${label('job')} has found ${def.title} down for a minute; it is not critical, so the instance runs degraded.`,
     dashboard: 'dependencies',
     runbook: {
-      meaning: `The service's own health check of ${def.title} fails (it is used ${def.when}). ${
+      meaning: `The service's own health check of ${def.title} fails (in use: ${def.when}). ${
         def.critical
           ? 'It is critical: `/health/ready` answers 503 and the routes that need it answer 503 with Retry-After.'
           : 'It is not critical: the service keeps serving without it and reports `degraded`.'

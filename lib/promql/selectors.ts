@@ -36,6 +36,14 @@ export interface Selectors {
   ): Expr<'buckets', SeriesLabel<D> | 'le'>;
   /** The `_count` series of a histogram (a counter). */
   count<D extends HistogramDef>(def: D, matchers?: Matchers<D>): Expr<'counter', SeriesLabel<D>>;
+  /**
+   * Any series by its kind (a histogram by its `_count`), for label lookups such as Grafana's
+   * `label_values()`, never for values.
+   */
+  series<D extends SeriesDef>(
+    def: D,
+    matchers?: Matchers<D>,
+  ): Expr<'counter' | 'gauge', SeriesLabel<D>>;
   /** A recorded series (its labels are an allow-list already). */
   recorded<D extends SeriesDef & { readonly recorded: true }>(
     def: D,
@@ -141,6 +149,11 @@ export function selectors(scope: Scope): Selectors {
       histogram(def);
       const extra: [string, AnyMatcher][] = le === undefined ? [] : [['le', leValue(def, le)]];
       return build('buckets', def, '_bucket', matchers, catalogUnits[def.unit], extra);
+    },
+    series: (def, matchers = {}) => {
+      if (def.kind === 'histogram') return build('counter', def, '_count', matchers, 'count');
+      const counter = (counterKinds as readonly string[]).includes(def.kind);
+      return build(counter ? 'counter' : 'gauge', def, '', matchers, catalogUnits[def.unit]);
     },
     recorded: (def, matchers = {}) =>
       build('aggregated', def, '', matchers, catalogUnits[def.unit]),

@@ -9,7 +9,9 @@ export type Duration = `${number}${DurationUnit}`;
 /** Grafana's range for `rate()`: at least four scrape intervals (Grafana docs, "$__rate_interval"). */
 export const rateInterval = '$__rate_interval';
 export const grafanaInterval = '$__interval';
-export type GrafanaWindow = typeof rateInterval | typeof grafanaInterval;
+/** The whole time range of the dashboard, for counts over what is on screen. */
+export const grafanaRange = '$__range';
+export type GrafanaWindow = typeof rateInterval | typeof grafanaInterval | typeof grafanaRange;
 
 export type Window = Duration | GrafanaWindow;
 
@@ -17,7 +19,7 @@ const durationPattern = /^([1-9]\d*)([smhdw])$/;
 const unitSeconds: Record<DurationUnit, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
 export function isGrafanaWindow(window: Window): window is GrafanaWindow {
-  return window === rateInterval || window === grafanaInterval;
+  return window === rateInterval || window === grafanaInterval || window === grafanaRange;
 }
 
 /** Seconds in a fixed duration; rejects anything but one positive integer and one unit. */
