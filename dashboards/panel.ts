@@ -88,6 +88,7 @@ function visualization(spec: PanelSpec): AnyPanel {
     case 'bargauge':
       return new bargauge.PanelBuilder()
         .targets(targets(spec, true))
+        .legend(legend())
         .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
         .orientation(common.VizOrientation.Horizontal);
   }
