@@ -136,5 +136,7 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
       builder.withPanel({ build: () => panel });
     }
   }
-  return builder.build();
+  // The SDK marks its query objects with a function (`_implementsDataqueryVariant`); the plain
+  // JSON Grafana reads is what the builder's output serialises to.
+  return JSON.parse(JSON.stringify(builder.build())) as dashboard.Dashboard;
 }
