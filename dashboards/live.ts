@@ -23,6 +23,17 @@ export interface PanelQuery {
   readonly emptyByDesign?: string;
 }
 
+/**
+ * The job variable's value for a dashboard: the jobs that emit its series (the runtime dashboard
+ * shows both processes), as Grafana would expand a multi-value selection.
+ */
+export function jobsOf(spec: DashboardSpec, jobs: { readonly serviceJob: string; readonly agentJob: string }): string {
+  const selected = spec.jobsFrom.emitters.flatMap((emitter) =>
+    emitter === 'service' ? [jobs.serviceJob] : emitter === 'agent' ? [jobs.agentJob] : [],
+  );
+  return selected.length === 1 ? (selected[0] ?? '') : `(${selected.join('|')})`;
+}
+
 /** Replaces Grafana variables with concrete values, as Grafana would for a single selection. */
 export function expandVariables(expr: string, values: VariableValues): string {
   const vars: Record<string, string> = {

@@ -1,4 +1,5 @@
-import type { Expr, SeriesDef } from '../lib/promql/index.ts';
+import type { MetricDef } from '../catalog/types.ts';
+import type { Expr } from '../lib/promql/index.ts';
 import type { DashboardId } from './ids.ts';
 import type { PanelUnit } from './units.ts';
 
@@ -64,7 +65,7 @@ export interface DashboardSpec {
   readonly description: string;
   readonly tags: readonly string[];
   /** Series whose `job` label values fill the job variable (only jobs that emit it). */
-  readonly jobsFrom: SeriesDef;
+  readonly jobsFrom: MetricDef;
   readonly variables?: readonly ExtraVariable[];
   readonly rows: readonly RowSpec[];
 }
