@@ -53,7 +53,7 @@ const fixtures: readonly { check: CheckId; name: string; breakIt: (board: dashbo
   { check: 'rate-interval', name: 'a fixed rate window should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job"}[5m]))') },
   { check: 'job-instance', name: 'a selector without the job variable should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total[$__rate_interval]))') },
   { check: 'variable-defined', name: 'an undefined variable should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job",reason=~"$reason"}[$__rate_interval]))') },
-  { check: 'variable-used', name: 'an unused variable should fail.', breakIt: (b) => { b.templating.list?.push({ ...(b.templating.list[0] ?? { type: 'datasource' }), name: 'unused' }); } },
+  { check: 'variable-used', name: 'an unused variable should fail.', breakIt: (b) => { const first = b.templating.list?.[0]; if (first !== undefined) b.templating.list?.push({ ...first, name: 'unused' }); } },
 ];
 
 describe('dashboard checks', () => {
