@@ -29,8 +29,13 @@ export interface FiringScenario extends Scenario {
 }
 
 export interface AlertTests {
-  /** Sample and evaluation interval; defaults to 1m. */
+  /** Sample interval; defaults to 1m. */
   readonly interval?: Duration;
+  /**
+   * Rule evaluation interval; defaults to 1m. Tests that look days ahead use hours, or promtool
+   * evaluates every rule of the file once a minute for days.
+   */
+  readonly evaluation?: Duration;
   readonly firing: readonly FiringScenario[];
   /** Situations that must not alert (healthy values, noise, near misses, low traffic). */
   readonly silent: readonly Scenario[];

@@ -73,6 +73,7 @@ function firingTest(
   alert: AlertSpec,
   scenario: FiringScenario,
   interval: Duration,
+  evaluation: Duration,
   options: LinkOptions,
 ): PromtoolTest {
   const expected = expectedAlert(family, alert, scenario, options);
@@ -87,7 +88,7 @@ function firingTest(
       );
     }
     checks.unshift({
-      eval_time: formatDuration(firesAt - durationSeconds(testEvaluationInterval)),
+      eval_time: formatDuration(firesAt - durationSeconds(evaluation)),
       alertname: alert.name,
       exp_alerts: [],
     });
@@ -110,12 +111,13 @@ function silentTest(alert: AlertSpec, scenario: Scenario, interval: Duration): P
 }
 
 function alertTests(family: FamilySpec, alert: AlertSpec, options: LinkOptions): PromtoolTest[] {
-  const interval = alert.tests.interval ?? '1m';
+  const interval = alert.tests.interval ?? testEvaluationInterval;
+  const evaluation = alert.tests.evaluation ?? testEvaluationInterval;
   const noData: Scenario[] = alert.tests.firesWithoutData
     ? []
     : [{ name: 'no data at all stays silent', series: [], at: noDataEval }];
   return [
-    ...alert.tests.firing.map((s) => firingTest(family, alert, s, interval, options)),
+    ...alert.tests.firing.map((s) => firingTest(family, alert, s, interval, evaluation, options)),
     ...[...alert.tests.silent, ...noData].map((s) => silentTest(alert, s, interval)),
   ];
 }
@@ -174,7 +176,10 @@ export function promtoolTests(
   const tests = [
     ...recordingTests(family),
     ...alertsOf(family).flatMap((alert) =>
-      alertTests(family, alert, options).map((t) => ({ ...t, evaluation: testEvaluationInterval })),
+      alertTests(family, alert, options).map((t) => ({
+        ...t,
+        evaluation: alert.tests.evaluation ?? testEvaluationInterval,
+      })),
     ),
   ];
   const intervals = [...new Set(tests.map((t) => t.evaluation))].sort(

@@ -27,7 +27,10 @@ export interface PanelQuery {
  * The job variable's value for a dashboard: the jobs that emit its series (the runtime dashboard
  * shows both processes), as Grafana would expand a multi-value selection.
  */
-export function jobsOf(spec: DashboardSpec, jobs: { readonly serviceJob: string; readonly agentJob: string }): string {
+export function jobsOf(
+  spec: DashboardSpec,
+  jobs: { readonly serviceJob: string; readonly agentJob: string },
+): string {
   const selected = spec.jobsFrom.emitters.flatMap((emitter) =>
     emitter === 'service' ? [jobs.serviceJob] : emitter === 'agent' ? [jobs.agentJob] : [],
   );

@@ -72,10 +72,12 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         values,
       ),
   };
-  // Evaluation times around a threshold, in whole minutes past the first sample at 0.
-  const minutesPast = (seconds: number, extra: number) =>
-    formatDuration((Math.ceil(seconds / 60) + extra) * 60);
-  const samplesUntil = (seconds: number) => Math.ceil(seconds / 60) + 10;
+  // Age thresholds are a day or more away, so those tests sample and evaluate hourly (promtool's
+  // time() starts at 0, so a timestamp of 60 is one minute after the start).
+  const hourly = { interval: '1h', evaluation: '1h' } as const;
+  const hoursPast = (seconds: number, extra: number) =>
+    formatDuration((Math.floor(seconds / 3600) + extra) * 3600);
+  const samplesUntil = (seconds: number) => Math.ceil(seconds / 3600) + 3;
   const staleness = (name: string, level: '1' | '2', after: number, what: string): AlertSpec =>
     alert({
       name,
@@ -101,11 +103,12 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         ],
       },
       tests: {
+        ...hourly,
         firing: [
           {
             name: `a verification older than ${formatDuration(after)} fires`,
-            series: [series.verified(level, steady(0, samplesUntil(after)))],
-            at: minutesPast(after, 1),
+            series: [series.verified(level, steady(60, samplesUntil(after)))],
+            at: hoursPast(after, 2),
             labels: { ...pg, level },
           },
         ],
@@ -113,7 +116,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
           {
             name: 'a verification just within the limit stays silent',
             series: [series.verified(level, steady(60, samplesUntil(after)))],
-            at: minutesPast(after, 0),
+            at: hoursPast(after, 0),
           },
         ],
       },
@@ -142,11 +145,12 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         ],
       },
       tests: {
+        ...hourly,
         firing: [
           {
             name: 'a last success older than the schedule gap plus grace fires',
             series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
-            at: minutesPast(staleAfterSeconds, 2),
+            at: hoursPast(staleAfterSeconds, 2),
             labels: pg,
           },
         ],
@@ -154,7 +158,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
           {
             name: 'a success just within the schedule gap plus grace stays silent',
             series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
-            at: minutesPast(staleAfterSeconds, 0),
+            at: hoursPast(staleAfterSeconds, 0),
           },
         ],
       },

@@ -48,27 +48,36 @@ describe('generated dashboards against Grafana’s JSON Schemas', () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validator = (name: string, definition?: string) => {
     const root = schema(name);
-    return ajv.compile(definition === undefined ? root : { ...root, $ref: `#/definitions/${definition}` });
+    return ajv.compile(
+      definition === undefined ? root : { ...root, $ref: `#/definitions/${definition}` },
+    );
   };
 
-  it.each(boards.map((b) => [b.uid ?? '', b] as const))('%s is a valid dashboard', (_uid, board) => {
-    const validate = validator('dashboard');
-    expect(validate(board) ? [] : validate.errors).toEqual([]);
-  });
+  it.each(boards.map((b) => [b.uid ?? '', b] as const))(
+    '%s is a valid dashboard',
+    (_uid, board) => {
+      const validate = validator('dashboard');
+      expect(validate(board) ? [] : validate.errors).toEqual([]);
+    },
+  );
 
   it.each(boards.map((b) => [b.uid ?? '', b] as const))(
     'every panel of %s has valid options, field config and queries',
     (_uid, board) => {
       const errors: unknown[] = [];
       const query = validator('prometheus', 'Dataquery');
-      for (const panel of (board.panels ?? []).filter((p): p is dashboard.Panel => p.type !== 'row')) {
+      for (const panel of (board.panels ?? []).filter(
+        (p): p is dashboard.Panel => p.type !== 'row',
+      )) {
         const kind = panelSchemas[panel.type];
         if (kind === undefined) throw new Error(`test: no schema for panel type ${panel.type}`);
         const options = validator(kind, 'Options');
-        if (!options(panel.options ?? {})) errors.push({ panel: panel.title, options: options.errors });
+        if (!options(panel.options ?? {}))
+          errors.push({ panel: panel.title, options: options.errors });
         if (kind !== 'stat' && kind !== 'bargauge') {
           const custom = validator(kind, 'FieldConfig');
-          if (!custom(panel.fieldConfig?.defaults.custom ?? {})) errors.push({ panel: panel.title, custom: custom.errors });
+          if (!custom(panel.fieldConfig?.defaults.custom ?? {}))
+            errors.push({ panel: panel.title, custom: custom.errors });
         }
         for (const target of panel.targets ?? []) {
           if (!query(target)) errors.push({ panel: panel.title, target: query.errors });
@@ -89,7 +98,9 @@ describe('every panel query, variables expanded', () => {
   });
 
   it('passes promtool check rules as recording rules', async () => {
-    const queries = panelQueries(dashboardSpecs(context), (spec) => ({ job: jobsOf(spec, context) }));
+    const queries = panelQueries(dashboardSpecs(context), (spec) => ({
+      job: jobsOf(spec, context),
+    }));
     expect(queries.length).toBeGreaterThan(50);
     const file = join(dir, 'panels.yml');
     await writeFile(
@@ -98,7 +109,10 @@ describe('every panel query, variables expanded', () => {
         groups: [
           {
             name: 'panel-queries',
-            rules: queries.map((q, i) => ({ record: `panel:query${String(i)}:check`, expr: q.expr })),
+            rules: queries.map((q, i) => ({
+              record: `panel:query${String(i)}:check`,
+              expr: q.expr,
+            })),
           },
         ],
       }),

@@ -30,30 +30,166 @@ function withExpr(expr: string) {
   };
 }
 
-const fixtures: readonly { check: CheckId; name: string; breakIt: (board: dashboard.Dashboard, all: dashboard.Dashboard[]) => void }[] = [
-  { check: 'schema-version', name: 'an older schemaVersion should fail.', breakIt: (b) => { b.schemaVersion = 39; } },
-  { check: 'panel-type', name: 'a removed Angular graph panel should fail.', breakIt: (b) => { panel(b).type = 'graph'; } },
-  { check: 'unique-uid', name: 'two dashboards with one uid should fail.', breakIt: (b, all) => { all.push({ ...valid(), title: 'other' }); void b; } },
-  { check: 'uid-length', name: 'a uid over 40 characters should fail.', breakIt: (b) => { b.uid = 'x'.repeat(41); } },
-  { check: 'unique-title', name: 'two dashboards with one title should fail.', breakIt: (b, all) => { all.push({ ...valid(), uid: 'other' }); void b; } },
-  { check: 'unique-panel-id', name: 'a repeated panel id should fail.', breakIt: (b) => { panel(b, 2).id = panel(b, 1).id; } },
-  { check: 'unique-ref-id', name: 'a repeated refId should fail.', breakIt: (b) => { const t = panel(b).targets as Mutable[]; t.push({ ...t[0] }); } },
-  { check: 'grid', name: 'a panel past the 24th column should fail.', breakIt: (b) => { (panel(b).gridPos as Mutable).x = 20; } },
-  { check: 'panel-title', name: 'a panel without title should fail.', breakIt: (b) => { panel(b).title = ''; } },
-  { check: 'panel-description', name: 'a panel without description should fail.', breakIt: (b) => { delete panel(b).description; } },
-  { check: 'panel-unit', name: 'a panel without unit should fail.', breakIt: (b) => { ((panel(b).fieldConfig as Mutable).defaults as Mutable).unit = ''; } },
-  { check: 'panel-query', name: 'a panel without query should fail.', breakIt: (b) => { panel(b).targets = []; } },
-  { check: 'legend-visible', name: 'a hidden legend should fail.', breakIt: (b) => { ((panel(b).options as Mutable).legend as Mutable).showLegend = false; } },
-  { check: 'datasource', name: 'a hard-coded datasource should fail.', breakIt: (b) => { panel(b).datasource = { type: 'prometheus', uid: 'prod' }; } },
-  { check: 'query-parse', name: 'a query that does not parse should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job"}[$__rate_interval])') },
-  { check: 'catalog-metric', name: 'a metric nobody emits should fail.', breakIt: withExpr('sum(rate(aidb_requests_total{job=~"$job"}[$__rate_interval]))') },
-  { check: 'catalog-label', name: 'a label the metric lacks should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job",route="x"}[$__rate_interval]))') },
-  { check: 'counter-rate', name: 'a counter outside rate() should fail.', breakIt: withExpr('sum(aidb_auth_failures_total{job=~"$job"})') },
-  { check: 'histogram-le', name: 'a quantile not aggregated by le should fail.', breakIt: withExpr('histogram_quantile(0.9, sum by (job) (rate(aidb_search_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))') },
-  { check: 'rate-interval', name: 'a fixed rate window should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job"}[5m]))') },
-  { check: 'job-instance', name: 'a selector without the job variable should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total[$__rate_interval]))') },
-  { check: 'variable-defined', name: 'an undefined variable should fail.', breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job",reason=~"$reason"}[$__rate_interval]))') },
-  { check: 'variable-used', name: 'an unused variable should fail.', breakIt: (b) => { const first = b.templating.list?.[0]; if (first !== undefined) b.templating.list?.push({ ...first, name: 'unused' }); } },
+const fixtures: readonly {
+  check: CheckId;
+  name: string;
+  breakIt: (board: dashboard.Dashboard, all: dashboard.Dashboard[]) => void;
+}[] = [
+  {
+    check: 'schema-version',
+    name: 'an older schemaVersion should fail.',
+    breakIt: (b) => {
+      b.schemaVersion = 39;
+    },
+  },
+  {
+    check: 'panel-type',
+    name: 'a removed Angular graph panel should fail.',
+    breakIt: (b) => {
+      panel(b).type = 'graph';
+    },
+  },
+  {
+    check: 'unique-uid',
+    name: 'two dashboards with one uid should fail.',
+    breakIt: (b, all) => {
+      all.push({ ...valid(), title: 'other' });
+      void b;
+    },
+  },
+  {
+    check: 'uid-length',
+    name: 'a uid over 40 characters should fail.',
+    breakIt: (b) => {
+      b.uid = 'x'.repeat(41);
+    },
+  },
+  {
+    check: 'unique-title',
+    name: 'two dashboards with one title should fail.',
+    breakIt: (b, all) => {
+      all.push({ ...valid(), uid: 'other' });
+      void b;
+    },
+  },
+  {
+    check: 'unique-panel-id',
+    name: 'a repeated panel id should fail.',
+    breakIt: (b) => {
+      panel(b, 2).id = panel(b, 1).id;
+    },
+  },
+  {
+    check: 'unique-ref-id',
+    name: 'a repeated refId should fail.',
+    breakIt: (b) => {
+      const t = panel(b).targets as Mutable[];
+      t.push({ ...t[0] });
+    },
+  },
+  {
+    check: 'grid',
+    name: 'a panel past the 24th column should fail.',
+    breakIt: (b) => {
+      (panel(b).gridPos as Mutable).x = 20;
+    },
+  },
+  {
+    check: 'panel-title',
+    name: 'a panel without title should fail.',
+    breakIt: (b) => {
+      panel(b).title = '';
+    },
+  },
+  {
+    check: 'panel-description',
+    name: 'a panel without description should fail.',
+    breakIt: (b) => {
+      delete panel(b).description;
+    },
+  },
+  {
+    check: 'panel-unit',
+    name: 'a panel without unit should fail.',
+    breakIt: (b) => {
+      ((panel(b).fieldConfig as Mutable).defaults as Mutable).unit = '';
+    },
+  },
+  {
+    check: 'panel-query',
+    name: 'a panel without query should fail.',
+    breakIt: (b) => {
+      panel(b).targets = [];
+    },
+  },
+  {
+    check: 'legend-visible',
+    name: 'a hidden legend should fail.',
+    breakIt: (b) => {
+      ((panel(b).options as Mutable).legend as Mutable).showLegend = false;
+    },
+  },
+  {
+    check: 'datasource',
+    name: 'a hard-coded datasource should fail.',
+    breakIt: (b) => {
+      panel(b).datasource = { type: 'prometheus', uid: 'prod' };
+    },
+  },
+  {
+    check: 'query-parse',
+    name: 'a query that does not parse should fail.',
+    breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job"}[$__rate_interval])'),
+  },
+  {
+    check: 'catalog-metric',
+    name: 'a metric nobody emits should fail.',
+    breakIt: withExpr('sum(rate(aidb_requests_total{job=~"$job"}[$__rate_interval]))'),
+  },
+  {
+    check: 'catalog-label',
+    name: 'a label the metric lacks should fail.',
+    breakIt: withExpr(
+      'sum(rate(aidb_auth_failures_total{job=~"$job",route="x"}[$__rate_interval]))',
+    ),
+  },
+  {
+    check: 'counter-rate',
+    name: 'a counter outside rate() should fail.',
+    breakIt: withExpr('sum(aidb_auth_failures_total{job=~"$job"})'),
+  },
+  {
+    check: 'histogram-le',
+    name: 'a quantile not aggregated by le should fail.',
+    breakIt: withExpr(
+      'histogram_quantile(0.9, sum by (job) (rate(aidb_search_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+    ),
+  },
+  {
+    check: 'rate-interval',
+    name: 'a fixed rate window should fail.',
+    breakIt: withExpr('sum(rate(aidb_auth_failures_total{job=~"$job"}[5m]))'),
+  },
+  {
+    check: 'job-instance',
+    name: 'a selector without the job variable should fail.',
+    breakIt: withExpr('sum(rate(aidb_auth_failures_total[$__rate_interval]))'),
+  },
+  {
+    check: 'variable-defined',
+    name: 'an undefined variable should fail.',
+    breakIt: withExpr(
+      'sum(rate(aidb_auth_failures_total{job=~"$job",reason=~"$reason"}[$__rate_interval]))',
+    ),
+  },
+  {
+    check: 'variable-used',
+    name: 'an unused variable should fail.',
+    breakIt: (b) => {
+      const first = b.templating.list?.[0];
+      if (first !== undefined) b.templating.list?.push({ ...first, name: 'unused' });
+    },
+  },
 ];
 
 describe('dashboard checks', () => {
