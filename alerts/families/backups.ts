@@ -72,12 +72,17 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         values,
       ),
   };
-  // Age thresholds are a day or more away, so those tests sample and evaluate hourly (promtool's
-  // time() starts at 0, so a timestamp of 60 is one minute after the start).
-  const hourly = { interval: '1h', evaluation: '1h' } as const;
-  const hoursPast = (seconds: number, extra: number) =>
-    formatDuration((Math.floor(seconds / 3600) + extra) * 3600);
-  const samplesUntil = (seconds: number) => Math.ceil(seconds / 3600) + 3;
+  // Age thresholds of the default schedule are a day or more away, so those tests sample and
+  // evaluate hourly; a short test schedule (minutes) keeps minute steps. promtool's time()
+  // starts at 0, so a timestamp of 60 is one minute after the start.
+  const step = (seconds: number) => (seconds >= 6 * 3600 ? 3600 : 60);
+  const stepped = (seconds: number) => {
+    const d = formatDuration(step(seconds));
+    return { interval: d, evaluation: d };
+  };
+  const stepsPast = (seconds: number, extra: number) =>
+    formatDuration((Math.floor(seconds / step(seconds)) + extra) * step(seconds));
+  const samplesUntil = (seconds: number) => Math.ceil(seconds / step(seconds)) + 3;
   const staleness = (name: string, level: '1' | '2', after: number, what: string): AlertSpec =>
     alert({
       name,
@@ -103,12 +108,12 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         ],
       },
       tests: {
-        ...hourly,
+        ...stepped(after),
         firing: [
           {
             name: `a verification older than ${formatDuration(after)} fires`,
             series: [series.verified(level, steady(60, samplesUntil(after)))],
-            at: hoursPast(after, 2),
+            at: stepsPast(after, 2),
             labels: { ...pg, level },
           },
         ],
@@ -116,7 +121,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
           {
             name: 'a verification just within the limit stays silent',
             series: [series.verified(level, steady(60, samplesUntil(after)))],
-            at: hoursPast(after, 0),
+            at: stepsPast(after, 0),
           },
         ],
       },
@@ -145,12 +150,12 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         ],
       },
       tests: {
-        ...hourly,
+        ...stepped(staleAfterSeconds),
         firing: [
           {
             name: 'a last success older than the schedule gap plus grace fires',
             series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
-            at: hoursPast(staleAfterSeconds, 2),
+            at: stepsPast(staleAfterSeconds, 2),
             labels: pg,
           },
         ],
@@ -158,7 +163,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
           {
             name: 'a success just within the schedule gap plus grace stays silent',
             series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
-            at: hoursPast(staleAfterSeconds, 0),
+            at: stepsPast(staleAfterSeconds, 0),
           },
         ],
       },
@@ -472,7 +477,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
           {
             name: 'a blocked prune fires',
             series: [series.blocked('0x9 1x20')],
-            at: '20m',
+            at: '11m',
             labels: { ...pg, reason: 'no_verified_backup' },
           },
         ],

@@ -106,3 +106,25 @@ describe('generated Alertmanager configuration', () => {
     expect(stdout.trim()).toBe(receiver);
   });
 });
+
+describe('rules generated for a short test schedule (as the live test configures it)', () => {
+  it('still pass their backup tests', async () => {
+    const short = loadConfig({
+      env: { AIDB_BACKUP_SCHEDULE: '*/5 * * * *', AIDB_BACKUP_STALE_GRACE_SECONDS: '60' },
+      readFile: () => '',
+    }).config;
+    const out = await mkdtemp(join(tmpdir(), 'aidb-rules-short-'));
+    try {
+      await writeGeneratedFiles(out, alertFiles(short));
+      const tests = (await readdir(join(out, 'rules/tests'))).filter((f) =>
+        f.startsWith('backups'),
+      );
+      const { stdout } = await run(binaryPath(binaries.promtool), ['test', 'rules', ...tests], {
+        cwd: join(out, 'rules/tests'),
+      });
+      expect(stdout.match(/SUCCESS/g)).toHaveLength(tests.length);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
