@@ -126,14 +126,20 @@ function alertTests(family: FamilySpec, alert: AlertSpec, options: LinkOptions):
 // exactly, so value tests compare the value scaled and rounded to four decimal places.
 const scale = 10_000;
 
-function recordingTests(family: FamilySpec): (PromtoolTest & { evaluation: Duration })[] {
+/** A test and the rule evaluation interval it needs (which decides its file). */
+interface Placed {
+  readonly evaluation: Duration;
+  readonly test: PromtoolTest;
+}
+
+function recordingTests(family: FamilySpec): Placed[] {
   return recordingsOf(family).flatMap((rule) =>
     rule.test.samples.map(({ labels: { job, ...labels }, value }) => {
       const series = selectors(jobScope(job)).recorded(rule.series, labels);
-      return {
-        // Rules are evaluated as often as samples arrive: a 30-day window tested at 1m steps
-        // would evaluate every rule 86,400 times.
-        evaluation: rule.test.interval ?? testEvaluationInterval,
+      // Rules are evaluated as often as samples arrive: a 30-day window tested at 1m steps
+      // would evaluate every rule 86,400 times.
+      const evaluation = rule.test.interval ?? testEvaluationInterval;
+      const test: PromtoolTest = {
         name: `${rule.series.name}: ${rule.test.name}`,
         interval: rule.test.interval ?? testEvaluationInterval,
         input_series: rule.test.series,
@@ -153,6 +159,7 @@ function recordingTests(family: FamilySpec): (PromtoolTest & { evaluation: Durat
           },
         ],
       };
+      return { evaluation, test };
     }),
   );
 }
@@ -176,9 +183,9 @@ export function promtoolTests(
   const tests = [
     ...recordingTests(family),
     ...alertsOf(family).flatMap((alert) =>
-      alertTests(family, alert, options).map((t) => ({
-        ...t,
+      alertTests(family, alert, options).map((test) => ({
         evaluation: alert.tests.evaluation ?? testEvaluationInterval,
+        test,
       })),
     ),
   ];
@@ -193,9 +200,7 @@ export function promtoolTests(
     file: {
       rule_files: [`${rulesDir}/${rulesFileName(family.id)}`],
       evaluation_interval: interval,
-      tests: tests
-        .filter((t) => t.evaluation === interval)
-        .map(({ evaluation: _, ...test }) => test),
+      tests: tests.filter((t) => t.evaluation === interval).map((t) => t.test),
     },
   }));
 }

@@ -1,4 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { GrafanaDashboard } from './grafana-json.ts';
 import { alerts } from '../catalog/metrics/monitoring.ts';
 import { processStartTime } from '../catalog/metrics/runtime.ts';
 import {
@@ -92,7 +93,7 @@ function links(spec: DashboardSpec): dashboard.DashboardLinkBuilder[] {
 }
 
 /** Grafana's plain dashboard JSON (schemaVersion 42) for one spec. */
-export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
+export function buildDashboard(spec: DashboardSpec): GrafanaDashboard {
   const uid = dashboardUid(spec.id);
   // The SDK marks its v1 builder deprecated in favour of the v2 resource format; file
   // provisioning and import still take the v1 JSON, which is what this writes.
@@ -138,5 +139,5 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
   }
   // The SDK marks its query objects with a function (`_implementsDataqueryVariant`); the plain
   // JSON Grafana reads is what the builder's output serialises to.
-  return JSON.parse(JSON.stringify(builder.build())) as dashboard.Dashboard;
+  return JSON.parse(JSON.stringify(builder.build())) as GrafanaDashboard;
 }

@@ -30,7 +30,7 @@ import {
   unless,
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
-import { input, ramp, steady } from '../fixtures.ts';
+import { input, steady } from '../fixtures.ts';
 import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
 import { label, tpl } from '../template.ts';
 import { agentStatusStep, agentTarget, alert, targetLabels } from './common.ts';

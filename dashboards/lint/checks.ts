@@ -1,4 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { GrafanaDashboard } from '../grafana-json.ts';
 import { maxUidLength } from '../ids.ts';
 import { gridColumns } from '../layout.ts';
 import { knownSeries, type KnownSeries } from './known-series.ts';
@@ -60,7 +61,7 @@ function overlaps(a: dashboard.GridPos, b: dashboard.GridPos): boolean {
 }
 
 function panelChecks(
-  board: dashboard.Dashboard,
+  board: GrafanaDashboard,
   known: ReadonlyMap<string, KnownSeries>,
 ): Omit<Problem, 'dashboard'>[] {
   const problems: Omit<Problem, 'dashboard'>[] = [];
@@ -133,7 +134,7 @@ function panelChecks(
   return problems;
 }
 
-function variableChecks(board: dashboard.Dashboard): Omit<Problem, 'dashboard'>[] {
+function variableChecks(board: GrafanaDashboard): Omit<Problem, 'dashboard'>[] {
   const defined = (board.templating.list ?? []).map((v) => v.name);
   const texts = [
     ...(board.panels ?? []).flatMap((p) => [JSON.stringify(p)]),
@@ -156,7 +157,7 @@ function variableChecks(board: dashboard.Dashboard): Omit<Problem, 'dashboard'>[
 }
 
 /** Every problem of a set of dashboards; empty when they pass. */
-export function lintDashboards(boards: readonly dashboard.Dashboard[]): Problem[] {
+export function lintDashboards(boards: readonly GrafanaDashboard[]): Problem[] {
   const known = knownSeries();
   const problems: Problem[] = [];
   const uids = new Set<string>();
