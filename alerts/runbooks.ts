@@ -12,7 +12,7 @@ function likelyCauses(alert: AlertSpec): string[] {
   const fromGraph = (alert.runbook.dependencies ?? []).map((name) => {
     const def = dependencies[name];
     const users = def.usedBy.join(', ');
-    return `${def.title} failing (${def.critical ? 'critical' : 'not critical'}; used by ${users}; in use ${def.when}).`;
+    return `${def.title} failing (${def.critical ? 'critical' : 'not critical'}; used by ${users}; used when: ${def.when}).`;
   });
   const agentSide =
     alert.name.startsWith('AidbBackup') || alert.name.startsWith('AidbProbe')

@@ -4,129 +4,40 @@ import {
   backupLastDuration,
   backupLastSize,
   backupLastSuccess,
-  backupLastVerification,
-  backupPruneBlocked,
-  backupRepositoryFree,
-  backupVerificationOk,
 } from '../../catalog/metrics/backups.ts';
 import {
   and,
-  eq,
   formatDuration,
   gt,
   gte,
-  increase,
-  jobScope,
   lt,
   max,
-  min,
   mul,
-  quantileOverTime,
   overTime,
-  selectors,
+  quantileOverTime,
   sub,
-  sum,
   time,
   unless,
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
-import { input, steady } from '../fixtures.ts';
+import { steady } from '../fixtures.ts';
 import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
 import { label, tpl } from '../template.ts';
-import { agentStatusStep, agentTarget, alert, targetLabels } from './common.ts';
+import { backupParts, perTarget } from './backup-parts.ts';
+import { repositoryAlerts } from './backup-repository.ts';
+import { verificationAlerts } from './backup-verification.ts';
+import { agentStatusStep, alert } from './common.ts';
 
-const perTarget = ['job', 'instance', 'target'] as const;
 /** A backup whose size halves, or whose duration doubles, against the last week. */
 const trendWindow = '7d';
 
 export function backupsFamily(context: RuleContext): FamilySpec {
-  const s = selectors(jobScope(context.agentJob));
-  const target = agentTarget(context);
-  const pg = { ...targetLabels(target), target: 'postgres' };
-  const { staleAfterSeconds, restoreVerifyStaleAfterSeconds } = context.backups;
+  const { s, pg, series, stepped, stepsPast, samplesUntil } = backupParts(context);
+  const { staleAfterSeconds } = context.backups;
   const lastSuccess = gt(max(perTarget, s.gauge(backupLastSuccess)), 0);
   const age = sub(time(), lastSuccess);
-  const verificationAge = (level: '1' | '2') =>
-    sub(time(), max([...perTarget, 'level'], s.gauge(backupLastVerification, { level })));
   const plainSize = s.gauge(backupLastSize, { stream: 'plain' });
   const duration = s.gauge(backupLastDuration);
-  const blockedWindow = formatDuration(staleAfterSeconds);
-  const series = {
-    success: (values: string) => input(backupLastSuccess, target, { target: 'postgres' }, values),
-    attempt: (values: string) => input(backupLastAttempt, target, { target: 'postgres' }, values),
-    streak: (values: string) =>
-      input(backupConsecutiveFailures, target, { target: 'postgres' }, values),
-    verified: (level: '1' | '2', values: string) =>
-      input(backupLastVerification, target, { target: 'postgres', level }, values),
-    ok: (values: string) =>
-      input(backupVerificationOk, target, { target: 'postgres', level: '1' }, values),
-    size: (stream: 'plain' | 'stored', values: string) =>
-      input(backupLastSize, target, { target: 'postgres', stream }, values),
-    duration: (values: string) => input(backupLastDuration, target, { target: 'postgres' }, values),
-    free: (values: string) => input(backupRepositoryFree, target, {}, values),
-    blocked: (values: string) =>
-      input(
-        backupPruneBlocked,
-        target,
-        { target: 'postgres', reason: 'no_verified_backup' },
-        values,
-      ),
-  };
-  // Age thresholds of the default schedule are a day or more away, so those tests sample and
-  // evaluate hourly; a short test schedule (minutes) keeps minute steps. promtool's time()
-  // starts at 0, so a timestamp of 60 is one minute after the start.
-  const step = (seconds: number) => (seconds >= 6 * 3600 ? 3600 : 60);
-  const stepped = (seconds: number) => {
-    const d = formatDuration(step(seconds));
-    return { interval: d, evaluation: d };
-  };
-  const stepsPast = (seconds: number, extra: number) =>
-    formatDuration((Math.floor(seconds / step(seconds)) + extra) * step(seconds));
-  const samplesUntil = (seconds: number) => Math.ceil(seconds / step(seconds)) + 3;
-  const staleness = (name: string, level: '1' | '2', after: number, what: string): AlertSpec =>
-    alert({
-      name,
-      expr: gt(verificationAge(level), after),
-      severity: 'warning',
-      summary: tpl`${what} of ${label('target')} backups is overdue`,
-      description: tpl`No backup of ${label('target')} has been verified at level ${label('level')} for more than ${formatDuration(after)}.`,
-      dashboard: 'backups',
-      runbook: {
-        meaning: `Level ${level} verification (${level === '1' ? 're-read, checksum, decrypt, decompress and read the whole archive, after every backup' : 'restore into a scratch database and compare row counts, on a schedule'}) has not run within ${formatDuration(after)}. A backup nobody verified may not restore.`,
-        causes: [
-          'The verify job fails or is skipped (see the agent’s job panel).',
-          'The agent was down when it was due.',
-        ],
-        dependencies: ['postgres'],
-        firstQueries: [
-          { title: 'Seconds since the last verification', expr: verificationAge(level) },
-        ],
-        mitigation: [
-          'Run `aidb backup list` to find the newest backup, then `aidb backup verify <id>' +
-            (level === '2' ? ' --restore`.' : '`.'),
-          agentStatusStep,
-        ],
-      },
-      tests: {
-        ...stepped(after),
-        firing: [
-          {
-            name: `a verification older than ${formatDuration(after)} fires`,
-            series: [series.verified(level, steady(60, samplesUntil(after)))],
-            at: stepsPast(after, 2),
-            labels: { ...pg, level },
-          },
-        ],
-        silent: [
-          {
-            name: 'a verification just within the limit stays silent',
-            series: [series.verified(level, steady(60, samplesUntil(after)))],
-            at: stepsPast(after, 0),
-          },
-        ],
-      },
-    });
-
   const rules: AlertSpec[] = [
     alert({
       name: 'AidbBackupStale',
@@ -254,55 +165,6 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       },
     }),
     alert({
-      name: 'AidbBackupVerificationFailed',
-      expr: eq(min([...perTarget, 'level'], s.gauge(backupVerificationOk)), 0),
-      severity: 'warning',
-      summary: tpl`Verification of the latest ${label('target')} backup failed at level ${label('level')}`,
-      description: tpl`The last level ${label('level')} verification of a ${label('target')} backup failed: that backup may not restore.`,
-      dashboard: 'backups',
-      runbook: {
-        meaning:
-          'Reading back (level 1) or restoring (level 2) the latest backup failed: checksum mismatch, decryption or decompression error, a truncated archive, or row counts that differ.',
-        causes: [
-          'Corruption on the repository’s storage; a backup cut short; the wrong identity for decryption.',
-        ],
-        firstQueries: [
-          {
-            title: 'Verification status by level',
-            expr: min([...perTarget, 'level'], s.gauge(backupVerificationOk)),
-          },
-        ],
-        mitigation: [
-          'Run `aidb backup verify <id>` on the backup to see the failing step.',
-          'Take a new backup with `aidb backup run` and verify it; keep the failed one for forensics (`aidb backup prune` keeps failed backups for a grace period).',
-        ],
-      },
-      tests: {
-        firing: [
-          {
-            name: 'a failed verification fires',
-            series: [series.ok('1x4 0x10')],
-            at: '10m',
-            labels: { ...pg, level: '1' },
-          },
-        ],
-        silent: [
-          {
-            name: 'a passed verification stays silent',
-            series: [series.ok(steady(1, 10))],
-            at: '10m',
-          },
-        ],
-      },
-    }),
-    staleness('AidbBackupVerificationStale', '1', staleAfterSeconds, 'Verification'),
-    staleness(
-      'AidbBackupRestoreTestStale',
-      '2',
-      restoreVerifyStaleAfterSeconds,
-      'The restore test',
-    ),
-    alert({
       name: 'AidbBackupSizeDropped',
       expr: lt(
         max(perTarget, plainSize),
@@ -393,103 +255,8 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         ],
       },
     }),
-    alert({
-      name: 'AidbBackupRepositorySpaceLow',
-      expr: lt(
-        min(['job', 'instance'], s.gauge(backupRepositoryFree)),
-        mul(sum(['job', 'instance'], s.gauge(backupLastSize, { stream: 'stored' })), 2),
-      ),
-      for: '15m',
-      severity: 'warning',
-      summary: tpl`Backup repository of ${label('instance')} has room for less than two more backups`,
-      description: tpl`Free space in the backup repository of ${label('instance')} is below twice the size of the latest stored backups: the next runs will fail with a full disk.`,
-      dashboard: 'backups',
-      runbook: {
-        meaning:
-          'The file system of the repository has less free space than two more backups of every target need.',
-        causes: [
-          'Retention keeps more than the disk holds; prune is blocked; other data fills the disk.',
-        ],
-        firstQueries: [
-          {
-            title: 'Free bytes in the repository',
-            expr: min(['job', 'instance'], s.gauge(backupRepositoryFree)),
-          },
-        ],
-        mitigation: [
-          'Run `aidb backup prune --dry-run` to see what retention would delete, then `aidb backup prune`.',
-          'Grow the volume or lower `AIDB_BACKUP_KEEP_DAILY`/`_WEEKLY`/`_MONTHLY`.',
-        ],
-      },
-      tests: {
-        firing: [
-          {
-            name: 'free space below two backups fires after fifteen minutes',
-            series: [series.size('stored', steady(1000, 30)), series.free('5000x4 1500x30')],
-            onset: '5m',
-            at: '20m',
-            labels: targetLabels(target),
-          },
-        ],
-        silent: [
-          {
-            name: 'room for five backups stays silent',
-            series: [series.size('stored', steady(1000, 30)), series.free(steady(5000, 30))],
-            at: '25m',
-          },
-        ],
-      },
-    }),
-    alert({
-      name: 'AidbBackupPruneBlocked',
-      expr: gt(
-        sum([...perTarget, 'reason'], increase(s.counter(backupPruneBlocked), blockedWindow)),
-        0,
-      ),
-      severity: 'warning',
-      summary: tpl`Retention of ${label('target')} backups is blocked (${label('reason')})`,
-      description: tpl`A prune run for ${label('target')} refused to delete within the last ${blockedWindow} because of its safety rule ${label('reason')}.`,
-      dashboard: 'backups',
-      runbook: {
-        meaning:
-          'Retention stopped itself rather than delete: on clock skew, when no verified backup exists, or when a run would delete more than its maximum. Old backups pile up until it is resolved.',
-        causes: [
-          'No verified backup (verification failing).',
-          'The host clock jumped.',
-          'A policy change that would delete many backups at once.',
-        ],
-        firstQueries: [
-          {
-            title: 'Blocked prunes by reason',
-            expr: sum(
-              [...perTarget, 'reason'],
-              increase(s.counter(backupPruneBlocked), blockedWindow),
-            ),
-          },
-        ],
-        mitigation: [
-          'Run `aidb backup prune --dry-run` to see the plan and the rule that blocks it.',
-          'Fix verification (`aidb backup verify <id>`) or the clock; prune then proceeds on its next run.',
-        ],
-      },
-      tests: {
-        firing: [
-          {
-            name: 'a blocked prune fires',
-            series: [series.blocked('0x9 1x20')],
-            at: '11m',
-            labels: { ...pg, reason: 'no_verified_backup' },
-          },
-        ],
-        silent: [
-          {
-            name: 'no blocked prune stays silent',
-            series: [series.blocked(steady(0, 30))],
-            at: '20m',
-          },
-        ],
-      },
-    }),
+    ...verificationAlerts(context),
+    ...repositoryAlerts(context),
   ];
   return {
     id: 'backups',
