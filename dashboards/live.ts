@@ -52,7 +52,7 @@ export function expandVariables(expr: string, values: VariableValues): string {
 
 /**
  * Every query of every panel with variables expanded, for the live test to run through
- * Prometheus's HTTP API. `jobs` maps a dashboard's job variable (service or agent job).
+ * Prometheus's HTTP API; `values` gives each dashboard its variables (see `jobsOf`).
  */
 export function panelQueries(
   specs: readonly DashboardSpec[],
