@@ -45,6 +45,14 @@ export const emitters = ['service', 'agent'] as const;
 export type Emitter = (typeof emitters)[number];
 
 /**
+ * The monitoring stack itself: Prometheus and Alertmanager export series of their own that the
+ * meta alerts and dashboard annotations read (`catalog/metrics/monitoring.ts`). aidb never
+ * creates instruments for them.
+ */
+export const monitoringEmitters = ['prometheus', 'alertmanager'] as const;
+export type MonitoringEmitter = (typeof monitoringEmitters)[number];
+
+/**
  * Why a label's values form a small set even though they are not listed: the list lives
  * elsewhere (route table, configuration) but is still fixed for the life of the process.
  */
@@ -55,6 +63,8 @@ export const boundedBy = {
   configuredBackup: 'backup targets in the configuration',
   configuredCertificate: 'certificates in the configuration',
   buildVersion: 'the one version of the running build',
+  monitoringConfig: 'rule groups, Alertmanagers and integrations of the monitoring configuration',
+  alertRules: 'alert names of the generated rules',
 } as const;
 export type BoundedBy = keyof typeof boundedBy;
 
@@ -74,7 +84,7 @@ export interface MetricDef<
   readonly help: string;
   readonly labels: Labels;
   /** Processes that export it; runtime metrics come from both. */
-  readonly emitters: readonly Emitter[];
+  readonly emitters: readonly (Emitter | MonitoringEmitter)[];
   /** Histogram bucket upper bounds, in the metric's unit; required for histograms. */
   readonly buckets?: readonly number[];
   /**

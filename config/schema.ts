@@ -4,6 +4,7 @@ import { auth } from './sections/auth.ts';
 import { backups } from './sections/backups.ts';
 import { database } from './sections/database.ts';
 import { embeddings } from './sections/embeddings.ts';
+import { generate } from './sections/generate.ts';
 import { qdrant } from './sections/qdrant.ts';
 import { redis } from './sections/redis.ts';
 import { service } from './sections/service.ts';
@@ -34,6 +35,7 @@ export const configSchema = z
     auth: auth.prefault({}),
     agent: agent.prefault({}),
     backups: backups.prefault({}),
+    generate: generate.prefault({}),
   })
   .strict()
   .superRefine(crossCheck, {

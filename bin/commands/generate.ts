@@ -1,5 +1,20 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { notImplemented } from './not-implemented.ts';
+import { alertFiles } from '../../alerts/output.ts';
+import type { Config } from '../../config/schema.ts';
+import { dashboardFiles } from '../../dashboards/output.ts';
+import { writeGeneratedFiles, type GeneratedFile } from '../../lib/generated-files.ts';
+import { loadCommandConfig } from '../config-option.ts';
+
+/**
+ * Everything `aidb generate` writes, each generator pure (config in, files out). The Kubernetes
+ * manifests of `deploy/` (issue 10) join this list and write under `k8s/`, beside the
+ * PrometheusRule the alerts already put there.
+ */
+export const generators: readonly ((config: Config) => GeneratedFile[])[] = [
+  dashboardFiles,
+  (config) => alertFiles(config),
+];
 
 export function generateCommand(): Command {
   return new Command('generate')
@@ -7,5 +22,11 @@ export function generateCommand(): Command {
       'Write dashboards, alert rules, rule tests, Alertmanager config, runbooks and manifests',
     )
     .requiredOption('-o, --out <dir>', 'output directory')
-    .action(notImplemented('generate'));
+    .action(async (options: { out: string }, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      const files = generators.flatMap((generate) => generate(config));
+      const dir = resolve(options.out);
+      await writeGeneratedFiles(dir, files);
+      process.stdout.write(`aidb generate: wrote ${String(files.length)} files to ${dir}\n`);
+    });
 }

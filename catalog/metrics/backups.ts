@@ -40,6 +40,19 @@ export const backupLastRunOk = defineMetric({
   emitters: ['agent'],
 });
 
+/**
+ * Added for the alert "last run failed twice" (issue 9): a counter's increase over a window cannot
+ * tell two failures in a row from two failures around a success, a streak gauge can.
+ */
+export const backupConsecutiveFailures = defineMetric({
+  name: 'aidb_backup_consecutive_failures',
+  kind: 'gauge',
+  unit: 'count',
+  help: 'Failed backup runs of the target since its last successful one.',
+  labels: target,
+  emitters: ['agent'],
+});
+
 export const backupRuns = defineMetric({
   name: 'aidb_backup_runs_total',
   kind: 'counter',
@@ -152,6 +165,7 @@ export const backupMetrics = [
   backupLastSuccess,
   backupLastAttempt,
   backupLastRunOk,
+  backupConsecutiveFailures,
   backupRuns,
   backupLastDuration,
   backupLastSize,

@@ -1,0 +1,61 @@
+import { dump } from 'js-yaml';
+import type { FamilySpec, Severity } from './model.ts';
+import { watchdogName } from './families/meta.ts';
+import { alertmanagerInhibitRule, inhibitRules } from './inhibitions.ts';
+
+export const receiverNames = ['page', 'ticket', 'deadmansswitch', 'blackhole'] as const;
+export type ReceiverName = (typeof receiverNames)[number];
+
+/** Where each severity goes; the Watchdog is routed by name before severity is looked at. */
+export const severityReceivers: Record<Severity, ReceiverName> = {
+  critical: 'page',
+  warning: 'ticket',
+  info: 'blackhole',
+};
+
+/**
+ * Receiver integrations (`webhook_configs`, `pagerduty_configs` …) per receiver. Left out, a
+ * receiver is a placeholder with none: Alertmanager accepts it and notifies nobody.
+ */
+export type Receivers = Partial<Record<ReceiverName, Readonly<Record<string, unknown>>>>;
+
+export function receiverOf(alertName: string, severity: Severity): ReceiverName {
+  return alertName === watchdogName ? 'deadmansswitch' : severityReceivers[severity];
+}
+
+/** The Alertmanager 0.25 configuration: routing by severity and the derived inhibitions. */
+export function alertmanagerConfig(families: readonly FamilySpec[], receivers: Receivers = {}) {
+  return {
+    route: {
+      receiver: 'ticket',
+      group_by: ['alertname', 'job', 'severity'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '4h',
+      routes: [
+        {
+          // The dead man's switch expects a steady heartbeat: send at once and every minute.
+          receiver: 'deadmansswitch',
+          matchers: [`alertname="${watchdogName}"`],
+          group_wait: '0s',
+          group_interval: '1m',
+          repeat_interval: '1m',
+        },
+        ...(['critical', 'warning', 'info'] as const).map((severity) => ({
+          receiver: severityReceivers[severity],
+          matchers: [`severity="${severity}"`],
+          ...(severity === 'critical' ? { repeat_interval: '1h' } : {}),
+        })),
+      ],
+    },
+    receivers: receiverNames.map((name) => ({ name, ...receivers[name] })),
+    inhibit_rules: inhibitRules(families).map(alertmanagerInhibitRule),
+  };
+}
+
+export function alertmanagerYaml(
+  families: readonly FamilySpec[],
+  receivers: Receivers = {},
+): string {
+  return dump(alertmanagerConfig(families, receivers), { lineWidth: -1, noRefs: true });
+}

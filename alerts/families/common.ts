@@ -1,0 +1,25 @@
+import type { Target } from '../fixtures.ts';
+import type { AlertSpec, RuleContext } from '../model.ts';
+
+/** Where fixture series come from: one service and one agent instance, as scraped. */
+export function serviceTarget(context: RuleContext): Target {
+  return { job: context.serviceJob, instance: 'aidb-0:8091' };
+}
+
+export function agentTarget(context: RuleContext): Target {
+  return { job: context.agentJob, instance: 'aidb-0:9470' };
+}
+
+/** Labels of a target as an alert keeps them. */
+export function targetLabels(target: Target): { job: string; instance: string } {
+  return { job: target.job, instance: target.instance };
+}
+
+/** Declares an alert; the `kind` tag is what tells it from a recording rule. */
+export function alert(spec: Omit<AlertSpec, 'kind'>): AlertSpec {
+  return { kind: 'alert', ...spec };
+}
+
+/** Mitigation steps every agent-side alert shares. */
+export const agentStatusStep =
+  'Run `aidb agent status` on the host: it lists every probe target with its state and last error, and every job with its last and next run.';

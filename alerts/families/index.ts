@@ -1,0 +1,24 @@
+import type { FamilySpec, RuleContext } from '../model.ts';
+import { sloFamily } from '../slo/family.ts';
+import { backupsFamily } from './backups.ts';
+import { dependenciesFamily } from './dependencies.ts';
+import { metaFamily } from './meta.ts';
+import { probesFamily } from './probes.ts';
+import { protectionFamily } from './protection.ts';
+import { serviceFamily } from './service.ts';
+
+/**
+ * Every rule family, each written to its own rules file and runbook. Adding a family (the
+ * certificates of issue 11) means a file here and an entry in `familyIds`.
+ */
+export function ruleFamilies(context: RuleContext): FamilySpec[] {
+  return [
+    serviceFamily(context),
+    sloFamily(context),
+    dependenciesFamily(context),
+    protectionFamily(context),
+    probesFamily(context),
+    backupsFamily(context),
+    metaFamily(),
+  ];
+}

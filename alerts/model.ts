@@ -1,0 +1,136 @@
+import type { DependencyName } from '../catalog/dependencies.ts';
+import type { Duration, Expr, SeriesDef } from '../lib/promql/index.ts';
+import type { DashboardId } from '../dashboards/ids.ts';
+import type { Template } from './template.ts';
+
+/** critical pages someone now; warning opens a ticket; info is for dashboards and inhibition. */
+export const severities = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof severities)[number];
+
+/** One input series of a promtool test, in promtool's expanding notation (`0+60x30`). */
+export interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+export interface Scenario {
+  /** Sentence naming the situation ("PostgreSQL reports down for ten minutes"). */
+  readonly name: string;
+  readonly series: readonly InputSeries[];
+  /** When to evaluate, counted from the first sample. */
+  readonly at: Duration;
+}
+
+export interface FiringScenario extends Scenario {
+  /** Values of the alert's result labels (the expression's allow-list), for the expected alert. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** First evaluation at which the expression holds; with `for`, the boundary cases derive from it. */
+  readonly onset?: Duration;
+}
+
+export interface AlertTests {
+  /** Sample interval; defaults to 1m. */
+  readonly interval?: Duration;
+  /**
+   * Rule evaluation interval; defaults to 1m. Tests that look days ahead use hours, or promtool
+   * evaluates every rule of the file once a minute for days.
+   */
+  readonly evaluation?: Duration;
+  readonly firing: readonly FiringScenario[];
+  /** Situations that must not alert (healthy values, noise, near misses, low traffic). */
+  readonly silent: readonly Scenario[];
+  /** True for alerts that fire on missing data (absent(), Watchdog), so no "no data" silent case. */
+  readonly firesWithoutData?: boolean;
+}
+
+export interface RunbookQuery {
+  readonly title: string;
+  readonly expr: Expr;
+}
+
+export interface RunbookSpec {
+  readonly meaning: string;
+  readonly causes: readonly string[];
+  /** Dependencies whose failure can cause it; their catalog entries become likely causes. */
+  readonly dependencies?: readonly DependencyName[];
+  readonly firstQueries: readonly RunbookQuery[];
+  readonly mitigation: readonly string[];
+}
+
+export interface AlertSpec {
+  readonly kind: 'alert';
+  readonly name: string;
+  readonly expr: Expr<'aggregated'>;
+  readonly for?: Duration;
+  readonly keepFiringFor?: Duration;
+  readonly severity: Severity;
+  /** Static labels beyond severity (an SLO alert's burn rate and budget consumed). */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly summary: Template;
+  readonly description: Template;
+  readonly dashboard: DashboardId;
+  readonly runbook: RunbookSpec;
+  readonly tests: AlertTests;
+}
+
+export interface RecordingTest {
+  readonly name: string;
+  readonly interval?: Duration;
+  readonly series: readonly InputSeries[];
+  readonly at: Duration;
+  /** The recorded series expected at `at`: its labels (job included) and exact value. */
+  readonly samples: readonly {
+    readonly labels: Readonly<Record<string, string>> & { readonly job: string };
+    readonly value: `${number}`;
+  }[];
+}
+
+/** A series a recording rule writes; its name comes from `conventions.ts`. */
+export type RecordedDef = SeriesDef & { readonly recorded: true };
+
+export interface RecordingSpec {
+  readonly kind: 'record';
+  readonly series: RecordedDef;
+  readonly expr: Expr<'aggregated'>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly test: RecordingTest;
+}
+
+export type RuleSpec = AlertSpec | RecordingSpec;
+
+export interface GroupSpec {
+  readonly name: string;
+  readonly interval?: Duration;
+  readonly rules: readonly RuleSpec[];
+}
+
+export const familyIds = [
+  'service',
+  'slos',
+  'dependencies',
+  'protection',
+  'probes',
+  'backups',
+  'meta',
+] as const;
+export type FamilyId = (typeof familyIds)[number];
+
+export interface FamilySpec {
+  readonly id: FamilyId;
+  readonly title: string;
+  /** Alert names start with one of these (`AidbBackup…`). */
+  readonly prefixes: readonly string[];
+  readonly groups: readonly GroupSpec[];
+}
+
+/** What rule families need from the configuration; built once, pure afterwards. */
+export interface RuleContext {
+  readonly serviceJob: string;
+  readonly agentJob: string;
+  readonly backups: {
+    /** Longest gap between two scheduled backups plus the grace period, in seconds. */
+    readonly staleAfterSeconds: number;
+    /** Level-2 (restore) verification may be this old before it is stale, in seconds. */
+    readonly restoreVerifyStaleAfterSeconds: number;
+  };
+}

@@ -1,0 +1,39 @@
+import { dump } from 'js-yaml';
+import { ruleContext } from '../alerts/context.ts';
+import type { Config } from '../config/schema.ts';
+import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { dashboardSpecs } from './all.ts';
+import { buildDashboard } from './build.ts';
+import { dashboardUid } from './ids.ts';
+import { dashboardsReadme } from './readme.ts';
+
+/** Grafana's file provider (provisioning/dashboards/*.yaml, apiVersion 1). */
+export function provisioning(config: Config) {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'aidb',
+        folder: 'aidb',
+        type: 'file',
+        disableDeletion: false,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 60,
+        options: { path: config.generate.dashboardsPath, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}
+
+/** The dashboards as Grafana JSON, the provisioning file and the README. */
+export function dashboardFiles(config: Config): GeneratedFile[] {
+  const specs = dashboardSpecs(ruleContext(config));
+  return [
+    ...specs.map((spec) => ({
+      path: `dashboards/${dashboardUid(spec.id)}.json`,
+      content: `${JSON.stringify(buildDashboard(spec), null, 2)}\n`,
+    })),
+    { path: 'dashboards/README.md', content: dashboardsReadme(specs) },
+    yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),
+  ];
+}
