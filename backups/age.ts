@@ -15,16 +15,26 @@ import { checkFailed } from './errors.ts';
 /** A Duplex whose readable side is produced (asynchronously) from its writable side's data. */
 function webDuplex(
   transform: (input: ReadableStream<Uint8Array>) => Promise<ReadableStream<Uint8Array>>,
+  explain: (error: unknown) => unknown = (error) => error,
 ): Duplex {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const output = transform(readable);
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const bridged = new ReadableStream<Uint8Array>({
     async start() {
-      reader = (await output).getReader();
+      try {
+        reader = (await output).getReader();
+      } catch (error) {
+        throw explain(error);
+      }
     },
     async pull(controller) {
-      const next = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+      } catch (error) {
+        throw explain(error);
+      }
       if (next.done) controller.close();
       else controller.enqueue(next.value);
     },
@@ -50,13 +60,11 @@ export function createEncryptStream(recipients: readonly string[]): Duplex {
 export function createDecryptStream(identity: string): Duplex {
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
-  return webDuplex(async (input) => {
-    try {
-      return await decrypter.decrypt(input);
-    } catch (cause) {
-      throw checkFailed('decrypt_failed', `cannot decrypt: ${(cause as Error).message}`, cause);
-    }
-  });
+  // Header and chunk failures alike: wrong key, flipped byte (tag mismatch), truncation.
+  return webDuplex(
+    (input) => decrypter.decrypt(input),
+    (cause) => checkFailed('decrypt_failed', `cannot decrypt: ${(cause as Error).message}`, cause),
+  );
 }
 
 /** The recipient (`age1…`) of an identity, to check a configuration or describe a key. */

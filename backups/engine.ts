@@ -18,7 +18,14 @@ import {
   type RetentionPlan,
   type RetentionPolicy,
 } from './retention.ts';
-import { checkStoredFiles, createFeed, verifyBackup, type VerifyContext } from './verify.ts';
+import { checkDecryptable } from './pipeline.ts';
+import {
+  checkStoredFiles,
+  createFeed,
+  requireIdentity,
+  verifyBackup,
+  type VerifyContext,
+} from './verify.ts';
 import { defaultSink, writeBackup } from './write.ts';
 
 export interface BackupEngineDeps {
@@ -296,6 +303,9 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
         const context = verifyContext(signal, onProgress);
         const feed = createFeed(manifest, context, 'restore');
         await checkStoredFiles(manifest, context);
+        for (const part of manifest.parts) {
+          await checkDecryptable(repository.dataPath(part.file), requireIdentity(deps.identity));
+        }
         const report = await driver.restore(manifest, destination, { force, signal, feed });
         logger.info({ id, destination, actions: report.actions }, 'backup restored');
         return { status: 'done' as const, manifest, ...report };

@@ -118,3 +118,21 @@ export async function readDecrypted(options: ReadOptions): Promise<void> {
   compare('stored', options.part.stored, stored.result());
   compare('plain', options.part.plain, plain.result());
 }
+
+/** Fails unless the identity opens the file's header: checked before a restore touches anything. */
+export async function checkDecryptable(path: string, identity: string): Promise<void> {
+  const source = createReadStream(path);
+  const decrypt = createDecryptStream(identity);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      decrypt.once('readable', resolve);
+      decrypt.once('end', resolve);
+      decrypt.once('error', reject);
+      source.once('error', reject);
+      source.pipe(decrypt);
+    });
+  } finally {
+    source.destroy();
+    decrypt.destroy();
+  }
+}
