@@ -56,6 +56,16 @@ async function withLoaded<T>(
   }
 }
 
+/**
+ * The counts of the tables the service reported (collections, documents, chunks); PGlite's own
+ * bookkeeping tables (migrations) are not in its header.
+ */
+function listed(counts: Record<string, number>, part: ManifestPart): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(part.rowCounts).map((table) => [table, counts[table] ?? -1]),
+  );
+}
+
 function onlyPart(manifest: Manifest): ManifestPart {
   const [part, ...rest] = manifest.parts;
   if (part === undefined || rest.length > 0) {
@@ -75,7 +85,7 @@ export function createPgliteDriver(options: PgliteDriverOptions): TargetDriver {
     async scratchRestore(manifest, feed) {
       const part = onlyPart(manifest);
       const counts = await withLoaded(part, feed, options, undefined, countRows);
-      compareRowCounts(part.rowCounts, counts, 'the in-memory PGlite');
+      compareRowCounts(part.rowCounts, listed(counts, part), 'the in-memory PGlite');
       return [counts];
     },
     // Scratch databases live in memory and die with the process: nothing can be left over.
@@ -96,10 +106,10 @@ export function createPgliteDriver(options: PgliteDriverOptions): TargetDriver {
       }
       await mkdir(destination, { recursive: true, mode: 0o700 });
       const rowCounts = await withLoaded(part, feed, options, destination, countRows);
-      compareRowCounts(part.rowCounts, rowCounts, destination);
+      compareRowCounts(part.rowCounts, listed(rowCounts, part), destination);
       actions.push(`wrote a PGlite data directory to ${destination} from ${part.file}`);
       actions.push(
-        `checked row counts of ${Object.keys(rowCounts).length} tables against the manifest`,
+        `checked row counts of ${Object.keys(part.rowCounts).length} tables against the manifest`,
       );
       return { actions, rowCounts };
     },
