@@ -1,5 +1,9 @@
 import { open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readDecrypted, writeEncrypted } from '../../../backups/pipeline.ts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDriver } from '../../../backups/postgres/driver.ts';
@@ -21,6 +25,7 @@ import {
 } from './fixtures.ts';
 
 const pgBin = '/usr/lib/postgresql/15/bin';
+const run = promisify(execFile);
 
 /** The real file sink, except that past `limit` bytes it fails as a full disk does. */
 function enospcSink(path: string, limit: number): Writable {
@@ -217,6 +222,54 @@ describe('backup faults', () => {
         ).toEqual([false, reason]);
         const listed = (await engine.list()).manifests.find((m) => m.id === manifest.id);
         expect(listed?.verifications.at(-1)?.reason).toBe(reason);
+      } finally {
+        await restoreOriginal();
+      }
+    });
+
+    it('a truncated dump that decrypts cleanly fails pg_restore, which --list would pass', async () => {
+      const part = manifest.parts[0];
+      if (part === undefined) throw new Error('no part');
+      const plain: Buffer[] = [];
+      await readDecrypted({
+        path: dataPath,
+        part,
+        identity: keys.identity,
+        consumer: new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            plain.push(chunk);
+            callback();
+          },
+        }),
+        signal,
+      });
+      const truncated = Buffer.concat(plain).subarray(
+        0,
+        Math.floor(Buffer.concat(plain).length * 0.7),
+      );
+      const work = await scratchDir('truncated-dump');
+      await writeFile(join(work, 'dump'), truncated);
+      const listed = await run(join(pgBin, 'pg_restore'), ['--list', join(work, 'dump')]);
+      expect(listed.stdout).toContain('TABLE DATA public chunks');
+      const written = await writeEncrypted({
+        source: Readable.from([truncated]),
+        sink: createWriteStream(dataPath),
+        recipients: [keys.recipient],
+        compressionLevel: 3,
+        signal,
+      });
+      await writeFile(
+        `${dir}/${manifest.id}.manifest.json`,
+        serializeManifest({ ...manifest, parts: [{ ...part, ...written }] }),
+      );
+      try {
+        const outcome = await engine.verify(manifest.id, '1', signal);
+        expect(
+          outcome.status === 'done' && [outcome.verification.ok, outcome.verification.reason],
+        ).toEqual([false, 'verify_failed']);
+        expect(outcome.status === 'done' && outcome.verification.detail).toMatch(
+          /^backups: pg_restore exited with status 1: pg_restore: error: /,
+        );
       } finally {
         await restoreOriginal();
       }
