@@ -6,10 +6,7 @@
  */
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
 import { Duplex } from 'node:stream';
-import type {
-  ReadableStream as NodeReadableStream,
-  WritableStream as NodeWritableStream,
-} from 'node:stream/web';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { checkFailed } from './errors.ts';
 
 /** A Duplex whose readable side is produced (asynchronously) from its writable side's data. */
@@ -47,7 +44,7 @@ function webDuplex(
   // The same runtime classes; only the DOM and Node typings of web streams disagree.
   return Duplex.fromWeb({
     readable: bridged as unknown as NodeReadableStream,
-    writable: writable as unknown as NodeWritableStream,
+    writable,
   });
 }
 

@@ -29,8 +29,8 @@ export interface Repository {
   readonly dir: string;
   readonly lockPath: string;
   init(): Promise<void>;
-  tempPath(name: string): string;
-  dataPath(file: string): string;
+  readonly tempPath: (name: string) => string;
+  readonly dataPath: (file: string) => string;
   /** Manifests oldest first. */
   list(): Promise<Listing>;
   read(id: string): Promise<Manifest>;

@@ -45,7 +45,7 @@ export function createTarReader(): TarReader {
   let zeroBlocks = 0;
   const consume = (chunk: Buffer): void => {
     let data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-    while (true) {
+    for (;;) {
       if (skip > 0) {
         const n = Math.min(skip, data.length);
         skip -= n;

@@ -173,7 +173,7 @@ try {
       const b = bares.at(-1);
       const p = pipes.at(-1);
       console.log(
-        `round ${round + 1}: bare ${b?.seconds.toFixed(1)} s, pipeline ${p?.backupSeconds.toFixed(1)} s (+ verify ${p?.verifySeconds.toFixed(1)} s), peak RSS ${((p?.maxRssBytes ?? 0) / mib).toFixed(0)} MiB`,
+        `round ${round + 1}: bare ${b?.seconds.toFixed(1)} s, pipeline ${p?.backupSeconds.toFixed(1)} s (+ verify ${p?.verifySeconds.toFixed(1)} s), peak RSS ${((p?.maxRssBytes ?? 0) / 1e6).toFixed(0)} MB`,
       );
     }
   } finally {
@@ -198,9 +198,10 @@ try {
     pipelineWithVerifySeconds: withVerify,
     speedRatio: ratio,
     speedRatioWithVerify: bareSeconds / withVerify,
-    peakRssMib: peakRss / mib,
-    bars: { speedRatio: 0.8, peakRssMib: 200 },
-    pass: ratio >= 0.8 && peakRss / mib <= 200,
+    peakRssMb: peakRss / 1e6,
+    // The bar is in megabytes (10^6), as ARCHITECTURE.md writes it: 200 MB is 190.7 MiB.
+    bars: { speedRatio: 0.8, peakRssMb: 200 },
+    pass: ratio >= 0.8 && peakRss <= 200e6,
     raw: { bares, pipes },
   };
   console.table({
@@ -217,8 +218,8 @@ try {
       bar: '',
     },
     'peak RSS of the pipeline process': {
-      value: `${result.peakRssMib.toFixed(0)} MiB`,
-      bar: '≤ 200 MiB',
+      value: `${result.peakRssMb.toFixed(0)} MB`,
+      bar: '≤ 200 MB',
     },
     result: { value: result.pass ? 'PASS' : 'FAIL', bar: '' },
   });

@@ -13,19 +13,18 @@ const tablesQuery = `
 
 /** A pg client or a PGlite database: both answer a query with rows. */
 export interface Queryable {
-  query<T>(sql: string): Promise<{ rows: T[] }>;
+  query(sql: string): Promise<{ rows: unknown[] }>;
 }
 
 /** Exact rows per table (`schema.table`), in the client's current snapshot. */
 export async function countRows(client: Queryable): Promise<Record<string, number>> {
-  const { rows } = await client.query<{ schema: string; name: string }>(tablesQuery);
+  const rows = (await client.query(tablesQuery)).rows as { schema: string; name: string }[];
   const counts: Record<string, number> = {};
   for (const { schema, name } of rows) {
     const table = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
-    const result = await client.query<{ n: string | number | bigint }>(
-      `SELECT count(*) AS n FROM ${table}`,
-    );
-    counts[`${schema}.${name}`] = Number(result.rows[0]?.n ?? 0);
+    const result = await client.query(`SELECT count(*) AS n FROM ${table}`);
+    const [row] = result.rows as { n: string | number | bigint }[];
+    counts[`${schema}.${name}`] = Number(row?.n ?? 0);
   }
   return counts;
 }

@@ -15,7 +15,7 @@ const print = (text: string): void => {
 };
 
 /** Cancels on the first SIGINT/SIGTERM (the engine cleans up); a second one exits at once. */
-function cancellation(): { signal: AbortSignal; dispose(): void } {
+function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -26,7 +26,7 @@ function cancellation(): { signal: AbortSignal; dispose(): void } {
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
-    dispose() {
+    dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
@@ -34,13 +34,16 @@ function cancellation(): { signal: AbortSignal; dispose(): void } {
 }
 
 /** A progress line redrawn in place on a terminal, at most 5 times a second; nothing otherwise. */
-function progressDisplay(): { onProgress: OnProgress | undefined; done(): void } {
-  if (process.stderr.isTTY !== true) return { onProgress: undefined, done: () => undefined };
+function progressDisplay(): {
+  readonly onProgress: OnProgress | undefined;
+  readonly done: () => void;
+} {
+  if (!process.stderr.isTTY) return { onProgress: undefined, done: () => undefined };
   const started = new Map<string, number>();
   let last = 0;
   let shown = false;
   return {
-    onProgress(progress: Progress) {
+    onProgress: (progress: Progress) => {
       const key = `${progress.phase} ${progress.part}`;
       const now = Date.now();
       if (!started.has(key)) started.set(key, now);
@@ -49,7 +52,7 @@ function progressDisplay(): { onProgress: OnProgress | undefined; done(): void }
       shown = true;
       process.stderr.write(`\r\x1b[2K${formatProgress(progress, now - (started.get(key) ?? now))}`);
     },
-    done() {
+    done: () => {
       if (shown) process.stderr.write('\r\x1b[2K');
     },
   };
@@ -66,7 +69,13 @@ async function withEngine<T>(
     destination: pino.destination(2),
   });
   const engine = await createEngineFromConfig(config, { logger });
-  return use(engine, config);
+  try {
+    return await use(engine, config);
+  } catch (error) {
+    // Engine errors name their module and cause; the operator gets the message, not a stack.
+    if (error instanceof ExitError) throw error;
+    throw new ExitError((error as Error).message, exitCodes.failure);
+  }
 }
 
 function busy(owner: { pid: number; purpose: string; since: string } | undefined): ExitError {

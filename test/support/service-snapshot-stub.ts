@@ -61,7 +61,12 @@ export async function startServiceSnapshotStub(
   const stub: ServiceSnapshotStub = {
     url: `http://127.0.0.1:${port}`,
     mode: 'ok',
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
   return stub;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
-import { generateKeys, scratchDir, seedServiceDatabase, tableCounts } from './fixtures.ts';
+import { generateKeys, pgBin, scratchDir, seedServiceDatabase, tableCounts } from './fixtures.ts';
 
 describe('aidb backup on the command line', () => {
   let server: PostgresServer;
@@ -25,7 +25,7 @@ describe('aidb backup on the command line', () => {
       DATABASE_URL: server.urlFor('source'),
       AIDB_BACKUP_REPOSITORY: repository,
       AIDB_BACKUP_IDENTITY: (await generateKeys()).identity,
-      AIDB_BACKUP_PG_BIN_DIR: '/usr/lib/postgresql/15/bin',
+      AIDB_BACKUP_PG_BIN_DIR: pgBin,
       AIDB_LOG_LEVEL: 'warn',
     };
     const run = await runCli(['backup', 'run', 'pg'], env, 60_000);
@@ -144,6 +144,17 @@ describe('aidb backup on the command line', () => {
       await rm(join(repository, '.lock'));
     }
     expect((await readdir(repository)).filter((n) => n.endsWith('.manifest.json'))).toHaveLength(1);
+  });
+
+  it('an unknown backup id fails with exit 1 and names the repository', async () => {
+    const { code, stderr } = await runCli(
+      ['backup', 'verify', 'postgres-20200101T000000000Z'],
+      env,
+    );
+    expect([code, stderr]).toEqual([
+      1,
+      `aidb: backups: no backup postgres-20200101T000000000Z in ${repository}\n`,
+    ]);
   });
 
   it('a target that is not configured is a usage error', async () => {

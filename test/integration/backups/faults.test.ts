@@ -22,9 +22,9 @@ import {
   seedServiceDatabase,
   testEngine,
   type Keys,
+  pgBin,
 } from './fixtures.ts';
 
-const pgBin = '/usr/lib/postgresql/15/bin';
 const run = promisify(execFile);
 
 /** The real file sink, except that past `limit` bytes it fails as a full disk does. */

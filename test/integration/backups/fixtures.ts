@@ -12,6 +12,9 @@ import type { BackupTarget, RetentionPolicy } from '../../../backups/retention.t
 import { createLogger } from '../../../lib/logger.ts';
 import { migrate } from '../../../service/store/migrate.ts';
 
+/** PostgreSQL 15's programs (Debian keeps them off PATH); the private servers are 15 too. */
+export const pgBin = '/usr/lib/postgresql/15/bin';
+
 export interface Keys {
   readonly identity: string;
   readonly recipient: string;

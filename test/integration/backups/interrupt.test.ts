@@ -14,9 +14,9 @@ import {
   seedServiceDatabase,
   testEngine,
   type Keys,
+  pgBin,
 } from './fixtures.ts';
 
-const pgBin = '/usr/lib/postgresql/15/bin';
 // Endless incompressible output in 64 KiB writes; dies of SIGPIPE once nobody reads it.
 const endlessDump = 'while true; do head -c 65536 /dev/urandom || exit 1; sleep 0.02; done';
 

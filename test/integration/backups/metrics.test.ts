@@ -13,9 +13,9 @@ import {
   seedServiceDatabase,
   testEngine,
   type Keys,
+  pgBin,
 } from './fixtures.ts';
 
-const pgBin = '/usr/lib/postgresql/15/bin';
 const signal = new AbortController().signal;
 
 /** `name{labels} value` lines of the exposition, without the otel_scope labels, sorted. */

@@ -18,10 +18,10 @@ import {
   tableCounts,
   testEngine,
   type Keys,
+  pgBin,
 } from './fixtures.ts';
 
 const run = promisify(execFile);
-const pgBin = '/usr/lib/postgresql/15/bin';
 
 describe('PostgreSQL backup round trip', () => {
   let server: PostgresServer;
@@ -151,10 +151,10 @@ describe('PostgreSQL backup round trip', () => {
     const url = server.urlFor('source');
     const writer = new pg.Client({ connectionString: url });
     await writer.connect();
-    let writing = true;
+    const live = { writing: true };
     let inserted = 0;
     const load = (async () => {
-      while (writing) {
+      while (live.writing) {
         await writer.query(
           `INSERT INTO documents (collection_id, id, content, content_sha256)
            SELECT id, 'live-' || $1, 'x', 'y' FROM collections ORDER BY id LIMIT 1`,
@@ -170,7 +170,7 @@ describe('PostgreSQL backup round trip', () => {
       const verified = await engine.verify(outcome.manifest.id, '2', signal);
       expect(verified.status === 'done' && verified.verification).toMatchObject({ ok: true });
     } finally {
-      writing = false;
+      live.writing = false;
       await load;
       await writer.end();
     }
