@@ -3,10 +3,15 @@
  * cancelling kills it and anything it started; stderr is kept (last 8 KiB) for the error message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { BackupError, type FailureReason } from './errors.ts';
 
 export interface ChildRun {
+  /**
+   * The child's stdin, except that once the child stops reading (it exited, or closed the pipe)
+   * the rest is accepted and dropped: pg_restore may exit before the archive's last bytes, and
+   * the stream feeding it must still reach its end to be hashed. The exit status judges the child.
+   */
   readonly stdin: Writable;
   readonly stdout: Readable;
   /** Resolves when the process has exited and its pipes are closed; rejects unless status 0. */
@@ -78,5 +83,37 @@ export function runChild(options: ChildOptions): ChildRun {
   });
   // Callers await `done` after the streams; until then a failure must not be unhandled.
   done.catch(() => undefined);
-  return { stdin: child.stdin, stdout: child.stdout, done, kill };
+  return { stdin: tolerantInput(child.stdin), stdout: child.stdout, done, kill };
+}
+
+function tolerantInput(pipe: Writable): Writable {
+  let gone = false;
+  const markGone = (): void => {
+    gone = true;
+  };
+  pipe.once('close', markGone);
+  pipe.once('error', markGone);
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (gone || pipe.write(chunk)) {
+        callback();
+        return;
+      }
+      const resume = (): void => {
+        pipe.off('drain', resume);
+        pipe.off('close', resume);
+        callback();
+      };
+      pipe.once('drain', resume);
+      pipe.once('close', resume);
+    },
+    final(callback) {
+      if (!gone) pipe.end();
+      callback();
+    },
+    destroy(error, callback) {
+      pipe.destroy();
+      callback(error);
+    },
+  });
 }
