@@ -5,7 +5,6 @@
  */
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { recipientOf } from './age.ts';
@@ -50,8 +49,6 @@ export function retentionPolicy(config: Config): RetentionPolicy {
 export interface EngineFromConfigDeps {
   readonly logger: Logger;
   readonly metrics?: BackupMetrics | undefined;
-  readonly createSink?: (path: string) => Writable;
-  readonly now?: () => Date;
 }
 
 function drivers(
@@ -125,7 +122,5 @@ export async function createEngineFromConfig(
       zstd: process.versions.zstd ?? 'unknown',
       ageEncryption: packageVersion('age-encryption'),
     },
-    ...(deps.now === undefined ? {} : { now: deps.now }),
-    ...(deps.createSink === undefined ? {} : { createSink: deps.createSink }),
   });
 }

@@ -14,7 +14,6 @@ export interface PgliteSourceOptions {
   /** Base URL of the co-located service. */
   readonly serviceUrl: string;
   readonly adminKey: string | undefined;
-  readonly fetch?: typeof fetch;
 }
 
 export const snapshotPath = '/v1/admin/snapshot';
@@ -51,7 +50,6 @@ export function parseRowCounts(header: string | null): Record<string, number> {
 }
 
 export function createPgliteSource(options: PgliteSourceOptions): BackupSource {
-  const doFetch = options.fetch ?? fetch;
   const url = new URL(snapshotPath, options.serviceUrl).toString();
   return {
     target: 'pglite',
@@ -66,7 +64,7 @@ export function createPgliteSource(options: PgliteSourceOptions): BackupSource {
       }
       let response: Response;
       try {
-        response = await doFetch(url, {
+        response = await fetch(url, {
           headers: { authorization: `Bearer ${options.adminKey}`, accept: 'application/x-tar' },
           signal,
         });

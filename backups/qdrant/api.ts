@@ -12,7 +12,6 @@ export interface QdrantApiOptions {
   readonly url: string;
   readonly apiKey?: string | undefined;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch;
 }
 
 export type SnapshotDescription = Schemas['SnapshotDescription'];
@@ -45,7 +44,6 @@ interface Envelope<T> {
 const segment = encodeURIComponent;
 
 export function createQdrantApi(options: QdrantApiOptions): QdrantApi {
-  const doFetch = options.fetch ?? fetch;
   const headers = (extra: Record<string, string> = {}): Record<string, string> =>
     options.apiKey === undefined ? extra : { ...extra, 'api-key': options.apiKey };
 
@@ -61,7 +59,7 @@ export function createQdrantApi(options: QdrantApiOptions): QdrantApi {
     const body = init.json === undefined ? init.body : JSON.stringify(init.json);
     let response: Response;
     try {
-      response = await doFetch(new URL(path, options.url), {
+      response = await fetch(new URL(path, options.url), {
         method,
         headers: headers(init.json === undefined ? {} : { 'content-type': 'application/json' }),
         ...(body === undefined ? {} : { body }),

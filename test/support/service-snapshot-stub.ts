@@ -7,6 +7,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rowCountsHeader, snapshotPath } from '../../backups/pglite/source.ts';
 
 export type SnapshotStubMode = 'ok' | 'truncate' | 'garbage';
 
@@ -31,7 +32,7 @@ export async function startServiceSnapshotStub(
 ): Promise<ServiceSnapshotStub> {
   const server = createServer((request, response) => {
     void (async () => {
-      if (request.url !== '/v1/admin/snapshot' || request.method !== 'GET') {
+      if (request.url !== snapshotPath || request.method !== 'GET') {
         response.writeHead(404).end();
         return;
       }
@@ -47,7 +48,7 @@ export async function startServiceSnapshotStub(
       response.writeHead(200, {
         'content-type': 'application/x-tar',
         'content-length': body.length,
-        'x-aidb-row-counts': JSON.stringify(counts),
+        [rowCountsHeader]: JSON.stringify(counts),
       });
       if (stub.mode === 'truncate') {
         response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());
