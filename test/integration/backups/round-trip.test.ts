@@ -114,6 +114,19 @@ describe('PostgreSQL backup round trip', () => {
     );
   });
 
+  it('drops level-2 scratch databases a crashed run left behind when it opens', async () => {
+    await server.createDatabase('aidb_verify_leftover');
+    const opened = await engine.open(signal);
+    expect(opened).toMatchObject({ droppedScratch: ['aidb_verify_leftover'], cleaned: true });
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    const { rowCount } = await client.query(
+      "SELECT 1 FROM pg_database WHERE datname = 'aidb_verify_leftover'",
+    );
+    await client.end();
+    expect(rowCount).toBe(0);
+  });
+
   it('is readable without aidb: the age CLI decrypts, zstd decompresses, pg_restore reads it', async () => {
     const part = manifest.parts[0];
     if (part === undefined) throw new Error('no part');
