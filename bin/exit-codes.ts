@@ -4,6 +4,8 @@ export const exitCodes = {
   failure: 1,
   /** Unknown command, option or argument. */
   usage: 2,
+  /** Another run holds the backup repository; try again later (sysexits.h EX_TEMPFAIL). */
+  busy: 75,
   /** Invalid configuration (sysexits.h EX_CONFIG). */
   config: 78,
 } as const;

@@ -21,8 +21,14 @@ export function createProgram(): Command {
     generateCommand(),
     backupCommand(),
   ]) {
-    // Subcommands made apart from the program inherit nothing unless told to.
-    program.addCommand(command.copyInheritedSettings(program));
+    program.addCommand(inherit(command, program));
   }
   return program;
+}
+
+/** Subcommands made apart from the program inherit nothing unless told to, at every depth. */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
 }

@@ -1,8 +1,267 @@
-import { Command } from 'commander';
-import { notImplemented } from './not-implemented.ts';
+import { Argument, Command, Option } from 'commander';
+import { pino } from 'pino';
+import { createEngineFromConfig, configuredTargets } from '../../backups/from-config.ts';
+import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
+import type { OnProgress, Progress } from '../../backups/progress.ts';
+import type { BackupTarget } from '../../backups/retention.ts';
+import type { Config } from '../../config/schema.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { ExitError, loadCommandConfig } from '../config-option.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { formatBytes, formatList, formatPlan, formatProgress } from './backup-format.ts';
+
+const print = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+/** Cancels on the first SIGINT/SIGTERM (the engine cleans up); a second one exits at once. */
+function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`aidb backup: ${signal}, cancelling…\n`);
+    controller.abort(new Error(`backups: cancelled by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** A progress line redrawn in place on a terminal, at most 5 times a second; nothing otherwise. */
+function progressDisplay(): {
+  readonly onProgress: OnProgress | undefined;
+  readonly done: () => void;
+} {
+  if (!process.stderr.isTTY) return { onProgress: undefined, done: () => undefined };
+  const started = new Map<string, number>();
+  let last = 0;
+  let shown = false;
+  return {
+    onProgress: (progress: Progress) => {
+      const key = `${progress.phase} ${progress.part}`;
+      const now = Date.now();
+      if (!started.has(key)) started.set(key, now);
+      if (now - last < 200) return;
+      last = now;
+      shown = true;
+      process.stderr.write(`\r\x1b[2K${formatProgress(progress, now - (started.get(key) ?? now))}`);
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function withEngine<T>(
+  command: Command,
+  use: (engine: BackupEngine, config: Config) => Promise<T>,
+): Promise<T> {
+  const { config } = loadCommandConfig(command);
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'backup',
+    destination: pino.destination(2),
+  });
+  const engine = await createEngineFromConfig(config, { logger });
+  try {
+    return await use(engine, config);
+  } catch (error) {
+    // Engine errors name their module and cause; the operator gets the message, not a stack.
+    if (error instanceof ExitError) throw error;
+    throw new ExitError((error as Error).message, exitCodes.failure);
+  }
+}
+
+function busy(owner: { pid: number; purpose: string; since: string } | undefined): ExitError {
+  const who =
+    owner === undefined
+      ? 'another process'
+      : `pid ${owner.pid} (${owner.purpose}, since ${owner.since})`;
+  return new ExitError(`the backup repository is busy: ${who}; nothing was done`, exitCodes.busy);
+}
+
+function resolveTarget(name: string | undefined, config: Config): BackupTarget[] {
+  const configured = configuredTargets(config);
+  if (name === undefined) return configured;
+  const wanted: BackupTarget =
+    name === 'pg'
+      ? config.profile === 'embedded'
+        ? 'pglite'
+        : 'postgres'
+      : (name as BackupTarget);
+  if (!configured.includes(wanted)) {
+    throw new ExitError(
+      `backup target ${wanted} is not configured (configured: ${configured.join(', ')})`,
+      exitCodes.usage,
+    );
+  }
+  return [wanted];
+}
+
+function report(outcome: RunOutcome, target: BackupTarget): boolean {
+  if (outcome.status === 'skipped') throw busy(outcome.owner);
+  if (outcome.status === 'failure') {
+    process.stderr.write(
+      `aidb backup: ${target} failed (${outcome.reason}): ${outcome.error.message}\n`,
+    );
+    return false;
+  }
+  const { manifest } = outcome;
+  const stored = manifest.parts.reduce((sum, p) => sum + p.stored.bytes, 0);
+  const plain = manifest.parts.reduce((sum, p) => sum + p.plain.bytes, 0);
+  print(
+    `${manifest.id}: ${formatBytes(plain)} dumped, ${formatBytes(stored)} stored, verified (level 1)`,
+  );
+  return true;
+}
+
+function runCommand(): Command {
+  return new Command('run')
+    .description('Back up now: every configured target, or one')
+    .addArgument(
+      new Argument('[target]', 'what to back up').choices(['pg', 'postgres', 'pglite', 'qdrant']),
+    )
+    .action(async (name: string | undefined, _options: unknown, command: Command) => {
+      await withEngine(command, async (engine, config) => {
+        const { signal, dispose } = cancellation();
+        let ok = true;
+        try {
+          for (const target of resolveTarget(name, config)) {
+            const display = progressDisplay();
+            const outcome = await engine.run(target, signal, display.onProgress);
+            display.done();
+            ok = report(outcome, target) && ok;
+          }
+        } finally {
+          dispose();
+        }
+        if (!ok) process.exitCode = exitCodes.failure;
+      });
+    });
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('List the backups in the repository')
+    .option('--json', 'print the manifests as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const { manifests, problems } = await engine.list();
+        print(options.json === true ? JSON.stringify(manifests, null, 2) : formatList(manifests));
+        for (const problem of problems) process.stderr.write(`aidb backup: ${problem}\n`);
+        if (problems.length > 0) process.exitCode = exitCodes.failure;
+      });
+    });
+}
+
+function verifyCommand(): Command {
+  return new Command('verify')
+    .description(
+      'Verify a backup: level 1 reads and decodes it, --restore (level 2) restores it into a scratch database',
+    )
+    .argument('<id>', 'backup id (from `aidb backup list`)')
+    .option('--restore', 'level 2: restore into a scratch database and compare row counts')
+    .action(async (id: string, options: { restore?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const { signal, dispose } = cancellation();
+        const display = progressDisplay();
+        try {
+          const level = options.restore === true ? '2' : '1';
+          const outcome = await engine.verify(id, level, signal, display.onProgress);
+          display.done();
+          if (outcome.status === 'skipped') throw busy(outcome.owner);
+          const v = outcome.verification;
+          if (v.ok)
+            print(`${id}: level ${level} verification passed in ${v.durationSeconds.toFixed(1)} s`);
+          else {
+            process.stderr.write(
+              `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
+            );
+            process.exitCode = exitCodes.failure;
+          }
+        } finally {
+          dispose();
+        }
+      });
+    });
+}
+
+function restoreCommand(): Command {
+  return new Command('restore')
+    .description(
+      'Restore a backup: checks every checksum first, refuses a non-empty target unless --force',
+    )
+    .argument('<id>', 'backup id (from `aidb backup list`)')
+    .addOption(
+      new Option(
+        '--target <destination>',
+        'database name (postgres), data directory (pglite) or collection (qdrant; `original` for all)',
+      ).makeOptionMandatory(),
+    )
+    .option('--force', 'replace an existing, non-empty target')
+    .action(async (id: string, options: { target: string; force?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const { signal, dispose } = cancellation();
+        const display = progressDisplay();
+        try {
+          const outcome = await engine.restore(id, options.target, {
+            force: options.force === true,
+            signal,
+            onProgress: display.onProgress,
+          });
+          display.done();
+          if (outcome.status === 'skipped') throw busy(outcome.owner);
+          for (const action of outcome.actions) print(action);
+        } catch (error) {
+          display.done();
+          if (error instanceof ExitError) throw error;
+          throw new ExitError(
+            `restore of ${id} failed: ${(error as Error).message}`,
+            exitCodes.failure,
+          );
+        } finally {
+          dispose();
+        }
+      });
+    });
+}
+
+function pruneCommand(): Command {
+  return new Command('prune')
+    .description('Apply the retention policy: delete what it does not keep')
+    .option('--dry-run', 'print the decisions, delete nothing')
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const outcome = await engine.prune({ dryRun: options.dryRun === true });
+        if (outcome.status === 'skipped') throw busy(outcome.owner);
+        print(formatPlan(outcome.plan));
+        for (const { target, reason } of outcome.plan.blocked)
+          print(`${target}: deletions held back (${reason})`);
+        print(
+          options.dryRun === true
+            ? 'dry run: nothing deleted'
+            : `deleted ${outcome.deleted.length} backups`,
+        );
+      });
+    });
+}
 
 export function backupCommand(): Command {
-  return new Command('backup')
-    .description('Run, list, verify, restore and prune backups')
-    .action(notImplemented('backup'));
+  const command = new Command('backup').description('Run, list, verify, restore and prune backups');
+  for (const sub of [
+    runCommand(),
+    listCommand(),
+    verifyCommand(),
+    restoreCommand(),
+    pruneCommand(),
+  ]) {
+    command.addCommand(sub.copyInheritedSettings(command));
+  }
+  return command;
 }

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../backups/calendar.ts';
 import { setting } from '../setting.ts';
+
+const cron = z.string().min(1);
 
 const retention = z
   .object({
     daily: setting(z.number().int().min(0).max(366).default(7), {
       env: 'AIDB_BACKUP_KEEP_DAILY',
-      doc: 'Daily backups kept.',
+      doc: 'Daily backups kept: the newest verified one of each of the last N days that have one.',
     }),
     weekly: setting(z.number().int().min(0).max(520).default(4), {
       env: 'AIDB_BACKUP_KEEP_WEEKLY',
@@ -15,10 +18,45 @@ const retention = z
       env: 'AIDB_BACKUP_KEEP_MONTHLY',
       doc: 'Monthly backups kept.',
     }),
-    timeZone: setting(z.string().min(1).default('UTC'), {
-      env: 'AIDB_BACKUP_TIME_ZONE',
-      doc: 'IANA time zone whose calendar days, weeks and months retention counts.',
+    timeZone: setting(
+      z.string().min(1).refine(isTimeZone, 'not an IANA time zone').default('UTC'),
+      {
+        env: 'AIDB_BACKUP_TIME_ZONE',
+        doc: 'IANA time zone whose calendar days, weeks and months retention counts.',
+      },
+    ),
+    minVerified: setting(z.number().int().min(1).max(1000).default(3), {
+      env: 'AIDB_BACKUP_MIN_VERIFIED',
+      doc: 'Verified backups per target that retention never deletes, whatever their age.',
     }),
+    gracePeriodDays: setting(z.number().min(0).max(3650).default(7), {
+      env: 'AIDB_BACKUP_GRACE_DAYS',
+      doc: 'Days unverified and failed backups are kept for forensics before retention deletes them.',
+    }),
+    maxDeletions: setting(z.number().int().min(0).max(10_000).default(10), {
+      env: 'AIDB_BACKUP_MAX_DELETIONS',
+      doc: 'Most backups one prune run deletes; the oldest go first, the rest wait for the next run.',
+    }),
+  })
+  .strict();
+
+const scratch = z
+  .object({
+    url: setting(z.string().min(1).optional(), {
+      env: 'AIDB_BACKUP_SCRATCH_URL',
+      secret: true,
+      doc: 'PostgreSQL URL (maintenance database) where level-2 verification creates its scratch databases; default: the `database.url` server, database `postgres`.',
+    }),
+    prefix: setting(
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,40}$/)
+        .default('aidb_verify_'),
+      {
+        env: 'AIDB_BACKUP_SCRATCH_PREFIX',
+        doc: 'Name prefix of scratch databases and collections; leftovers with it are dropped at start-up.',
+      },
+    ),
   })
   .strict();
 
@@ -28,19 +66,53 @@ export const backups = z
       env: 'AIDB_BACKUP_REPOSITORY',
       doc: 'Directory holding backups; default `<dataDir>/backups`.',
     }),
-    identity: setting(z.string().min(1).optional(), {
-      env: 'AIDB_BACKUP_IDENTITY',
-      secret: true,
-      doc: 'age identity (`AGE-SECRET-KEY-1…`) that decrypts backups for verification and restore.',
-    }),
-    recipients: setting(z.array(z.string().min(1)).default([]), {
-      env: 'AIDB_BACKUP_RECIPIENTS',
-      doc: 'Comma-separated age recipients (`age1…`) backups are encrypted to.',
-    }),
-    schedule: setting(z.string().min(1).default('0 2 * * *'), {
+    identity: setting(
+      z
+        .string()
+        .regex(/^AGE-SECRET-KEY-1[0-9A-Z]+$/, 'not an age X25519 identity (AGE-SECRET-KEY-1…)')
+        .optional(),
+      {
+        env: 'AIDB_BACKUP_IDENTITY',
+        secret: true,
+        doc: 'age identity (`AGE-SECRET-KEY-1…`) that decrypts backups for verification and restore.',
+      },
+    ),
+    recipients: setting(
+      z
+        .array(
+          z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'not an age X25519 recipient (age1…)'),
+        )
+        .default([]),
+      {
+        env: 'AIDB_BACKUP_RECIPIENTS',
+        doc: 'Comma-separated age X25519 recipients (`age1…`) backups are encrypted to; default: the identity’s own.',
+      },
+    ),
+    schedule: setting(cron.default('0 2 * * *'), {
       env: 'AIDB_BACKUP_SCHEDULE',
-      doc: 'Cron expression of scheduled backups.',
+      doc: 'Cron expression of scheduled backups (each followed by a level-1 verification).',
     }),
+    verifySchedule: setting(cron.default('30 3 * * 0'), {
+      env: 'AIDB_BACKUP_VERIFY_SCHEDULE',
+      doc: 'Cron expression of level-2 verification (restore of the newest backup into a scratch database).',
+    }),
+    pruneSchedule: setting(cron.default('0 5 * * *'), {
+      env: 'AIDB_BACKUP_PRUNE_SCHEDULE',
+      doc: 'Cron expression of retention runs.',
+    }),
+    compressionLevel: setting(z.number().int().min(1).max(19).default(3), {
+      env: 'AIDB_BACKUP_COMPRESSION_LEVEL',
+      doc: 'zstd level; 3 compresses 57–86 MB/s here, 1 is faster and larger.',
+    }),
+    qdrantCollections: setting(z.array(z.string().min(1)).default([]), {
+      env: 'AIDB_BACKUP_QDRANT_COLLECTIONS',
+      doc: 'Comma-separated Qdrant collections to back up; empty means all.',
+    }),
+    postgresBinDir: setting(z.string().min(1).optional(), {
+      env: 'AIDB_BACKUP_PG_BIN_DIR',
+      doc: 'Directory of `pg_dump` and `pg_restore` (at least the server’s major version); default: from PATH.',
+    }),
+    scratch: scratch.prefault({}),
     retention: retention.prefault({}),
   })
   .strict();

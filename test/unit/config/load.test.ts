@@ -21,6 +21,9 @@ function input(
   };
 }
 
+// A syntactically valid age identity (not a real key: nothing is encrypted to it).
+const ageIdentity = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ';
+
 function problemsOf(source: LoadConfigInput): readonly string[] {
   try {
     loadConfig(source);
@@ -37,7 +40,15 @@ describe('loadConfig precedence', () => {
     expect(config.profile).toBe('embedded');
     expect(config.service.port).toBe(8091);
     expect(config.agent.port).toBe(9470);
-    expect(config.backups.retention).toEqual({ daily: 7, weekly: 4, monthly: 12, timeZone: 'UTC' });
+    expect(config.backups.retention).toEqual({
+      daily: 7,
+      weekly: 4,
+      monthly: 12,
+      timeZone: 'UTC',
+      minVerified: 3,
+      gracePeriodDays: 7,
+      maxDeletions: 10,
+    });
     expect(origins.size).toBe(0);
   });
 
@@ -105,10 +116,10 @@ describe('secrets from X or X_FILE', () => {
           EMBEDDINGS_API_KEY_FILE: '/s',
           AIDB_API_KEYS_FILE: '/s',
           AIDB_AGENT_ADMIN_KEY_FILE: '/s',
-          AIDB_BACKUP_IDENTITY_FILE: '/s',
+          AIDB_BACKUP_IDENTITY_FILE: '/k',
           AIDB_PORT_FILE: '/s',
         },
-        { '/s': 'x\n' },
+        { '/s': 'x\n', '/k': `${ageIdentity}\n` },
       ),
     );
     expect(config.database.password).toBe('x');
@@ -117,7 +128,7 @@ describe('secrets from X or X_FILE', () => {
     expect(config.embeddings.apiKey).toBe('x');
     expect(config.auth.apiKeys).toBe('x');
     expect(config.agent.adminKey).toBe('x');
-    expect(config.backups.identity).toBe('x');
+    expect(config.backups.identity).toBe(ageIdentity);
     expect(config.service.port).toBe(8091);
   });
 });
@@ -199,10 +210,29 @@ describe('each invalid configuration gives its own exact message', () => {
       source: input({ QDRANT_URL: 'ftp://qdrant:6333' }),
       problems: ['qdrant.url: Invalid URL (from env QDRANT_URL)'],
     },
+    {
+      name: 'a retention time zone Intl does not know is refused',
+      source: input({ AIDB_BACKUP_TIME_ZONE: 'Mars/Olympus' }),
+      problems: [
+        'backups.retention.timeZone: not an IANA time zone (from env AIDB_BACKUP_TIME_ZONE)',
+      ],
+    },
+    {
+      name: 'a backup recipient that is not an X25519 age recipient is refused',
+      source: input({ AIDB_BACKUP_RECIPIENTS: 'age1pq1xyz' }),
+      problems: ['backups.recipients.0: not an age X25519 recipient (age1…)'],
+    },
+    {
+      name: 'a malformed backup identity is refused without echoing it',
+      source: input({ AIDB_BACKUP_IDENTITY: 'hunter2' }),
+      problems: [
+        'backups.identity: not an age X25519 identity (AGE-SECRET-KEY-1…) (from env AIDB_BACKUP_IDENTITY)',
+      ],
+    },
   ];
 
   it('covers every case in the table', () => {
-    expect(cases).toHaveLength(13);
+    expect(cases).toHaveLength(16);
   });
 
   it.each(cases)('$name', ({ source, problems }) => {

@@ -1,0 +1,126 @@
+/**
+ * Builds the backup engine from the configuration: which targets this installation has (the
+ * embedded profile backs up PGlite through the service; the external one PostgreSQL, and Qdrant
+ * when it is configured), their drivers, and the retention policy.
+ */
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.ts';
+import { recipientOf } from './age.ts';
+import type { TargetDriver } from './driver.ts';
+import { createBackupEngine, type BackupEngine } from './engine.ts';
+import type { BackupMetrics } from './metrics.ts';
+import { createPgliteDriver } from './pglite/driver.ts';
+import { urlFor } from './postgres/connection.ts';
+import { createPostgresDriver } from './postgres/driver.ts';
+import { createQdrantApi } from './qdrant/api.ts';
+import { createQdrantDriver } from './qdrant/driver.ts';
+import { createRepository } from './repository.ts';
+import type { BackupTarget, RetentionPolicy } from './retention.ts';
+
+const dayMs = 86_400_000;
+const require = createRequire(import.meta.url);
+
+/** Version of an installed package whose `exports` hide its package.json. */
+function packageVersion(name: string): string {
+  const entry = require.resolve(name);
+  const root = entry.slice(0, entry.lastIndexOf(`/node_modules/${name}/`));
+  return (require(join(root, 'node_modules', name, 'package.json')) as { version: string }).version;
+}
+
+const aidbVersion = (require('../package.json') as { version: string }).version;
+
+export function repositoryDir(config: Config): string {
+  const dir = config.backups.repository ?? join(config.dataDir, 'backups');
+  return isAbsolute(dir) ? dir : resolve(dir);
+}
+
+export function configuredTargets(config: Config): BackupTarget[] {
+  if (config.profile === 'embedded') return ['pglite'];
+  return config.qdrant.url === undefined ? ['postgres'] : ['postgres', 'qdrant'];
+}
+
+export function retentionPolicy(config: Config): RetentionPolicy {
+  const { gracePeriodDays, ...rest } = config.backups.retention;
+  return { ...rest, gracePeriodMs: gracePeriodDays * dayMs };
+}
+
+export interface EngineFromConfigDeps {
+  readonly logger: Logger;
+  readonly metrics?: BackupMetrics | undefined;
+}
+
+function drivers(
+  config: Config,
+  tempPath: (name: string) => string,
+): Partial<Record<BackupTarget, TargetDriver>> {
+  const { backups } = config;
+  const out: Partial<Record<BackupTarget, TargetDriver>> = {};
+  for (const target of configuredTargets(config)) {
+    if (target === 'pglite') {
+      out.pglite = createPgliteDriver({
+        serviceUrl: config.agent.serviceUrl,
+        adminKey: config.agent.adminKey,
+        tempPath,
+      });
+    } else if (target === 'postgres' && config.database.url !== undefined) {
+      const connection = {
+        url: config.database.url,
+        password: config.database.password,
+        binDir: backups.postgresBinDir,
+      };
+      const scratch =
+        backups.scratch.url === undefined
+          ? { ...connection, url: urlFor(connection, 'postgres') }
+          : { url: backups.scratch.url, binDir: backups.postgresBinDir };
+      out.postgres = createPostgresDriver({
+        connection,
+        scratch,
+        scratchPrefix: backups.scratch.prefix,
+      });
+    } else if (target === 'qdrant' && config.qdrant.url !== undefined) {
+      const api = createQdrantApi({
+        url: config.qdrant.url,
+        apiKey: config.qdrant.apiKey,
+        timeoutMs: config.qdrant.timeoutMs,
+      });
+      out.qdrant = createQdrantDriver({
+        api,
+        url: config.qdrant.url,
+        collections: backups.qdrantCollections,
+        scratchPrefix: backups.scratch.prefix,
+        tempPath,
+      });
+    }
+  }
+  return out;
+}
+
+export async function createEngineFromConfig(
+  config: Config,
+  deps: EngineFromConfigDeps,
+): Promise<BackupEngine> {
+  const repository = createRepository(repositoryDir(config));
+  const { identity } = config.backups;
+  const recipients =
+    config.backups.recipients.length > 0 || identity === undefined
+      ? config.backups.recipients
+      : [await recipientOf(identity)];
+  return createBackupEngine({
+    repository,
+    drivers: drivers(config, repository.tempPath),
+    recipients,
+    identity,
+    compressionLevel: config.backups.compressionLevel,
+    retention: retentionPolicy(config),
+    logger: deps.logger,
+    metrics: deps.metrics,
+    tools: {
+      aidb: aidbVersion,
+      node: process.version,
+      zstd: process.versions.zstd ?? 'unknown',
+      ageEncryption: packageVersion('age-encryption'),
+    },
+  });
+}

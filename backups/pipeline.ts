@@ -1,0 +1,147 @@
+/**
+ * The two streaming paths of a backup file. Writing: source → SHA-256 of the plain stream →
+ * zstd → age → SHA-256 of the stored stream → sink. Reading: file → SHA-256 → age → zstd →
+ * SHA-256 → consumer. Nothing is buffered beyond the streams' own chunks (64 KiB for age), so
+ * memory stays flat whatever the size of the dump.
+ */
+import { createReadStream } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants, createZstdCompress, createZstdDecompress } from 'node:zlib';
+import { createDecryptStream, createEncryptStream } from './age.ts';
+import { createDigestStream, type StreamDigest } from './digest.ts';
+import { BackupError, checkFailed } from './errors.ts';
+import type { ManifestPart } from './manifest.ts';
+
+export interface WriteResult {
+  readonly plain: StreamDigest;
+  readonly stored: StreamDigest;
+}
+
+export interface WriteOptions {
+  readonly source: Readable;
+  readonly sink: Writable;
+  readonly recipients: readonly string[];
+  readonly compressionLevel: number;
+  readonly signal: AbortSignal;
+  /** Plain bytes read from the source so far. */
+  readonly onProgress?: ((bytes: number) => void) | undefined;
+}
+
+/** zstd reads and writes 1 MiB chunks: measured ~2× faster than the default (ARCHITECTURE.md). */
+const zstdChunk = 1024 * 1024;
+
+export async function writeEncrypted(options: WriteOptions): Promise<WriteResult> {
+  const plain = createDigestStream(options.onProgress);
+  const stored = createDigestStream();
+  await pipeline(
+    options.source,
+    plain,
+    createZstdCompress({
+      chunkSize: zstdChunk,
+      params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel },
+    }),
+    createEncryptStream(options.recipients),
+    stored,
+    options.sink,
+    { signal: options.signal },
+  );
+  return { plain: plain.result(), stored: stored.result() };
+}
+
+/** Where bytes go that only had to be hashed. */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}
+
+function compare(what: 'stored' | 'plain', expected: StreamDigest, actual: StreamDigest): void {
+  if (actual.bytes !== expected.bytes) {
+    throw checkFailed(
+      `${what}_size_mismatch`,
+      `${what} stream is ${actual.bytes} bytes, the manifest says ${expected.bytes}`,
+    );
+  }
+  if (actual.sha256 !== expected.sha256) {
+    throw checkFailed(
+      `${what}_sha256_mismatch`,
+      `${what} stream SHA-256 is ${actual.sha256}, the manifest says ${expected.sha256}`,
+    );
+  }
+}
+
+/** Re-reads a stored file and checks its size and SHA-256 against the manifest. */
+export async function checkStoredDigest(
+  path: string,
+  part: ManifestPart,
+  signal: AbortSignal,
+  onProgress?: (bytes: number) => void,
+): Promise<void> {
+  const digest = createDigestStream(onProgress);
+  try {
+    await pipeline(createReadStream(path), digest, discard(), { signal });
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw checkFailed('missing_file', `data file ${part.file} is missing`, cause);
+    }
+    throw cause;
+  }
+  compare('stored', part.stored, digest.result());
+}
+
+export interface ReadOptions {
+  readonly path: string;
+  readonly part: ManifestPart;
+  readonly identity: string;
+  /** Consumes the plain stream: an archive reader, a restore, or a file. */
+  readonly consumer: Writable;
+  readonly signal: AbortSignal;
+  readonly onProgress?: ((storedBytes: number) => void) | undefined;
+}
+
+/** Decrypts and decompresses a stored file into `consumer`, checking both digests. */
+export async function readDecrypted(options: ReadOptions): Promise<void> {
+  const stored = createDigestStream(options.onProgress);
+  const plain = createDigestStream();
+  const decompress = createZstdDecompress({ chunkSize: zstdChunk });
+  try {
+    await pipeline(
+      createReadStream(options.path),
+      stored,
+      createDecryptStream(options.identity),
+      decompress,
+      plain,
+      options.consumer,
+      { signal: options.signal },
+    );
+  } catch (cause) {
+    if (cause instanceof BackupError) throw cause;
+    if ((cause as { code?: unknown }).code?.toString().startsWith('ZSTD_') === true) {
+      throw checkFailed('decompress_failed', `cannot decompress ${options.part.file}`, cause);
+    }
+    throw cause;
+  }
+  compare('stored', options.part.stored, stored.result());
+  compare('plain', options.part.plain, plain.result());
+}
+
+/** Fails unless the identity opens the file's header: checked before a restore touches anything. */
+export async function checkDecryptable(path: string, identity: string): Promise<void> {
+  const source = createReadStream(path);
+  const decrypt = createDecryptStream(identity);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      decrypt.once('readable', resolve);
+      decrypt.once('end', resolve);
+      decrypt.once('error', reject);
+      source.once('error', reject);
+      source.pipe(decrypt);
+    });
+  } finally {
+    source.destroy();
+    decrypt.destroy();
+  }
+}

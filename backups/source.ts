@@ -1,0 +1,33 @@
+import type { Readable } from 'node:stream';
+import type { FailureReason } from './errors.ts';
+import type { ManifestPart } from './manifest.ts';
+import type { BackupTarget } from './retention.ts';
+import type { StreamDigest } from './digest.ts';
+
+/** One stream a source produces; a backup stores one file per part. */
+export interface SourcePart {
+  /** Infix of the data file name: `dump`, `datadir`, `collection-1` … */
+  readonly name: string;
+  readonly format: ManifestPart['format'];
+  readonly collection?: string;
+  readonly aliases?: readonly string[];
+  readonly stream: Readable;
+  /** Reason reported when the stream breaks. */
+  readonly failureReason: FailureReason;
+  /**
+   * After the stream was consumed: waits until its producer finished cleanly (child exit status,
+   * checksum) and returns the row counts of the table of contents.
+   */
+  finish(plain: StreamDigest): Promise<Record<string, number>>;
+  /** Always called, success or not: releases server-side state (snapshot, transaction, child). */
+  close(): Promise<void>;
+}
+
+/** Where a backup's data comes from. */
+export interface BackupSource {
+  readonly target: BackupTarget;
+  /** Recorded in the manifest; never a credential. */
+  readonly description: Readonly<Record<string, string>>;
+  tools(signal: AbortSignal): Promise<Record<string, string>>;
+  parts(signal: AbortSignal): AsyncIterable<SourcePart>;
+}

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench:backup`: the full backup pipeline (pg_dump → zstd → age → file with SHA-256,
+ * then level-1 verification) against a bare `pg_dump -Fc -f` of the same ≥ 1 GiB database, in
+ * the same run, alternating. Bars (ARCHITECTURE.md): pipeline ≥ 0.8× the bare speed, peak RSS
+ * of the process running it ≤ 200 MB.
+ *
+ * Options: --size-mib N (database to generate, at least 1024; default 1200), --rounds N (default 3),
+ * --regenerate (rebuild the cached cluster), --cache DIR (default /var/tmp/aidb-bench-backup),
+ * --semi-space-mib N (V8 `--max-semi-space-size` of the pipeline process; 0 = Node's default).
+ * V8 grows the young generation under the pipeline's allocation rate (age-encryption allocates a
+ * typed array per 64 KiB chunk): measured here, 1 MiB semi-spaces cut the peak RSS of a 134 MB
+ * backup from 168–183 MiB to 129–141 MiB at the same speed.
+ */
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import pg from 'pg';
+import { libpqEnv } from '../backups/postgres/connection.ts';
+import { migrate } from '../service/store/migrate.ts';
+import { startCachedCluster } from './postgres-cluster.ts';
+
+const run = promisify(execFile);
+const pgBin = '/usr/lib/postgresql/15/bin';
+const mib = 1024 * 1024;
+
+const { values } = parseArgs({
+  options: {
+    'size-mib': { type: 'string', default: '1200' },
+    rounds: { type: 'string', default: '3' },
+    regenerate: { type: 'boolean', default: false },
+    'semi-space-mib': { type: 'string', default: '1' },
+    // /var/tmp survives reboots (FHS 3.0 §5.15) and, unlike a home directory, the postgres
+    // user can reach it when the benchmark runs as root.
+    cache: { type: 'string', default: '/var/tmp/aidb-bench-backup' },
+  },
+});
+const sizeMib = Number(values['size-mib']);
+const rounds = Number(values.rounds);
+const semiSpaceMib = Number(values['semi-space-mib']);
+const nodeFlags = semiSpaceMib > 0 ? [`--max-semi-space-size=${semiSpaceMib}`] : [];
+
+/**
+ * Documents of ~1 KiB with three 384-dimension chunks of random floats each: ~7.5 KiB of
+ * database per document at this scale (measured: 138,136 documents made 1005 MiB).
+ */
+async function generate(url: string, targetMib: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url });
+  try {
+    await migrate(pool);
+    await pool.query(
+      "INSERT INTO collections (name, dimension) SELECT 'bench-' || i, 384 FROM generate_series(1, 4) i",
+    );
+    const perCollection = Math.ceil((targetMib * mib) / 7_630 / 4);
+    const batch = 5_000;
+    for (let collection = 1; collection <= 4; collection += 1) {
+      for (let from = 1; from <= perCollection; from += batch) {
+        const to = Math.min(perCollection, from + batch - 1);
+        await pool.query(
+          `INSERT INTO documents (collection_id, id, title, content, metadata, content_sha256)
+           SELECT $1, 'doc-' || d, 'Document ' || d, repeat(md5(d::text) || ' lorem ipsum dolor sit amet ', 16),
+                  jsonb_build_object('n', d), md5(d::text)
+           FROM generate_series($2::int, $3::int) d`,
+          [collection, from, to],
+        );
+        await pool.query(
+          `INSERT INTO chunks (collection_id, document_id, chunk_index, content, embedding)
+           SELECT $1, 'doc-' || d, k, 'chunk ' || k || ' of document ' || d,
+                  ARRAY(SELECT random()::real FROM generate_series(1, 384) WHERE d > 0 AND k >= 0)
+           FROM generate_series($2::int, $3::int) d, generate_series(0, 2) k`,
+          [collection, from, to],
+        );
+        process.stdout.write(
+          `\rgenerating: collection ${collection}/4, ${to}/${perCollection} documents`,
+        );
+      }
+    }
+    process.stdout.write('\n');
+    await pool.query('VACUUM ANALYZE');
+  } finally {
+    await pool.end();
+  }
+}
+
+async function databaseMib(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ size: string }>(
+      'SELECT pg_database_size(current_database()) AS size',
+    );
+    return Number(rows[0]?.size) / mib;
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureDatabase(cluster: { url: (db: string) => string }): Promise<void> {
+  const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+  await admin.connect();
+  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'bench'");
+  await admin.end();
+  const wanted = Math.max(1024, sizeMib * 0.95);
+  if (rowCount === 1 && (await databaseMib(cluster.url('bench'))) >= wanted) return;
+  const reset = new pg.Client({ connectionString: cluster.url('postgres') });
+  await reset.connect();
+  await reset.query('DROP DATABASE IF EXISTS bench');
+  await reset.query('CREATE DATABASE bench');
+  await reset.end();
+  await generate(cluster.url('bench'), sizeMib);
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+interface PipelineRun {
+  backupSeconds: number;
+  verifySeconds: number;
+  totalSeconds: number;
+  plainBytes: number;
+  storedBytes: number;
+  maxRssBytes: number;
+}
+
+async function bare(url: string, work: string): Promise<{ seconds: number; bytes: number }> {
+  const out = join(work, 'bare.dump');
+  const started = performance.now();
+  await run(join(pgBin, 'pg_dump'), ['-Fc', '-f', out, '--no-password'], {
+    env: libpqEnv({ url }),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const { size } = await stat(out);
+  await rm(out);
+  return { seconds, bytes: size };
+}
+
+async function pipeline(
+  url: string,
+  work: string,
+  recipient: string,
+  identity: string,
+): Promise<PipelineRun> {
+  const repository = join(work, 'repo');
+  await rm(repository, { recursive: true, force: true });
+  const child = new URL('./backup-child.ts', import.meta.url).pathname;
+  const { stdout } = await run(
+    process.execPath,
+    [...nodeFlags, child, url, repository, recipient, pgBin],
+    {
+      env: { PATH: process.env.PATH ?? '', AIDB_BENCH_IDENTITY: identity },
+      maxBuffer: 1 << 20,
+    },
+  );
+  await rm(repository, { recursive: true, force: true });
+  return JSON.parse(stdout) as PipelineRun;
+}
+
+const cluster = await startCachedCluster(join(values.cache, 'cluster'), values.regenerate);
+try {
+  await ensureDatabase(cluster);
+  const url = cluster.url('bench');
+  const size = await databaseMib(url);
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  const work = await mkdtemp(join(tmpdir(), 'aidb-bench-backup-'));
+  const bares: { seconds: number; bytes: number }[] = [];
+  const pipes: PipelineRun[] = [];
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      // Alternate which goes first, so page-cache warmth favours neither.
+      if (round % 2 === 0) {
+        bares.push(await bare(url, work));
+        pipes.push(await pipeline(url, work, recipient, identity));
+      } else {
+        pipes.push(await pipeline(url, work, recipient, identity));
+        bares.push(await bare(url, work));
+      }
+      const b = bares.at(-1);
+      const p = pipes.at(-1);
+      console.log(
+        `round ${round + 1}: bare ${b?.seconds.toFixed(1)} s, pipeline ${p?.backupSeconds.toFixed(1)} s (+ verify ${p?.verifySeconds.toFixed(1)} s), peak RSS ${((p?.maxRssBytes ?? 0) / 1e6).toFixed(0)} MB`,
+      );
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const bareSeconds = median(bares.map((b) => b.seconds));
+  const pipelineSeconds = median(pipes.map((p) => p.backupSeconds));
+  const withVerify = median(pipes.map((p) => p.totalSeconds));
+  const peakRss = Math.max(...pipes.map((p) => p.maxRssBytes));
+  const ratio = bareSeconds / pipelineSeconds;
+  const plain = pipes[0]?.plainBytes ?? 0;
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    databaseMib: Math.round(size),
+    dumpMib: Math.round(plain / mib),
+    storedMib: Math.round((pipes[0]?.storedBytes ?? 0) / mib),
+    bareDumpMib: Math.round((bares[0]?.bytes ?? 0) / mib),
+    rounds,
+    pipelineNodeFlags: nodeFlags,
+    bareSeconds,
+    pipelineSeconds,
+    pipelineWithVerifySeconds: withVerify,
+    speedRatio: ratio,
+    speedRatioWithVerify: bareSeconds / withVerify,
+    peakRssMb: peakRss / 1e6,
+    // The bar is in megabytes (10^6), as ARCHITECTURE.md writes it: 200 MB is 190.7 MiB.
+    bars: { speedRatio: 0.8, peakRssMb: 200 },
+    pass: ratio >= 0.8 && peakRss <= 200e6,
+    raw: { bares, pipes },
+  };
+  console.table({
+    database: { value: `${result.databaseMib} MiB`, bar: '≥ 1024 MiB' },
+    'dump (plain) / stored / bare -Fc file': {
+      value: `${result.dumpMib} / ${result.storedMib} / ${result.bareDumpMib} MiB`,
+      bar: '',
+    },
+    'bare pg_dump -Fc -f (median)': { value: `${bareSeconds.toFixed(1)} s`, bar: '' },
+    'pipeline (median)': { value: `${pipelineSeconds.toFixed(1)} s`, bar: '' },
+    'speed ratio (bare / pipeline)': { value: `${ratio.toFixed(2)}×`, bar: '≥ 0.80×' },
+    'with level-1 verification': {
+      value: `${withVerify.toFixed(1)} s (${result.speedRatioWithVerify.toFixed(2)}×)`,
+      bar: '',
+    },
+    'peak RSS of the pipeline process': {
+      value: `${result.peakRssMb.toFixed(0)} MB`,
+      bar: '≤ 200 MB',
+    },
+    'pipeline process flags': { value: nodeFlags.join(' ') || '(Node defaults)', bar: '' },
+    result: { value: result.pass ? 'PASS' : 'FAIL', bar: '' },
+  });
+  const dir = new URL('./results/', import.meta.url).pathname;
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `backup-${result.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+  if (!result.pass) process.exitCode = 1;
+} finally {
+  await cluster.stop();
+}

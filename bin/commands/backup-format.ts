@@ -1,0 +1,69 @@
+/** Text the `aidb backup` commands print: tables and the progress line. Pure. */
+import { lastVerification, stateOf, type Manifest } from '../../backups/manifest.ts';
+import type { Progress } from '../../backups/progress.ts';
+import type { RetentionPlan } from '../../backups/retention.ts';
+
+const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
+}
+
+/** Left-aligned columns separated by two spaces, header first. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function verificationCell(manifest: Manifest, level: '1' | '2'): string {
+  const v = lastVerification(manifest, level);
+  if (v === undefined) return '-';
+  return v.ok ? `ok ${v.at.slice(0, 10)}` : `FAILED (${v.reason ?? 'unknown'})`;
+}
+
+export function formatList(manifests: readonly Manifest[]): string {
+  const rows = manifests.map((m) => [
+    m.id,
+    m.target,
+    m.startedAt.replace(/\.\d+Z$/, 'Z'),
+    `${((Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000).toFixed(1)} s`,
+    formatBytes(m.parts.reduce((sum, p) => sum + p.plain.bytes, 0)),
+    formatBytes(m.parts.reduce((sum, p) => sum + p.stored.bytes, 0)),
+    stateOf(m),
+    verificationCell(m, '1'),
+    verificationCell(m, '2'),
+  ]);
+  return formatTable(
+    ['ID', 'TARGET', 'STARTED', 'DURATION', 'DUMP', 'STORED', 'STATE', 'LEVEL 1', 'LEVEL 2'],
+    rows,
+  );
+}
+
+export function formatPlan(plan: RetentionPlan): string {
+  const rows = plan.decisions.map((d) => [d.id, d.target, d.action, d.reasons.join(', ')]);
+  return formatTable(['ID', 'TARGET', 'ACTION', 'REASONS'], rows);
+}
+
+/** `backup dump  1.2 GiB  48.0 MiB/s` or, with a known total, `… 512.0 MiB / 1.0 GiB (50%) …`. */
+export function formatProgress(progress: Progress, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? formatBytes((progress.bytes / elapsedMs) * 1000) : '-';
+  const total =
+    progress.totalBytes === undefined || progress.totalBytes === 0
+      ? ''
+      : ` / ${formatBytes(progress.totalBytes)} (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)`;
+  return `${progress.phase} ${progress.part}  ${formatBytes(progress.bytes)}${total}  ${rate}/s`;
+}
