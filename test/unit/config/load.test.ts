@@ -220,7 +220,9 @@ describe('each invalid configuration gives its own exact message', () => {
     {
       name: 'a backup recipient that is not an X25519 age recipient is refused',
       source: input({ AIDB_BACKUP_RECIPIENTS: 'age1pq1xyz' }),
-      problems: ['backups.recipients.0: not an age X25519 recipient (age1…)'],
+      problems: [
+        'backups.recipients.0: not an age X25519 recipient (age1…) (from env AIDB_BACKUP_RECIPIENTS)',
+      ],
     },
     {
       name: 'a malformed backup identity is refused without echoing it',
