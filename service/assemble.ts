@@ -13,6 +13,8 @@ import { openPostgres } from './store/postgres.ts';
 import type { Database } from './store/sql.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
+import { createQdrantIndex } from './vectors/qdrant.ts';
+import { createQdrantClient } from './vectors/qdrant-client.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
 import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry/instrumented.ts';
 import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
@@ -31,8 +33,22 @@ async function hasPgvector(db: Database): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** pgvector where the database has it, exact SQL where it does not. */
-async function chooseIndex(db: Database, logger: Logger): Promise<VectorIndex> {
+/** Qdrant when configured; else pgvector where the database has it, exact SQL where not. */
+async function chooseIndex(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  telemetry: ServiceTelemetry,
+): Promise<VectorIndex> {
+  if (config.qdrant.url !== undefined) {
+    const client = createQdrantClient({
+      url: config.qdrant.url,
+      apiKey: config.qdrant.apiKey,
+      timeoutMs: config.qdrant.timeoutMs,
+      around: (operation, call) => telemetry.dependency('qdrant', operation, call),
+    });
+    return createQdrantIndex(client);
+  }
   if (await hasPgvector(db)) return createPgvectorIndex({ pool: db.pool, logger });
   logger.info('pgvector is not available: vector search runs as exact SQL');
   return createExactSqlIndex(db.pool);
@@ -76,7 +92,7 @@ export async function assembleDeps(
   try {
     const applied = await migrate(db.pool);
     if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
-    const index = await chooseIndex(db, logger);
+    const index = await chooseIndex(config, db, logger, telemetry);
     await index.prepare();
     const cache = chooseCache(config, logger);
     if (telemetry.metrics !== undefined) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { traceHeaders } from '../../lib/telemetry/propagation.ts';
+import { DependencyError } from '../dependencies/dependency-error.ts';
+import { requestJson } from '../dependencies/http-json.ts';
 import { normalize, type Embedder } from './embedder.ts';
 
 export interface HttpEmbedderOptions {
@@ -13,16 +14,6 @@ export interface HttpEmbedderOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** Why an embeddings call failed, for breakers, metrics and the 503 the client gets. */
-export class EmbeddingsError extends Error {
-  readonly kind: 'timeout' | 'connection' | 'server_error' | 'rejected' | 'invalid_response';
-  constructor(kind: EmbeddingsError['kind'], message: string, options?: { cause?: unknown }) {
-    super(`embeddings: ${message}`, options);
-    this.name = 'EmbeddingsError';
-    this.kind = kind;
-  }
-}
-
 // The OpenAI embeddings response, as far as aidb relies on it.
 const responseSchema = z.object({
   data: z.array(z.object({ index: z.number().int().min(0), embedding: z.array(z.number()) })),
@@ -34,53 +25,43 @@ async function post(
   input: readonly string[],
   signal?: AbortSignal,
 ): Promise<unknown> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(
-      new URL('v1/embeddings', options.url.endsWith('/') ? options.url : `${options.url}/`),
-      {
-        method: 'POST',
-        headers: {
-          ...traceHeaders(),
-          'content-type': 'application/json',
-          ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
-        },
-        body: JSON.stringify({ model: options.model, input }),
-        signal: combined,
-      },
-    );
-  } catch (error) {
-    if (timeout.aborted)
-      throw new EmbeddingsError('timeout', `no answer within ${options.timeoutMs} ms`, {
-        cause: error,
-      });
-    throw new EmbeddingsError('connection', 'cannot reach the server', { cause: error });
+  const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
+  const response = await requestJson({
+    dependency: 'embeddings',
+    method: 'POST',
+    url: new URL('v1/embeddings', base),
+    body: { model: options.model, input },
+    headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    timeoutMs: options.timeoutMs,
+    signal,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  if (response.status !== 200) {
+    throw new DependencyError('embeddings', 'rejected', `server answered ${response.status}`);
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    const kind = response.status >= 500 ? 'server_error' : 'rejected';
-    throw new EmbeddingsError(kind, `server answered ${response.status}`);
-  }
-  try {
-    return await response.json();
-  } catch (error) {
-    throw new EmbeddingsError('invalid_response', 'response is not JSON', { cause: error });
-  }
+  return response.body;
 }
 
 function vectorsOf(body: unknown, count: number, dimension: number): Float32Array[] {
   const parsed = responseSchema.safeParse(body);
   if (!parsed.success)
-    throw new EmbeddingsError('invalid_response', 'response does not match the embeddings API');
+    throw new DependencyError(
+      'embeddings',
+      'invalid_response',
+      'response does not match the embeddings API',
+    );
   const vectors = new Array<Float32Array | undefined>(count);
   for (const item of parsed.data.data) {
     if (item.index >= count)
-      throw new EmbeddingsError('invalid_response', `index ${item.index} out of range`);
+      throw new DependencyError(
+        'embeddings',
+        'invalid_response',
+        `index ${item.index} out of range`,
+      );
     if (item.embedding.length !== dimension) {
       // A wrong dimension would corrupt the index, so it is an error, never truncated or padded.
-      throw new EmbeddingsError(
+      throw new DependencyError(
+        'embeddings',
         'invalid_response',
         `vector has ${item.embedding.length} dimensions, expected ${dimension}`,
       );
@@ -89,7 +70,7 @@ function vectorsOf(body: unknown, count: number, dimension: number): Float32Arra
   }
   return vectors.map((vector, index) => {
     if (vector === undefined)
-      throw new EmbeddingsError('invalid_response', `no vector for input ${index}`);
+      throw new DependencyError('embeddings', 'invalid_response', `no vector for input ${index}`);
     return vector;
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyError } from 'fastify';
-import { EmbeddingsError } from '../embeddings/http.ts';
+import { DependencyError } from '../dependencies/dependency-error.ts';
 import { rejectionReasons } from '../../catalog/labels.ts';
 import { ProblemError, type ProblemCode } from './problems.ts';
 
@@ -31,7 +31,7 @@ const details: Partial<Record<ProblemCode, string>> = {
  */
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
-  if (error instanceof EmbeddingsError) {
+  if (error instanceof DependencyError) {
     return new ProblemError('dependency_unavailable', error.message, {
       retryAfterSeconds: dependencyRetryAfterSeconds,
       cause: error,

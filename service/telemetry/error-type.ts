@@ -1,5 +1,5 @@
 import type { dependencyErrorTypes } from '../../catalog/labels.ts';
-import { EmbeddingsError } from '../embeddings/http.ts';
+import { DependencyError } from '../dependencies/dependency-error.ts';
 
 export type DependencyErrorType = (typeof dependencyErrorTypes)[number];
 
@@ -18,7 +18,7 @@ const connectionCodes = new Set([
  * read from their SQLSTATE class (postgresql.org/docs/current/errcodes-appendix.html).
  */
 export function classifyError(error: unknown): DependencyErrorType {
-  if (error instanceof EmbeddingsError) return error.kind === 'rejected' ? 'rejected' : error.kind;
+  if (error instanceof DependencyError) return error.kind;
   const { code, name, message } = (error ?? {}) as {
     code?: unknown;
     name?: unknown;

@@ -2,14 +2,15 @@
  * A contract STUB of Qdrant's REST API (Qdrant cannot run here), written from the OpenAPI schema
  * that `@qdrant/js-client-rest` ships: every body it sends is typed against that schema. It keeps
  * its state in memory and covers collections, aliases, snapshots (create, list, download with
- * checksum, delete, upload-recover with `priority`), and enough of points (upsert, count) to
- * seed and check data. It is not Qdrant: a snapshot here is a tar holding one JSON file, where
+ * checksum, delete, upload-recover with `priority`), and points (upsert, count, and in
+ * qdrant-points.ts search, delete, scroll and filters). It is not Qdrant: a snapshot here is a tar holding one JSON file, where
  * Qdrant's holds segments. Routes are a table, so more of the API can be added the same way.
  */
 import type { Schemas } from '@qdrant/js-client-rest';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pointRoutes } from './qdrant-points.ts';
 import { readTarArchive, tarArchive } from './tar.ts';
 
 export interface StubPoint {
@@ -42,6 +43,10 @@ export interface QdrantStubFaults {
   readonly corruptDownloads: Set<string>;
   /** Creating a snapshot of these collections answers 500. */
   readonly failSnapshots: Set<string>;
+  /** Every answer is delayed this long (a slow Qdrant). */
+  latencyMs: number;
+  /** Every request answers 503 (an overloaded or restarting Qdrant). */
+  unavailable: boolean;
 }
 
 export interface StubRequest {
@@ -111,6 +116,7 @@ function snapshotOf(name: string, collection: StubCollection): StubSnapshot {
 const priorities: readonly Schemas['SnapshotPriority'][] = ['no_sync', 'snapshot', 'replica'];
 
 export const qdrantRoutes: readonly Route[] = [
+  ...pointRoutes(collectionOf),
   {
     method: 'GET',
     path: '/collections',
@@ -361,13 +367,24 @@ export async function startQdrantStub(
     aliases: new Map(),
     snapshots: new Map(),
   };
-  const faults: QdrantStubFaults = { corruptDownloads: new Set(), failSnapshots: new Set() };
+  const faults: QdrantStubFaults = {
+    corruptDownloads: new Set(),
+    failSnapshots: new Set(),
+    latencyMs: 0,
+    unavailable: false,
+  };
   const requests: StubRequest[] = [];
   const table = (options.routes ?? qdrantRoutes).map((route) => ({ route, regex: compile(route) }));
   const server = createServer((incoming, response) => {
     void (async () => {
       const url = new URL(incoming.url ?? '/', 'http://stub');
       requests.push({ method: incoming.method ?? 'GET', path: url.pathname, query: url.search });
+      if (faults.latencyMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      if (faults.unavailable) {
+        send(response, fail(503, 'stub: unavailable'));
+        return;
+      }
       if (options.apiKey !== undefined && incoming.headers['api-key'] !== options.apiKey) {
         send(
           response,

@@ -6,6 +6,9 @@ import { createLogger } from '../../lib/logger.ts';
 import { migrate } from '../../service/store/migrate.ts';
 import { createExactSqlIndex } from '../../service/vectors/exact-sql.ts';
 import { createPgvectorIndex } from '../../service/vectors/pgvector.ts';
+import { createQdrantIndex } from '../../service/vectors/qdrant.ts';
+import { createQdrantClient } from '../../service/vectors/qdrant-client.ts';
+import { startQdrantStub, type QdrantStub } from './qdrant-stub.ts';
 import type { VectorIndex } from '../../service/vectors/vector-index.ts';
 import { startPostgres } from './postgres.ts';
 
@@ -51,6 +54,29 @@ export async function exactSqlOnPostgres(): Promise<IndexUnderTest> {
     async close() {
       await pool.end();
       await server.close();
+    },
+  };
+}
+
+/** The Qdrant index against the Qdrant contract stub, with PGlite holding the chunk rows. */
+export async function qdrantOnStub(): Promise<IndexUnderTest & { readonly stub: QdrantStub }> {
+  const pglite = await PGlite.create('memory://');
+  const pool = new pg.Pool(createPgConfig(pglite));
+  await migrate(pool);
+  const stub = await startQdrantStub({ apiKey: 'qdrant-key' });
+  const index = createQdrantIndex(
+    createQdrantClient({ url: stub.url, apiKey: 'qdrant-key', timeoutMs: 2_000 }),
+  );
+  await index.prepare();
+  return {
+    pool,
+    index,
+    stub,
+    settle: () => Promise.resolve(),
+    async close() {
+      await stub.close();
+      await pool.end();
+      await pglite.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpEmbedder, EmbeddingsError } from '../../../service/embeddings/http.ts';
+import { DependencyError } from '../../../service/dependencies/dependency-error.ts';
+import { createHttpEmbedder } from '../../../service/embeddings/http.ts';
 import { startEmbeddingsStub, type EmbeddingsStub } from '../../support/embeddings-stub.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
@@ -36,7 +37,7 @@ describe('the HTTP embedder against an OpenAI-compatible stub', () => {
 
   const failures: readonly {
     mode: EmbeddingsStub['mode'];
-    kind: EmbeddingsError['kind'];
+    kind: DependencyError['kind'];
     message: string;
   }[] = [
     { mode: 'hang', kind: 'timeout', message: 'embeddings: no answer within 300 ms' },
@@ -56,7 +57,7 @@ describe('the HTTP embedder against an OpenAI-compatible stub', () => {
       const error = await embedder()
         .embed(['a'])
         .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(EmbeddingsError);
+      expect(error).toBeInstanceOf(DependencyError);
       expect(error).toMatchObject({ kind, message });
     },
   );

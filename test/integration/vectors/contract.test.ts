@@ -12,6 +12,7 @@ import { transaction } from '../../../service/store/sql.ts';
 import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
 import {
   exactSqlOnPostgres,
+  qdrantOnStub,
   pgvectorInPglite,
   type IndexUnderTest,
 } from '../../support/vector-backends.ts';
@@ -74,6 +75,7 @@ function bruteForce(
 const backends = [
   { name: 'pgvector in PGlite', open: pgvectorInPglite },
   { name: 'exact SQL on PostgreSQL 15', open: exactSqlOnPostgres },
+  { name: 'Qdrant (contract stub of its REST API)', open: qdrantOnStub },
 ] as const;
 
 describe.each(backends)('the vector index contract: $name', ({ open }) => {

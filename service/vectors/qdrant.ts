@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { DependencyError } from '../dependencies/dependency-error.ts';
+import type { ChunkHit, Metadata } from '../store/documents.ts';
+import type { Sql } from '../store/sql.ts';
+import type { QdrantClient } from './qdrant-client.ts';
+import type { IndexedCollection, VectorIndex } from './vector-index.ts';
+
+/** Qdrant collection of an aidb collection: its database id, never its (client-chosen) name. */
+export function qdrantCollectionName(collection: Pick<IndexedCollection, 'id'>): string {
+  return `aidb_${collection.id}`;
+}
+
+/** A stable point id per chunk (UUID form, as Qdrant requires), so re-ingest overwrites. */
+export function pointId(collectionId: number, documentId: string, chunkIndex: number): string {
+  const hex = createHash('sha256')
+    .update(`${collectionId}\u0000${documentId}\u0000${chunkIndex}`)
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Metadata equality in Qdrant without key paths: a metadata key may contain dots, which Qdrant
+ * would read as nesting. Each pair is stored as one keyword "key=<JSON value>", and a filter
+ * matches the same keyword.
+ */
+function metadataKeywords(metadata: Metadata): string[] {
+  return Object.entries(metadata).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+}
+
+const hitSchema = z.object({
+  points: z.array(
+    z.object({
+      score: z.number(),
+      payload: z.object({ document_id: z.string(), chunk_index: z.number().int() }),
+    }),
+  ),
+});
+const countSchema = z.object({ count: z.number().int() });
+const scrollSchema = z.object({
+  points: z.array(
+    z.object({
+      id: z.union([z.string(), z.number()]),
+      payload: z.object({ document_id: z.string(), chunk_index: z.number().int() }),
+    }),
+  ),
+  next_page_offset: z.union([z.string(), z.number()]).nullable().optional(),
+});
+const collectionsSchema = z.object({ collections: z.array(z.object({ name: z.string() })) });
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new DependencyError('qdrant', 'invalid_response', 'unexpected response shape');
+  return result.data;
+}
+
+const scrollPage = 256;
+
+async function orphansOf(
+  client: QdrantClient,
+  sql: Sql,
+  collectionId: number,
+  dryRun: boolean,
+): Promise<number> {
+  const name = qdrantCollectionName({ id: collectionId });
+  const orphans: (string | number)[] = [];
+  let offset: string | number | null | undefined;
+  do {
+    const page = parsed(
+      scrollSchema,
+      await client.call('search', 'POST', `/collections/${name}/points/scroll`, {
+        limit: scrollPage,
+        with_payload: ['document_id', 'chunk_index'],
+        with_vector: false,
+        ...(offset === undefined || offset === null ? {} : { offset }),
+      }),
+    );
+    const { rows } = await sql.query<{ document_id: string; chunk_index: number }>(
+      `SELECT c.document_id, c.chunk_index FROM unnest($2::text[], $3::int[]) AS k(document_id, chunk_index)
+       JOIN chunks c ON c.collection_id = $1 AND c.document_id = k.document_id AND c.chunk_index = k.chunk_index`,
+      [
+        collectionId,
+        page.points.map((p) => p.payload.document_id),
+        page.points.map((p) => p.payload.chunk_index),
+      ],
+    );
+    const present = new Set(rows.map((row) => `${row.chunk_index}:${row.document_id}`));
+    for (const point of page.points) {
+      if (!present.has(`${point.payload.chunk_index}:${point.payload.document_id}`))
+        orphans.push(point.id);
+    }
+    offset = page.next_page_offset;
+  } while (offset !== undefined && offset !== null);
+  if (!dryRun && orphans.length > 0) {
+    await client.call('delete', 'POST', `/collections/${name}/points/delete?wait=true`, {
+      points: orphans,
+    });
+  }
+  return orphans.length;
+}
+
+/** Vector search on Qdrant, one Qdrant collection per aidb collection, cosine distance. */
+export function createQdrantIndex(client: QdrantClient): VectorIndex {
+  const removeDocuments = async (
+    collection: IndexedCollection,
+    ids: readonly string[],
+  ): Promise<void> => {
+    if (ids.length === 0) return;
+    await client.call(
+      'delete',
+      'POST',
+      `/collections/${qdrantCollectionName(collection)}/points/delete?wait=true`,
+      {
+        filter: { must: [{ key: 'document_id', match: { any: ids } }] },
+      },
+    );
+  };
+  return {
+    kind: 'qdrant',
+    async prepare() {
+      await client.call('collection', 'GET', '/collections');
+    },
+    async createCollection(collection) {
+      const name = qdrantCollectionName(collection);
+      const existing = await client.call(
+        'collection',
+        'GET',
+        `/collections/${name}`,
+        undefined,
+        true,
+      );
+      if (existing !== undefined) return;
+      await client.call('collection', 'PUT', `/collections/${name}`, {
+        vectors: { size: collection.dimension, distance: 'Cosine' },
+      });
+    },
+    async dropCollection(collection) {
+      await client.call(
+        'collection',
+        'DELETE',
+        `/collections/${qdrantCollectionName(collection)}`,
+        undefined,
+        true,
+      );
+    },
+    async upsert(_tx, collection, documents) {
+      // Old chunks first: a shorter new version must not leave its old tail searchable.
+      await removeDocuments(
+        collection,
+        documents.map((doc) => doc.documentId),
+      );
+      const points = documents.flatMap((doc) =>
+        doc.chunks.map((chunk) => ({
+          id: pointId(collection.id, doc.documentId, chunk.index),
+          vector: Array.from(chunk.embedding),
+          payload: {
+            document_id: doc.documentId,
+            chunk_index: chunk.index,
+            meta: metadataKeywords(doc.metadata),
+          },
+        })),
+      );
+      if (points.length === 0) return;
+      await client.call(
+        'upsert',
+        'PUT',
+        `/collections/${qdrantCollectionName(collection)}/points?wait=true`,
+        { points },
+      );
+    },
+    afterCommit: () => undefined,
+    remove: removeDocuments,
+    async search(collection, query): Promise<ChunkHit[]> {
+      const must = metadataKeywords(query.filter ?? {}).map((keyword) => ({
+        key: 'meta',
+        match: { value: keyword },
+      }));
+      const hits = parsed(
+        hitSchema,
+        await client.call(
+          'search',
+          'POST',
+          `/collections/${qdrantCollectionName(collection)}/points/query`,
+          {
+            query: Array.from(query.vector),
+            limit: query.limit,
+            offset: query.offset,
+            with_payload: ['document_id', 'chunk_index'],
+            ...(query.minScore === undefined ? {} : { score_threshold: query.minScore }),
+            ...(must.length === 0 ? {} : { filter: { must } }),
+          },
+        ),
+      );
+      return hits.points.map((hit) => ({
+        documentId: hit.payload.document_id,
+        chunkIndex: hit.payload.chunk_index,
+        score: hit.score,
+      }));
+    },
+    async count(collection) {
+      const result = await client.call(
+        'count',
+        'POST',
+        `/collections/${qdrantCollectionName(collection)}/points/count`,
+        { exact: true },
+      );
+      return parsed(countSchema, result).count;
+    },
+    pending: () => Promise.resolve(0),
+    async collectOrphans(sql, dryRun) {
+      const { collections } = parsed(
+        collectionsSchema,
+        await client.call('collection', 'GET', '/collections'),
+      );
+      const { rows } = await sql.query<{ id: string }>('SELECT id FROM collections');
+      const known = new Set(rows.map((row) => qdrantCollectionName({ id: Number(row.id) })));
+      let total = 0;
+      for (const { name } of collections) {
+        const id = /^aidb_(\d+)$/.exec(name)?.[1];
+        if (id === undefined) continue;
+        if (known.has(name)) {
+          total += await orphansOf(client, sql, Number(id), dryRun);
+          continue;
+        }
+        // The aidb collection is gone (its drop failed midway): every point is an orphan.
+        const result = await client.call('count', 'POST', `/collections/${name}/points/count`, {
+          exact: true,
+        });
+        total += parsed(countSchema, result).count;
+        if (!dryRun) await client.call('collection', 'DELETE', `/collections/${name}`);
+      }
+      return total;
+    },
+    close: () => Promise.resolve(),
+  };
+}
