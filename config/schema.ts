@@ -5,8 +5,11 @@ import { backups } from './sections/backups.ts';
 import { database } from './sections/database.ts';
 import { embeddings } from './sections/embeddings.ts';
 import { generate } from './sections/generate.ts';
+import { health } from './sections/health.ts';
 import { qdrant } from './sections/qdrant.ts';
+import { rateLimit } from './sections/rate-limit.ts';
 import { redis } from './sections/redis.ts';
+import { resilience } from './sections/resilience.ts';
 import { service } from './sections/service.ts';
 import { setting } from './setting.ts';
 
@@ -33,6 +36,9 @@ export const configSchema = z
     qdrant: qdrant.prefault({}),
     embeddings: embeddings.prefault({}),
     auth: auth.prefault({}),
+    rateLimit: rateLimit.prefault({}),
+    health: health.prefault({}),
+    resilience: resilience.prefault({}),
     agent: agent.prefault({}),
     backups: backups.prefault({}),
     generate: generate.prefault({}),

@@ -15,6 +15,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
+  /** Retry-After of a 503 from a failing dependency. */
+  readonly retryAfterSeconds: number;
 }
 
 // A client may name its request; anything else gets a fresh id so logs never hold client junk.
@@ -58,7 +60,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       : installHttpTelemetry(app, { ...telemetry, metrics: telemetry.metrics });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error);
+    const problem = toProblem(error, options.retryAfterSeconds);
     if (isRejectionReason(problem.code)) telemetry.rejected(problem.code);
     if (problem.status >= 500) {
       logger.error(

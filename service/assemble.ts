@@ -7,18 +7,20 @@ import { createBuiltinEmbedder } from './embeddings/builtin.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { createHttpEmbedder } from './embeddings/http.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
+import { createBreakers, type BreakerDependency } from './resilience/breakers.ts';
+import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
 import { migrate } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
 import type { Database } from './store/sql.ts';
+import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry/instrumented.ts';
+import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { registerStoreGauges } from './telemetry/store-gauges.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
 import { createQdrantIndex } from './vectors/qdrant.ts';
 import { createQdrantClient } from './vectors/qdrant-client.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
-import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry/instrumented.ts';
-import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
-import { registerStoreGauges } from './telemetry/store-gauges.ts';
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.profile === 'embedded'
@@ -38,14 +40,14 @@ async function chooseIndex(
   config: Config,
   db: Database,
   logger: Logger,
-  telemetry: ServiceTelemetry,
+  call: DependencyCall,
 ): Promise<VectorIndex> {
   if (config.qdrant.url !== undefined) {
     const client = createQdrantClient({
       url: config.qdrant.url,
       apiKey: config.qdrant.apiKey,
       timeoutMs: config.qdrant.timeoutMs,
-      around: (operation, call) => telemetry.dependency('qdrant', operation, call),
+      around: (operation, run) => call('qdrant', operation, run),
     });
     return createQdrantIndex(client);
   }
@@ -78,21 +80,47 @@ function chooseCache(config: Config, logger: Logger): Cache {
   });
 }
 
+/** Dependencies whose failure fails requests get a breaker; Redis is a cache and fails open. */
+function guardedDependencies(config: Config): BreakerDependency[] {
+  return [
+    'postgres',
+    ...(config.qdrant.url === undefined ? [] : (['qdrant'] as const)),
+    ...(config.embeddings.url === undefined ? [] : (['embeddings'] as const)),
+  ];
+}
+
 /**
- * Opens every dependency the configuration names, migrates the schema and prepares the vector
- * index. The result is closed in reverse order by `closeDeps`.
+ * Opens every dependency the configuration names, behind its breaker and telemetry, migrates
+ * the schema and prepares the vector index. The result is closed in reverse order by `closeDeps`.
  */
 export async function assembleDeps(
   config: Config,
   logger: Logger,
   telemetry: ServiceTelemetry,
 ): Promise<KnowledgeDeps> {
+  const breakers = createBreakers(
+    guardedDependencies(config),
+    {
+      volumeThreshold: config.resilience.breakerVolumeThreshold,
+      errorPercentage: config.resilience.breakerErrorPercentage,
+      windowMs: config.resilience.breakerWindowMs,
+      resetMs: config.resilience.breakerResetMs,
+    },
+    (dependency, state) => {
+      logger.warn({ dependency, state }, 'circuit breaker changed state');
+      telemetry.breakerTransition(dependency, state);
+    },
+  );
+  telemetry.observeBreakers(() =>
+    breakers.dependencies.map((dependency) => ({ dependency, state: breakers.state(dependency) })),
+  );
+  const call = createDependencyGuard(telemetry, breakers, new Set(breakers.dependencies));
   const opened = await openDatabase(config, logger);
-  const db = { ...opened, pool: instrumentPool(opened.pool, telemetry) };
+  const db = { ...opened, pool: instrumentPool(opened.pool, call) };
   try {
     const applied = await migrate(db.pool);
     if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
-    const index = await chooseIndex(config, db, logger, telemetry);
+    const index = await chooseIndex(config, db, logger, call);
     await index.prepare();
     const cache = chooseCache(config, logger);
     if (telemetry.metrics !== undefined) {
@@ -103,12 +131,15 @@ export async function assembleDeps(
     return {
       db,
       index,
-      embedder: instrumentEmbedder(chooseEmbedder(config), telemetry),
-      cache: cache.kind === 'redis' ? instrumentCache(cache, telemetry) : cache,
+      embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry),
+      cache: cache.kind === 'redis' ? instrumentCache(cache, call) : cache,
       logger,
       telemetry,
+      breakers,
+      call,
     };
   } catch (error) {
+    breakers.shutdown();
     await opened.close().catch(() => undefined);
     throw error;
   }
@@ -118,4 +149,5 @@ export async function closeDeps(deps: KnowledgeDeps): Promise<void> {
   await deps.index.close();
   await deps.cache.close();
   await deps.db.close();
+  deps.breakers.shutdown();
 }

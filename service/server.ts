@@ -47,6 +47,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger,
     bodyLimitBytes: config.service.bodyLimitBytes,
     requestTimeoutMs: config.service.requestTimeoutMs,
+    retryAfterSeconds: config.resilience.retryAfterSeconds,
   });
   try {
     await app.listen({ host: config.service.host, port: config.service.port });

@@ -52,7 +52,7 @@ export const dependencyHealthStatus = defineMetric({
 
 export const circuitBreakerState = defineMetric({
   name: 'aidb_circuit_breaker_state',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'count',
   help: 'Circuit breaker state of a dependency: 1 on the series of the current state, 0 on the others.',
   labels: { dependency: { values: breakerDependencies }, state: { values: breakerStates } },

@@ -1,7 +1,7 @@
 import type { dependencyNames } from '../../catalog/dependencies.ts';
 
 export type DependencyErrorKind =
-  'timeout' | 'connection' | 'server_error' | 'rejected' | 'invalid_response';
+  'timeout' | 'connection' | 'server_error' | 'rejected' | 'invalid_response' | 'circuit_open';
 
 /**
  * A call to a dependency failed, and how. The kind drives breakers, the error metric and the 503
@@ -10,6 +10,8 @@ export type DependencyErrorKind =
 export class DependencyError extends Error {
   readonly dependency: (typeof dependencyNames)[number];
   readonly kind: DependencyErrorKind;
+  /** Seconds until a retry can succeed, when the failure knows (an open breaker does). */
+  retryAfterSeconds: number | undefined;
 
   constructor(
     dependency: DependencyError['dependency'],
@@ -21,5 +23,6 @@ export class DependencyError extends Error {
     this.name = 'DependencyError';
     this.dependency = dependency;
     this.kind = kind;
+    this.retryAfterSeconds = undefined;
   }
 }

@@ -3,9 +3,6 @@ import { DependencyError } from '../dependencies/dependency-error.ts';
 import { rejectionReasons } from '../../catalog/labels.ts';
 import { ProblemError, type ProblemCode } from './problems.ts';
 
-// Seconds a client should wait before retrying a request that failed on a dependency.
-const dependencyRetryAfterSeconds = 5;
-
 // Errors Fastify raises itself while reading a request, and the problem each one is.
 const fastifyCodes: Readonly<Record<string, ProblemCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
@@ -26,14 +23,15 @@ const details: Partial<Record<ProblemCode, string>> = {
 };
 
 /**
- * Turns any error into a ProblemError: ours pass through, Fastify's request errors map to their
- * codes, anything else is an internal error whose details stay in the log.
+ * Turns any error into a ProblemError: ours pass through, an unavailable dependency is a 503
+ * with Retry-After (`retryAfterSeconds` unless the failure knows better), Fastify's request
+ * errors map to their codes, anything else is an internal error whose details stay in the log.
  */
-export function toProblem(error: unknown): ProblemError {
+export function toProblem(error: unknown, retryAfterSeconds: number): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof DependencyError) {
     return new ProblemError('dependency_unavailable', error.message, {
-      retryAfterSeconds: dependencyRetryAfterSeconds,
+      retryAfterSeconds: error.retryAfterSeconds ?? retryAfterSeconds,
       cause: error,
     });
   }

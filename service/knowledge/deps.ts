@@ -2,6 +2,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Cache } from '../cache/cache.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { Database } from '../store/sql.ts';
+import type { Breakers } from '../resilience/breakers.ts';
+import type { DependencyCall } from '../resilience/guard.ts';
 import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
 import type { VectorIndex } from '../vectors/vector-index.ts';
 
@@ -13,4 +15,7 @@ export interface KnowledgeDeps {
   readonly cache: Cache;
   readonly logger: Logger;
   readonly telemetry: ServiceTelemetry;
+  readonly breakers: Breakers;
+  /** Runs a call to a dependency through its breaker and telemetry (health checks use it). */
+  readonly call: DependencyCall;
 }

@@ -13,6 +13,8 @@ export function openPostgres(settings: Config['database'], logger: Logger): Data
     max: settings.poolMax,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
+    // Client-side too: a connection to a server that stopped answering must not hang a request.
+    query_timeout: settings.statementTimeoutMs + 1_000,
     idleTimeoutMillis: 30_000,
     application_name: 'aidb',
   });

@@ -1,30 +1,31 @@
 import type pg from 'pg';
 import type { Cache } from '../cache/cache.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
+import type { DependencyCall } from '../resilience/guard.ts';
 import type { ServiceTelemetry } from './service-telemetry.ts';
 
 type QueryFn = (...args: unknown[]) => Promise<unknown>;
 
 /** `target.query`, timed and traced; callers only use the promise form of pg's query. */
-function timedQuery(target: object, telemetry: ServiceTelemetry): QueryFn {
+function timedQuery(target: object, call: DependencyCall): QueryFn {
   const query = Reflect.get(target, 'query') as QueryFn;
-  return (...args) => telemetry.dependency('postgres', 'query', () => query.apply(target, args));
+  return (...args) => call('postgres', 'query', () => query.apply(target, args));
 }
 
 /**
  * The pool with every statement and every connection checkout timed, traced and counted as a
  * PostgreSQL dependency call. Everything else passes through unchanged.
  */
-export function instrumentPool(pool: pg.Pool, telemetry: ServiceTelemetry): pg.Pool {
+export function instrumentPool(pool: pg.Pool, call: DependencyCall): pg.Pool {
   return new Proxy(pool, {
     get(target, property, receiver) {
-      if (property === 'query') return timedQuery(target, telemetry);
+      if (property === 'query') return timedQuery(target, call);
       if (property === 'connect') {
         return async () => {
-          const client = await telemetry.dependency('postgres', 'connect', () => target.connect());
+          const client = await call('postgres', 'connect', () => target.connect());
           return new Proxy(client, {
             get(inner, name, innerReceiver) {
-              if (name === 'query') return timedQuery(inner, telemetry);
+              if (name === 'query') return timedQuery(inner, call);
               const value: unknown = Reflect.get(inner, name, innerReceiver);
               return typeof value === 'function'
                 ? (value as (...a: unknown[]) => unknown).bind(inner)
@@ -42,31 +43,32 @@ export function instrumentPool(pool: pg.Pool, telemetry: ServiceTelemetry): pg.P
 }
 
 /** The shared Redis cache with its calls traced, timed and counted. */
-export function instrumentCache(cache: Cache, telemetry: ServiceTelemetry): Cache {
+export function instrumentCache(cache: Cache, call: DependencyCall): Cache {
   return {
     kind: cache.kind,
-    get: (key) => telemetry.dependency('redis', 'cache_get', () => cache.get(key)),
-    set: (key, value, ttl) =>
-      telemetry.dependency('redis', 'cache_set', () => cache.set(key, value, ttl)),
-    counter: (key) => telemetry.dependency('redis', 'cache_get', () => cache.counter(key)),
-    increment: (key) => telemetry.dependency('redis', 'cache_set', () => cache.increment(key)),
+    get: (key) => call('redis', 'cache_get', () => cache.get(key)),
+    set: (key, value, ttl) => call('redis', 'cache_set', () => cache.set(key, value, ttl)),
+    counter: (key) => call('redis', 'cache_get', () => cache.counter(key)),
+    increment: (key) => call('redis', 'cache_set', () => cache.increment(key)),
     close: () => cache.close(),
   };
 }
 
 /** The embedder with batch sizes and durations recorded; a remote one is also a dependency. */
-export function instrumentEmbedder(embedder: Embedder, telemetry: ServiceTelemetry): Embedder {
+export function instrumentEmbedder(
+  embedder: Embedder,
+  call: DependencyCall,
+  telemetry: ServiceTelemetry,
+): Embedder {
   return {
     backend: embedder.backend,
     model: embedder.model,
     dimension: embedder.dimension,
     async embed(texts, signal) {
       const started = performance.now();
-      const call = () => embedder.embed(texts, signal);
+      const embed = () => embedder.embed(texts, signal);
       const vectors =
-        embedder.backend === 'http'
-          ? await telemetry.dependency('embeddings', 'embed', call)
-          : await call();
+        embedder.backend === 'http' ? await call('embeddings', 'embed', embed) : await embed();
       telemetry.embedded(embedder.backend, (performance.now() - started) / 1000, texts.length);
       return vectors;
     },

@@ -14,6 +14,8 @@ export function createNoopTelemetry(): ServiceTelemetry {
     searched: nothing,
     cacheLookup: nothing,
     rejected: nothing,
+    breakerTransition: nothing,
+    observeBreakers: nothing,
     collectedGarbage: nothing,
     shutdown: () => Promise.resolve(),
   };

@@ -6,8 +6,10 @@ import type {
   dependencyOperations,
   embedderBackends,
   vectorIndexes,
+  breakerDependencies,
 } from '../../catalog/labels.ts';
-import { rejectionReasons } from '../../catalog/labels.ts';
+import { breakerStates, rejectionReasons } from '../../catalog/labels.ts';
+import { circuitBreakerState, circuitBreakerTransitions } from '../../catalog/metrics/health.ts';
 import { validationRejections } from '../../catalog/metrics/protection.ts';
 import { metricsOf } from '../../catalog/metrics.ts';
 import {
@@ -53,6 +55,18 @@ export interface ServiceTelemetry {
     results: number,
   ): void;
   cacheLookup(cache: (typeof caches)[number], hit: boolean): void;
+  /** A circuit breaker entered a state. */
+  breakerTransition(
+    dependency: (typeof breakerDependencies)[number],
+    state: (typeof breakerStates)[number],
+  ): void;
+  /** Reports breaker states at every scrape. */
+  observeBreakers(
+    states: () => readonly {
+      dependency: (typeof breakerDependencies)[number];
+      state: (typeof breakerStates)[number];
+    }[],
+  ): void;
   /** A request refused as invalid input, by the problem code it got. */
   rejected(reason: (typeof rejectionReasons)[number]): void;
   collectedGarbage(
@@ -98,6 +112,17 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
   const gc = meter.counter(gcRuns);
   const gcDeletions = meter.counter(gcDeleted);
   const rejections = meter.counter(validationRejections);
+  const transitions = meter.counter(circuitBreakerTransitions);
+  let breakerStatesNow: () => readonly {
+    dependency: (typeof breakerDependencies)[number];
+    state: (typeof breakerStates)[number];
+  }[] = () => [];
+  meter.observableGauge(circuitBreakerState, (report) => {
+    // The state-set pattern: one series per state, 1 on the current one, so a panel can stack them.
+    for (const { dependency, state } of breakerStatesNow()) {
+      for (const each of breakerStates) report(each === state ? 1 : 0, { dependency, state: each });
+    }
+  });
   for (const reason of rejectionReasons) rejections.add(0, { reason });
 
   // Counters a healthy service rarely moves exist from the first scrape, so rate() and alerts
@@ -160,6 +185,15 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
     searched: (index, mode, seconds, count) => {
       search.record(seconds, { index, mode });
       results.record(count, { index });
+    },
+    breakerTransition: (dependency, state) => {
+      transitions.add(1, { dependency, state });
+    },
+    observeBreakers: (states) => {
+      breakerStatesNow = states;
+      for (const { dependency } of states()) {
+        for (const state of breakerStates) transitions.add(0, { dependency, state });
+      }
     },
     rejected: (reason) => {
       rejections.add(1, { reason });
