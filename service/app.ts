@@ -45,7 +45,10 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: options.requestTimeoutMs,
     genReqId: requestId,
+    // On close: idle keep-alive sockets end at once, in-flight requests finish, and a request
+    // that arrives on an open connection meanwhile is still served rather than refused.
     forceCloseConnections: 'idle',
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
   });
 

@@ -4,6 +4,9 @@ import type { Logger } from '../lib/logger.ts';
 import { version } from '../lib/version.ts';
 import { createApp } from './app.ts';
 import { assembleDeps, closeDeps } from './assemble.ts';
+import { dependencyChecks } from './health/checks.ts';
+import { watchEventLoop } from './health/event-loop.ts';
+import { createHealth, type Health } from './health/health.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
 import type { RouteDef } from './routes/route.ts';
@@ -13,14 +16,18 @@ import { createServiceTelemetry } from './telemetry/service-telemetry.ts';
 export interface RunningService {
   readonly app: FastifyInstance;
   readonly deps: KnowledgeDeps;
+  readonly health: Health;
   /** Every route served, as the route table defines them. */
   readonly routes: readonly RouteDef[];
   /** Base URL the service listens on. */
   readonly url: string;
+  /** Closes dependencies and telemetry; call after the HTTP server stopped. */
+  release(): Promise<void>;
+  /** Stops at once (tests); `aidb serve` runs the graceful sequence of shutdown.ts instead. */
   close(): Promise<void>;
 }
 
-/** Starts the service: telemetry, dependencies, schema, then the HTTP listener. */
+/** Starts the service: telemetry, dependencies, schema, health, then the HTTP listener. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const telemetry = config.service.telemetry
     ? createServiceTelemetry({ version })
@@ -32,7 +39,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await telemetry.shutdown();
     throw error;
   }
-  const close = async (): Promise<void> => {
+  const eventLoop = watchEventLoop();
+  const health = createHealth({
+    checks: dependencyChecks(deps),
+    checkTimeoutMs: config.health.checkTimeoutMs,
+    readyCacheMs: config.health.readyCacheMs,
+    eventLoopStallMs: config.health.eventLoopStallMs,
+    eventLoop,
+    telemetry,
+    breakers: deps.breakers,
+    indexKind: deps.index.kind,
+    version,
+  });
+  const releaseAll = async (): Promise<void> => {
+    eventLoop.stop();
     await closeDeps(deps);
     await telemetry.shutdown();
   };
@@ -40,6 +60,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     defaultCollection: config.service.defaultCollection,
     version,
     metrics: telemetry.metrics,
+    health,
+    retryAfterSeconds: config.resilience.retryAfterSeconds,
   });
   const app = createApp({
     deps,
@@ -52,9 +74,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   try {
     await app.listen({ host: config.service.host, port: config.service.port });
   } catch (error) {
-    await close();
+    await releaseAll();
     throw error;
   }
+  // First contact with every dependency right away, so /health/startup turns 200 without waiting.
+  void health.startup();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.service.port;
   const host = config.service.host.includes(':') ? `[${config.service.host}]` : config.service.host;
@@ -66,11 +90,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   return {
     app,
     deps,
+    health,
     routes,
     url,
+    release: releaseAll,
     async close() {
       await app.close();
-      await close();
+      await releaseAll();
     },
   };
 }

@@ -19,13 +19,24 @@ export function serveCommand(): Command {
           })
         : undefined;
       const { startService } = await import('../../service/server.ts');
+      const { createShutdown } = await import('../../service/health/shutdown.ts');
       const service = await startService(config, logger);
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
+      const { shutdown } = createShutdown({
+        drain: () => {
+          service.health.drain();
+        },
+        drainDelayMs: config.service.shutdownDrainDelayMs,
+        deadlineMs: config.service.shutdownDeadlineMs,
+        logger,
+        steps: [
+          { name: 'http server', run: () => service.app.close() },
+          { name: 'dependencies', run: () => service.release() },
+          { name: 'tracing', run: async () => tracing?.shutdown() },
+        ],
+        terminate: (code) => process.exit(code),
       });
-      logger.info({ signal }, 'shutting down');
-      await service.close();
-      await tracing?.shutdown();
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.on(signal, () => void shutdown(signal));
+      }
     });
 }

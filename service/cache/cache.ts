@@ -10,6 +10,8 @@ export interface Cache {
   counter(key: string): Promise<number>;
   /** Adds one to a counter and returns the new value. */
   increment(key: string): Promise<number>;
+  /** Rejects when the cache cannot be reached (the health check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

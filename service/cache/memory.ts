@@ -37,6 +37,7 @@ export function createMemoryCache(maxEntries = 10_000, now: () => number = Date.
       counters.set(key, next);
       return Promise.resolve(next);
     },
+    ping: () => Promise.resolve(),
     close() {
       entries.clear();
       return Promise.resolve();

@@ -45,6 +45,9 @@ export function createRedisCache(options: RedisCacheOptions): Cache & { readonly
       return Number((await client.get(key)) ?? 0);
     },
     increment: (key) => client.incr(key),
+    async ping() {
+      await client.ping();
+    },
     async close() {
       client.disconnect();
       return Promise.resolve();

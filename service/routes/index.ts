@@ -4,6 +4,8 @@ import { adminRoutes } from './admin.ts';
 import { collectionRoutes } from './collections.ts';
 import { compatRoutes } from './compat.ts';
 import { documentRoutes } from './documents.ts';
+import type { Health } from '../health/health.ts';
+import { healthRoutes } from './health.ts';
 import { metricsRoute } from './metrics.ts';
 import { defineRoute, type RouteDef } from './route.ts';
 import { searchRoutes } from './search.ts';
@@ -13,6 +15,8 @@ export interface RouteTableOptions {
   readonly version: string;
   /** The service's metrics; `/metrics` exists only when telemetry is on. */
   readonly metrics?: PrometheusMetrics | undefined;
+  readonly health: Health;
+  readonly retryAfterSeconds: number;
 }
 
 /** Every route the service serves, in one table. */
@@ -24,6 +28,7 @@ export function routeTable(options: RouteTableOptions): RouteDef[] {
     ...adminRoutes,
     ...compatRoutes(options.defaultCollection),
     ...(options.metrics === undefined ? [] : [metricsRoute(options.metrics)]),
+    ...healthRoutes(options.health, options.retryAfterSeconds),
   ];
   let document: unknown;
   routes.push(

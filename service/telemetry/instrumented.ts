@@ -50,6 +50,7 @@ export function instrumentCache(cache: Cache, call: DependencyCall): Cache {
     set: (key, value, ttl) => call('redis', 'cache_set', () => cache.set(key, value, ttl)),
     counter: (key) => call('redis', 'cache_get', () => cache.counter(key)),
     increment: (key) => call('redis', 'cache_set', () => cache.increment(key)),
+    ping: () => call('redis', 'ping', () => cache.ping()),
     close: () => cache.close(),
   };
 }

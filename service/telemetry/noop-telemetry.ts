@@ -15,6 +15,8 @@ export function createNoopTelemetry(): ServiceTelemetry {
     cacheLookup: nothing,
     rejected: nothing,
     breakerTransition: nothing,
+    healthChecked: nothing,
+    dependencyChecked: nothing,
     observeBreakers: nothing,
     collectedGarbage: nothing,
     shutdown: () => Promise.resolve(),

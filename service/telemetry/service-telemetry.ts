@@ -8,8 +8,20 @@ import type {
   vectorIndexes,
   breakerDependencies,
 } from '../../catalog/labels.ts';
-import { breakerStates, rejectionReasons } from '../../catalog/labels.ts';
-import { circuitBreakerState, circuitBreakerTransitions } from '../../catalog/metrics/health.ts';
+import {
+  breakerStates,
+  checkTypes,
+  healthStatuses,
+  rejectionReasons,
+} from '../../catalog/labels.ts';
+import {
+  circuitBreakerState,
+  circuitBreakerTransitions,
+  dependencyHealthStatus,
+  healthCheckDuration,
+  healthChecks,
+  serviceHealthStatus,
+} from '../../catalog/metrics/health.ts';
 import { validationRejections } from '../../catalog/metrics/protection.ts';
 import { metricsOf } from '../../catalog/metrics.ts';
 import {
@@ -55,6 +67,14 @@ export interface ServiceTelemetry {
     results: number,
   ): void;
   cacheLookup(cache: (typeof caches)[number], hit: boolean): void;
+  /** A health check of a kind answered with a status after `seconds`. */
+  healthChecked(
+    checkType: (typeof checkTypes)[number],
+    status: (typeof healthStatuses)[number],
+    seconds: number,
+  ): void;
+  /** The last check of a dependency found it up or down. */
+  dependencyChecked(dependency: DependencyName, up: boolean): void;
   /** A circuit breaker entered a state. */
   breakerTransition(
     dependency: (typeof breakerDependencies)[number],
@@ -113,6 +133,13 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
   const gcDeletions = meter.counter(gcDeleted);
   const rejections = meter.counter(validationRejections);
   const transitions = meter.counter(circuitBreakerTransitions);
+  const checks = meter.counter(healthChecks);
+  const checkDuration = meter.histogram(healthCheckDuration);
+  const serviceStatus = meter.gauge(serviceHealthStatus);
+  const dependencyStatus = meter.gauge(dependencyHealthStatus);
+  for (const check_type of checkTypes) {
+    for (const status of healthStatuses) checks.add(0, { service: 'aidb', check_type, status });
+  }
   let breakerStatesNow: () => readonly {
     dependency: (typeof breakerDependencies)[number];
     state: (typeof breakerStates)[number];
@@ -185,6 +212,14 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
     searched: (index, mode, seconds, count) => {
       search.record(seconds, { index, mode });
       results.record(count, { index });
+    },
+    healthChecked: (check_type, status, seconds) => {
+      checks.add(1, { service: 'aidb', check_type, status });
+      checkDuration.record(seconds, { service: 'aidb', check_type });
+      serviceStatus.record(status === 'unhealthy' ? 0 : 1, { service: 'aidb', check_type });
+    },
+    dependencyChecked: (dependency, up) => {
+      dependencyStatus.record(up ? 1 : 0, { dependency });
     },
     breakerTransition: (dependency, state) => {
       transitions.add(1, { dependency, state });

@@ -12,6 +12,8 @@ export function createExactSqlIndex(sql: Sql): VectorIndex {
   return {
     kind: 'exact_sql',
     prepare: () => Promise.resolve(),
+    // The index is the chunks table: the PostgreSQL check covers it.
+    ping: () => Promise.resolve(),
     createCollection: () => Promise.resolve(),
     dropCollection: () => Promise.resolve(),
     upsert: () => Promise.resolve(),

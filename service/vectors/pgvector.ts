@@ -93,6 +93,10 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
 
   return {
     kind: 'pgvector',
+    async ping() {
+      const { rows } = await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'");
+      if (rows.length === 0) throw new Error('pgvector: the vector extension is not installed');
+    },
     async prepare() {
       await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
       await pool.query(`CREATE TABLE IF NOT EXISTS pgvector_chunks (

@@ -121,6 +121,9 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
     async prepare() {
       await client.call('collection', 'GET', '/collections');
     },
+    async ping() {
+      await client.call('ping', 'GET', '/collections');
+    },
     async createCollection(collection) {
       const name = qdrantCollectionName(collection);
       const existing = await client.call(

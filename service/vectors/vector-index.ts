@@ -34,6 +34,8 @@ export interface VectorIndex {
   readonly kind: VectorIndexKind;
   /** Prepares the index's own storage once at start-up. */
   prepare(): Promise<void>;
+  /** Rejects when the index cannot serve searches (the readiness check). */
+  ping(): Promise<void>;
   createCollection(collection: IndexedCollection): Promise<void>;
   dropCollection(collection: IndexedCollection): Promise<void>;
   /**

@@ -1,0 +1,109 @@
+import type { Health, HealthReport } from '../health/health.ts';
+import { healthPaths, probeSpecs } from '../health/probe-spec.ts';
+import { defineRoute, type RouteDef, type RouteResponse } from './route.ts';
+
+// Probe answers must never come from a cache between Kubernetes and the service.
+const noStore = { 'cache-control': 'no-store' };
+
+function answer(report: HealthReport, retryAfterSeconds: number): RouteResponse {
+  const unhealthy = report.status === 'unhealthy';
+  return {
+    status: unhealthy ? 503 : 200,
+    body: report,
+    headers: unhealthy ? { ...noStore, 'retry-after': String(retryAfterSeconds) } : noStore,
+  };
+}
+
+const legacyValue = (status: string, error: string | null): string =>
+  status === 'healthy' ? 'ok' : `unavailable: ${error ?? 'unknown'}`;
+
+/** The probes, the detailed view (admin), and the original service's composite `/health`. */
+export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: probeSpecs.liveness.path,
+      operationId: 'liveness',
+      summary: 'Liveness: the process and its event loop respond (no dependency is checked)',
+      tag: 'health',
+      scope: 'public',
+      responses: { 200: { description: 'Alive' }, 503: { description: 'The event loop stalled' } },
+      handler: () => Promise.resolve(answer(health.live(), retryAfterSeconds)),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: probeSpecs.readiness.path,
+      operationId: 'readiness',
+      summary: 'Readiness: every critical dependency answers; degraded when only Redis fails',
+      tag: 'health',
+      scope: 'public',
+      responses: {
+        200: { description: 'Ready (healthy or degraded)' },
+        503: { description: 'Not ready, or shutting down' },
+      },
+      handler: async () => answer(await health.ready(), retryAfterSeconds),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: probeSpecs.startup.path,
+      operationId: 'startup',
+      summary: 'Startup: migrations ran and every critical dependency answered once',
+      tag: 'health',
+      scope: 'public',
+      responses: { 200: { description: 'Started' }, 503: { description: 'Still starting' } },
+      handler: async () => answer(await health.startup(), retryAfterSeconds),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: healthPaths.detailed,
+      operationId: 'healthDetailed',
+      summary: 'Every dependency checked now: status, latency, breaker, index, version, uptime',
+      tag: 'health',
+      scope: 'admin',
+      responses: {
+        200: { description: 'Report' },
+        503: { description: 'A critical dependency fails' },
+      },
+      handler: async () => answer(await health.detailed(), retryAfterSeconds),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: healthPaths.legacy,
+      operationId: 'healthLegacy',
+      summary: "The original service's composite health, with values that can now be false",
+      tag: 'health',
+      scope: 'public',
+      responses: {
+        200: { description: 'Composite status' },
+        503: { description: 'A critical dependency fails' },
+      },
+      async handler() {
+        const report = await health.detailed();
+        const details = report.details as {
+          dependencies: { name: string; status: string; error: string | null }[];
+          vector_index: string;
+          circuit_breakers: Record<string, string>;
+        };
+        const of = (name: string): string => {
+          const result = details.dependencies.find((d) => d.name === name);
+          return result === undefined ? 'not configured' : legacyValue(result.status, result.error);
+        };
+        const body = {
+          status: report.status === 'healthy' ? 'ok' : report.status,
+          database: of('postgres'),
+          redis: of('redis'),
+          qdrant: of('qdrant'),
+          embeddings: of('embeddings'),
+          pgvector: details.vector_index === 'pgvector' ? of('postgres') : 'not used',
+          circuit_breakers: Object.fromEntries(
+            Object.entries(details.circuit_breakers).map(([name, state]) => [
+              name,
+              state.toUpperCase(),
+            ]),
+          ),
+        };
+        return { status: report.status === 'unhealthy' ? 503 : 200, body, headers: noStore };
+      },
+    }),
+  ];
+}
