@@ -21,7 +21,7 @@ export function serveCommand(): Command {
       const { startService } = await import('../../service/server.ts');
       const { createShutdown } = await import('../../service/health/shutdown.ts');
       const service = await startService(config, logger);
-      const { shutdown } = createShutdown({
+      const graceful = createShutdown({
         drain: () => {
           service.health.drain();
         },
@@ -36,7 +36,7 @@ export function serveCommand(): Command {
         terminate: (code) => process.exit(code),
       });
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.on(signal, () => void shutdown(signal));
+        process.on(signal, () => void graceful.shutdown(signal));
       }
     });
 }
