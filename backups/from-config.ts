@@ -3,6 +3,7 @@
  * embedded profile backs up PGlite through the service; the external one PostgreSQL, and Qdrant
  * when it is configured), their drivers, and the retention policy.
  */
+import { readLocalKey } from '../lib/local-key.ts';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -61,7 +62,7 @@ function drivers(
     if (target === 'pglite') {
       out.pglite = createPgliteDriver({
         serviceUrl: config.agent.serviceUrl,
-        adminKey: config.agent.adminKey,
+        adminKey: config.agent.adminKey ?? readLocalKey(config.dataDir),
         tempPath,
       });
     } else if (target === 'postgres' && config.database.url !== undefined) {

@@ -68,10 +68,23 @@ export const rejectionReasons = [
 
 export const authFailureReasons = ['missing_key', 'invalid_key', 'insufficient_scope'] as const;
 export const rateLimitDecisions = ['allowed', 'rejected'] as const;
-/** Which limiter decided: the shared Redis one or the per-process insurance limiter. */
-export const rateLimitBackends = ['redis', 'memory'] as const;
-/** Budgets of the rate limiter, each covering a group of routes. */
-export const rateLimitPolicies = ['search', 'write', 'read', 'admin', 'unauthenticated'] as const;
+/**
+ * Which limiter decided: the shared Redis one, the per-process insurance limiter, or none
+ * (Redis down and the configuration says to fail open or closed).
+ */
+export const rateLimitBackends = ['redis', 'memory', 'none'] as const;
+/**
+ * Budgets of the rate limiter, each covering a group of routes; `auth_failures` counts failed
+ * authentications per client address.
+ */
+export const rateLimitPolicies = [
+  'search',
+  'write',
+  'read',
+  'admin',
+  'unauthenticated',
+  'auth_failures',
+] as const;
 
 /** Probe kinds of the agent; its probe registry is typed against this list. */
 export const probeKinds = ['http', 'tcp', 'tls', 'postgres', 'redis', 'qdrant'] as const;

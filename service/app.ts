@@ -3,6 +3,10 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
 import { isRejectionReason, toProblem } from './http/errors.ts';
+import cors from '@fastify/cors';
+import { routeRequirement } from './auth/requirement.ts';
+import { installProtection, type ProtectOptions, type RouteGuard } from './http/protect.ts';
+import { routePolicy } from './limits/policy.ts';
 import { installHttpTelemetry } from './telemetry/http-telemetry.ts';
 import { ProblemError, problemBody, problemContentType } from './http/problems.ts';
 import { parseInput } from './http/validate.ts';
@@ -17,6 +21,12 @@ export interface AppOptions {
   readonly requestTimeoutMs: number;
   /** Retry-After of a 503 from a failing dependency. */
   readonly retryAfterSeconds: number;
+  readonly protection: Omit<ProtectOptions, 'telemetry'>;
+  readonly readsRequireKey: boolean;
+  /** Addresses or CIDRs whose `X-Forwarded-For` names the client. */
+  readonly trustedProxies: readonly string[];
+  /** Origins CORS allows; none turns CORS off. */
+  readonly corsOrigins: readonly string[];
 }
 
 // A client may name its request; anything else gets a fresh id so logs never hold client junk.
@@ -50,7 +60,22 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
+    trustProxy: options.trustedProxies.length === 0 ? false : [...options.trustedProxies],
   });
+  if (options.corsOrigins.length > 0) {
+    void app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'PUT', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: [
+        'x-request-id',
+        'x-trace-id',
+        'retry-after',
+        'ratelimit',
+        'ratelimit-policy',
+      ],
+    });
+  }
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -61,6 +86,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     telemetry.metrics === undefined
       ? undefined
       : installHttpTelemetry(app, { ...telemetry, metrics: telemetry.metrics });
+
+  installProtection(app, { ...options.protection, telemetry });
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, options.retryAfterSeconds);
@@ -96,6 +123,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     app.route({
       method: route.method,
       url: route.path,
+      config: {
+        guard: {
+          requirement: routeRequirement(route, options.readsRequireKey),
+          policy: routePolicy(route),
+        } satisfies RouteGuard,
+      },
       handler: async (request, reply) => {
         const input = {
           params:

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Cache } from './cache/cache.ts';
@@ -69,7 +70,7 @@ function chooseEmbedder(config: Config): Embedder {
   });
 }
 
-function chooseCache(config: Config, logger: Logger): Cache {
+function chooseCache(config: Config, logger: Logger): Cache & { readonly client?: Redis } {
   if (config.profile === 'embedded' || config.redis.url === undefined) return createMemoryCache();
   // A cache slower than this is worse than none: treat the call as a miss.
   return createRedisCache({
@@ -133,6 +134,7 @@ export async function assembleDeps(
       index,
       embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry),
       cache: cache.kind === 'redis' ? instrumentCache(cache, call) : cache,
+      redis: cache.client,
       logger,
       telemetry,
       breakers,

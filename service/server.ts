@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/logger.ts';
 import { version } from '../lib/version.ts';
+import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import { createApp } from './app.ts';
+import { hashKey, parseApiKeys, type ApiKey } from './auth/keys.ts';
+import { createRateLimiter } from './limits/limiter.ts';
+import { policyBudgets } from './limits/policy.ts';
 import { assembleDeps, closeDeps } from './assemble.ts';
 import { dependencyChecks } from './health/checks.ts';
 import { watchEventLoop } from './health/event-loop.ts';
@@ -27,8 +31,21 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** The configured keys, or the local admin key made on first start when none are. */
+async function apiKeys(config: Config, logger: Logger): Promise<ApiKey[]> {
+  if (config.auth.apiKeys !== undefined) return parseApiKeys(config.auth.apiKeys).keys;
+  const { key, created } = await ensureLocalKey(config.dataDir);
+  if (created)
+    logger.warn(
+      { path: localKeyPath(config.dataDir) },
+      'no API keys configured: created a local admin key',
+    );
+  return [{ name: 'local', scope: 'admin', hash: hashKey(key) }];
+}
+
 /** Starts the service: telemetry, dependencies, schema, health, then the HTTP listener. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const keys = await apiKeys(config, logger);
   const telemetry = config.service.telemetry
     ? createServiceTelemetry({ version })
     : createNoopTelemetry();
@@ -70,6 +87,22 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     bodyLimitBytes: config.service.bodyLimitBytes,
     requestTimeoutMs: config.service.requestTimeoutMs,
     retryAfterSeconds: config.resilience.retryAfterSeconds,
+    protection: {
+      keys,
+      limiter: config.rateLimit.enabled
+        ? createRateLimiter({
+            budgets: policyBudgets(config.rateLimit),
+            redis: deps.redis,
+            whenRedisDown: config.rateLimit.whenRedisDown,
+            onDecision: (decision) => {
+              telemetry.rateLimitDecided(decision);
+            },
+          })
+        : undefined,
+    },
+    readsRequireKey: config.auth.readsRequireKey,
+    trustedProxies: config.service.trustedProxies,
+    corsOrigins: config.service.corsOrigins,
   });
   try {
     await app.listen({ host: config.service.host, port: config.service.port });

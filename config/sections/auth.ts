@@ -1,16 +1,27 @@
 import { z } from 'zod';
+import { parseApiKeys } from '../../service/auth/keys.ts';
 import { setting } from '../setting.ts';
 
 export const auth = z
   .object({
-    apiKeys: setting(z.string().min(1).optional(), {
-      env: 'AIDB_API_KEYS',
-      secret: true,
-      doc: 'API keys with their scopes (format in the security guide).',
-    }),
+    apiKeys: setting(
+      z
+        .string()
+        .min(1)
+        .superRefine((text, context) => {
+          for (const message of parseApiKeys(text).problems)
+            context.addIssue({ code: 'custom', message });
+        })
+        .optional(),
+      {
+        env: 'AIDB_API_KEYS',
+        secret: true,
+        doc: 'API keys, separated by commas or newlines, each `name:scope:sha256:<hex>` (from `aidb keys create`) or `name:scope:plain:<key>`; scope is `read`, `write` or `admin`. Unset: the service creates an admin key in `<dataDir>/api-key`.',
+      },
+    ),
     readsRequireKey: setting(z.boolean().default(true), {
       env: 'AIDB_READS_REQUIRE_KEY',
-      doc: 'Whether read routes need an API key.',
+      doc: 'Whether read routes need an API key; `/metrics` always does.',
     }),
   })
   .strict();

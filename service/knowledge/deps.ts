@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.ts';
 import type { Cache } from '../cache/cache.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
@@ -13,6 +14,8 @@ export interface KnowledgeDeps {
   readonly index: VectorIndex;
   readonly embedder: Embedder;
   readonly cache: Cache;
+  /** The cache's Redis connection, shared by the rate limiter; absent without Redis. */
+  readonly redis: Redis | undefined;
   readonly logger: Logger;
   readonly telemetry: ServiceTelemetry;
   readonly breakers: Breakers;

@@ -10,6 +10,7 @@ export function metricsRoute(metrics: PrometheusMetrics): RouteDef {
     summary: 'Metrics in Prometheus text format',
     tag: 'meta',
     scope: 'read',
+    keyAlways: true,
     responses: { 200: { description: 'text/plain; version=0.0.4' } },
     async handler() {
       return {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { rateLimitPolicies } from '../../catalog/labels.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
 
 export const scopes = ['public', 'read', 'write', 'admin'] as const;
@@ -42,6 +43,13 @@ export interface RouteDef<
   readonly summary: string;
   readonly tag: string;
   readonly scope: Scope;
+  /** A key is needed even when reads are open (`/metrics` reveals internals). */
+  readonly keyAlways?: true;
+  /**
+   * Rate-limit budget; by default the one of the scope (public routes: per client address).
+   * Kubernetes probes are exempt: a throttled liveness probe would restart a healthy pod.
+   */
+  readonly limit?: (typeof rateLimitPolicies)[number] | 'exempt';
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Pool, PoolClient } from 'pg';
+import { withClient } from './sql.ts';
 
 export interface Migration {
   readonly version: number;
@@ -60,8 +61,7 @@ async function pending(client: PoolClient, migrations: readonly Migration[]): Pr
  */
 export async function migrate(pool: Pool, migrations?: readonly Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
     const applied: number[] = [];
     try {
@@ -86,7 +86,5 @@ export async function migrate(pool: Pool, migrations?: readonly Migration[]): Pr
       await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]);
     }
     return applied;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -40,22 +40,47 @@ export async function countRows(sql: Sql): Promise<RowCounts> {
   };
 }
 
-/** Runs `work` in one transaction on one client; rolls back and rethrows on any error. */
-export async function transaction<T>(
+/**
+ * Runs `work` on one checked-out client. A connection that dies while checked out emits
+ * `error` on the client, which the pool does not catch and would crash the process; here it is
+ * caught, and a client that failed is destroyed rather than returned to the pool.
+ */
+export async function withClient<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let failed = false;
+  const onError = (): void => {
+    failed = true;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client);
   } catch (error) {
-    // The connection may be the thing that failed; the original error is what matters.
-    await client.query('ROLLBACK').catch(() => undefined);
+    failed = true;
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(failed);
   }
+}
+
+/** Runs `work` in one transaction on one client; rolls back and rethrows on any error. */
+export function transaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // The connection may be the thing that failed; the original error is what matters.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }

@@ -14,6 +14,8 @@ export function createNoopTelemetry(): ServiceTelemetry {
     searched: nothing,
     cacheLookup: nothing,
     rejected: nothing,
+    authFailed: nothing,
+    rateLimitDecided: nothing,
     breakerTransition: nothing,
     healthChecked: nothing,
     dependencyChecked: nothing,

@@ -5,13 +5,16 @@ import type {
   dependencyErrorTypes,
   dependencyOperations,
   embedderBackends,
+  rateLimitBackends,
   vectorIndexes,
   breakerDependencies,
 } from '../../catalog/labels.ts';
 import {
+  authFailureReasons,
   breakerStates,
   checkTypes,
   healthStatuses,
+  rateLimitPolicies,
   rejectionReasons,
 } from '../../catalog/labels.ts';
 import {
@@ -22,7 +25,11 @@ import {
   healthChecks,
   serviceHealthStatus,
 } from '../../catalog/metrics/health.ts';
-import { validationRejections } from '../../catalog/metrics/protection.ts';
+import {
+  authFailures,
+  rateLimitDecisionsTotal,
+  validationRejections,
+} from '../../catalog/metrics/protection.ts';
 import { metricsOf } from '../../catalog/metrics.ts';
 import {
   dependencyErrors,
@@ -89,6 +96,12 @@ export interface ServiceTelemetry {
   ): void;
   /** A request refused as invalid input, by the problem code it got. */
   rejected(reason: (typeof rejectionReasons)[number]): void;
+  authFailed(reason: (typeof authFailureReasons)[number]): void;
+  rateLimitDecided(decision: {
+    readonly policy: (typeof rateLimitPolicies)[number];
+    readonly allowed: boolean;
+    readonly backend: (typeof rateLimitBackends)[number];
+  }): void;
   collectedGarbage(
     dryRun: boolean,
     ok: boolean,
@@ -132,6 +145,8 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
   const gc = meter.counter(gcRuns);
   const gcDeletions = meter.counter(gcDeleted);
   const rejections = meter.counter(validationRejections);
+  const authFailuresCounter = meter.counter(authFailures);
+  const rateLimitDecisions = meter.counter(rateLimitDecisionsTotal);
   const transitions = meter.counter(circuitBreakerTransitions);
   const checks = meter.counter(healthChecks);
   const checkDuration = meter.histogram(healthCheckDuration);
@@ -151,6 +166,11 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
     }
   });
   for (const reason of rejectionReasons) rejections.add(0, { reason });
+  for (const reason of authFailureReasons) authFailuresCounter.add(0, { reason });
+  for (const policy of rateLimitPolicies) {
+    rateLimitDecisions.add(0, { policy, decision: 'rejected', backend: 'redis' });
+    rateLimitDecisions.add(0, { policy, decision: 'rejected', backend: 'memory' });
+  }
 
   // Counters a healthy service rarely moves exist from the first scrape, so rate() and alerts
   // see 0 rather than nothing.
@@ -232,6 +252,12 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
     },
     rejected: (reason) => {
       rejections.add(1, { reason });
+    },
+    authFailed: (reason) => {
+      authFailuresCounter.add(1, { reason });
+    },
+    rateLimitDecided: ({ policy, allowed, backend }) => {
+      rateLimitDecisions.add(1, { policy, decision: allowed ? 'allowed' : 'rejected', backend });
     },
     cacheLookup: (name, hit) => {
       cache.add(1, { cache: name, result: hit ? 'hit' : 'miss' });

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalBackends, type ProfileBackends } from '../../support/profiles.ts';
-import { startTestService, type TestService } from '../../support/service.ts';
+import { bearer, startTestService, testKeys, type TestService } from '../../support/service.ts';
 
 describe('GET /v1/admin/snapshot', () => {
   let service: TestService;
@@ -21,7 +21,9 @@ describe('GET /v1/admin/snapshot', () => {
   });
 
   it('returns a tar of the embedded database that loads into a fresh PGlite with the counted rows', async () => {
-    const response = await fetch(`${service.url}/v1/admin/snapshot`);
+    const response = await fetch(`${service.url}/v1/admin/snapshot`, {
+      headers: bearer(testKeys.admin),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-tar');
     const counts = JSON.parse(response.headers.get('x-aidb-row-counts') ?? '{}');

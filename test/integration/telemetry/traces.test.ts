@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { bearer, testKeys } from '../../support/service.ts';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
         AIDB_DATA_DIR: dataDir,
         AIDB_PORT: String(port),
         AIDB_LOG_LEVEL: 'silent',
+        AIDB_API_KEYS: `test:admin:plain:${testKeys.admin}`,
         EMBEDDINGS_URL: embeddings.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -51,7 +53,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
     });
     const put = await fetch(`${url}/v1/collections/kb`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(testKeys.admin) },
       body: '{}',
     });
     expect(put.status).toBe(201);
@@ -72,7 +74,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
     queries += 1;
     const response = await fetch(`${url}/v1/collections/kb/search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(testKeys.admin) },
       body: JSON.stringify({ query: `traced query ${queries}` }),
     });
     await response.arrayBuffer();
@@ -130,7 +132,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
   it('continues a trace the caller started', async () => {
     const parent = '0af7651916cd43dd8448eb211c80319c';
     const response = await fetch(`${url}/v1/collections`, {
-      headers: { traceparent: `00-${parent}-b7ad6b7169203331-01` },
+      headers: { ...bearer(testKeys.admin), traceparent: `00-${parent}-b7ad6b7169203331-01` },
     });
     expect(response.headers.get('x-trace-id')).toBe(parent);
     const spans = await traceOf(parent, 1);
@@ -138,7 +140,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
   });
 
   it('never traces /metrics', async () => {
-    const response = await fetch(`${url}/metrics`);
+    const response = await fetch(`${url}/metrics`, { headers: bearer(testKeys.admin) });
     expect(response.headers.get('x-trace-id')).toBeNull();
   });
 });
