@@ -25,6 +25,8 @@ export const binaries = {
   amtool: { name: 'amtool', debianPackage: 'prometheus-alertmanager' },
   zstd: { name: 'zstd', debianPackage: 'zstd' },
   age: { name: 'age', debianPackage: 'age' },
+  // Only for its injection wordlists (test/support/hostile-corpus.ts).
+  wfuzz: { name: 'wfuzz', debianPackage: 'wfuzz' },
 } as const satisfies Record<string, Binary>;
 
 function isExecutable(path: string): boolean {
