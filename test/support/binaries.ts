@@ -25,6 +25,7 @@ export const binaries = {
   amtool: { name: 'amtool', debianPackage: 'prometheus-alertmanager' },
   zstd: { name: 'zstd', debianPackage: 'zstd' },
   age: { name: 'age', debianPackage: 'age' },
+  shellcheck: { name: 'shellcheck', debianPackage: 'shellcheck' },
 } as const satisfies Record<string, Binary>;
 
 function isExecutable(path: string): boolean {
