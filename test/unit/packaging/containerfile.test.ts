@@ -9,6 +9,7 @@ import {
   type Instruction,
 } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../config/load.ts';
 import { probeSpecs } from '../../../service/health/probe-spec.ts';
 
 // Docker does not run on these machines: the image's promises are checked on the parsed file.
@@ -162,6 +163,12 @@ describe('the Containerfile', () => {
     const args = JSON.parse(command) as string[];
     expect(args[0]).toBe('node');
     expect(args.join(' ')).toContain(probeSpecs.liveness.path);
+    const defaults = loadConfig({ env: {}, readFile: () => '' }).config;
+    expect(args.join(' ')).toContain(`AIDB_PORT ?? ${String(defaults.service.port)}`);
+    const exposed = ofKind(finalStage(parse()), 'EXPOSE').flatMap((e) =>
+      e.getArguments().map((a) => Number(a.getValue())),
+    );
+    expect(exposed).toEqual([defaults.service.port, defaults.agent.port]);
     const names = flags(healthcheck).map((f) => f.getName());
     expect(names).toEqual(expect.arrayContaining(['interval', 'timeout', 'retries']));
   });
