@@ -3,17 +3,19 @@ import { Command } from 'commander';
 import { alertFiles } from '../../alerts/output.ts';
 import type { Config } from '../../config/schema.ts';
 import { dashboardFiles } from '../../dashboards/output.ts';
+import { k8sFiles } from '../../deploy/output.ts';
 import { writeGeneratedFiles, type GeneratedFile } from '../../lib/generated-files.ts';
 import { loadCommandConfig } from '../config-option.ts';
 
 /**
  * Everything `aidb generate` writes, each generator pure (config in, files out). The Kubernetes
- * manifests of `deploy/` (issue 10) join this list and write under `k8s/`, beside the
- * PrometheusRule the alerts already put there.
+ * manifests of `deploy/` write under `k8s/`, beside the PrometheusRule the alerts put there, and
+ * wrap the same dashboards in ConfigMaps.
  */
 export const generators: readonly ((config: Config) => GeneratedFile[])[] = [
   dashboardFiles,
   (config) => alertFiles(config),
+  (config) => k8sFiles(config, dashboardFiles(config)),
 ];
 
 export function generateCommand(): Command {

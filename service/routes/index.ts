@@ -14,7 +14,7 @@ export interface RouteTableOptions {
   readonly defaultCollection: string;
   readonly version: string;
   /** The service's metrics; `/metrics` exists only when telemetry is on. */
-  readonly metrics?: PrometheusMetrics | undefined;
+  readonly metrics?: Pick<PrometheusMetrics, 'render'> | undefined;
   readonly health: Health;
   readonly retryAfterSeconds: number;
 }

@@ -2,7 +2,7 @@ import { prometheusContentType, type PrometheusMetrics } from '../../lib/telemet
 import { defineRoute, type RouteDef } from './route.ts';
 
 /** Prometheus exposition of every catalog metric the service emits. */
-export function metricsRoute(metrics: PrometheusMetrics): RouteDef {
+export function metricsRoute(metrics: Pick<PrometheusMetrics, 'render'>): RouteDef {
   return defineRoute({
     method: 'GET',
     path: '/metrics',

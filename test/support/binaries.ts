@@ -27,6 +27,7 @@ export const binaries = {
   age: { name: 'age', debianPackage: 'age' },
   // Only for its injection wordlists (test/support/hostile-corpus.ts).
   wfuzz: { name: 'wfuzz', debianPackage: 'wfuzz' },
+  shellcheck: { name: 'shellcheck', debianPackage: 'shellcheck' },
 } as const satisfies Record<string, Binary>;
 
 function isExecutable(path: string): boolean {

@@ -43,6 +43,10 @@ describe('aidb generate', () => {
       'runbooks/backups.md',
       'alertmanager/alertmanager.yml',
       'k8s/prometheusrule.yaml',
+      'k8s/deployment.yaml',
+      'k8s/servicemonitor.yaml',
+      'k8s/kustomization.yaml',
+      'k8s/variants/backup-cronjob.yaml',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -81,5 +85,15 @@ describe('aidb generate', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toContain('alerts: backups.schedule "daily" is not a cron expression');
+  });
+
+  it('refuses Kubernetes probes the dependency checks would outlast, with exit status 1', async () => {
+    const { code, stderr } = await runCli(['generate', '--out', join(base, 'slow')], {
+      AIDB_HEALTH_CHECK_TIMEOUT_MS: '5000',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'deploy: health.checkTimeoutMs (5000 ms) must be shorter than the readiness probe timeout (3000 ms)',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../../../service/http/openapi.ts';
+import { describedRoutes } from '../../../service/routes/described.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
 describe('the OpenAPI document', () => {
@@ -47,5 +48,11 @@ describe('the OpenAPI document', () => {
     expect(ingest.responses.default.content['application/problem+json'].schema.$ref).toBe(
       '#/components/schemas/Problem',
     );
+  });
+
+  it('is described the same without a server (docs/api.md and the manifests rely on it)', () => {
+    const key = (r: { method: string; path: string; scope: string }) =>
+      `${r.method} ${r.path} ${r.scope}`;
+    expect(describedRoutes(service.config).map(key).sort()).toEqual(service.routes.map(key).sort());
   });
 });

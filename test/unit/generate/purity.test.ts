@@ -7,6 +7,7 @@ import { monitoringMetrics } from '../../../catalog/metrics/monitoring.ts';
 import { allSlos } from '../../../catalog/slos.ts';
 import { loadConfig } from '../../../config/load.ts';
 import { dashboardFiles } from '../../../dashboards/output.ts';
+import { k8sFiles } from '../../../deploy/output.ts';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -30,8 +31,13 @@ describe('generation', () => {
     const before = structuredClone(inputs);
     // Frozen inputs make any write throw (modules run in strict mode).
     for (const input of inputs) deepFreeze(input);
-    const first = [...dashboardFiles(config), ...alertFiles(config)];
-    const second = [...dashboardFiles(config), ...alertFiles(config)];
+    const all = () => [
+      ...dashboardFiles(config),
+      ...alertFiles(config),
+      ...k8sFiles(config, dashboardFiles(config)),
+    ];
+    const first = all();
+    const second = all();
     expect(structuredClone(inputs)).toEqual(before);
     expect(second).toEqual(first);
   });

@@ -1,0 +1,80 @@
+import type { Container, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1.js';
+import { agentNodeOptions } from '../agent/node-options.ts';
+import type { Config } from '../config/schema.ts';
+import { configMapRef, secretEnv } from './environment.ts';
+import { image, mountPaths, portNames, ports } from './names.ts';
+import { serviceProbes } from './probes.ts';
+
+/** Non-root, read-only root, no privilege escalation, no capabilities: nothing aidb needs. */
+export const containerSecurityContext: SecurityContext = {
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+export const volumeNames = { data: 'data', tmp: 'tmp', backups: 'backups' } as const;
+
+const dataMounts: VolumeMount[] = [
+  { name: volumeNames.data, mountPath: mountPaths.data },
+  { name: volumeNames.tmp, mountPath: mountPaths.tmp },
+];
+
+export function serviceContainer(config: Config): Container {
+  const probes = serviceProbes(portNames.service);
+  return {
+    name: 'service',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args: ['serve'],
+    ports: [{ name: portNames.service, containerPort: ports(config).service, protocol: 'TCP' }],
+    envFrom: [configMapRef],
+    env: secretEnv(false),
+    startupProbe: probes.startup,
+    readinessProbe: probes.readiness,
+    livenessProbe: probes.liveness,
+    // Requests fit the benchmarks' single-core runs; the memory limit leaves room for PGlite-free
+    // external-profile pools and large ingest batches (service.bodyLimitBytes).
+    resources: {
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { memory: '512Mi' },
+    },
+    securityContext: containerSecurityContext,
+    volumeMounts: dataMounts,
+  };
+}
+
+/** The agent's own endpoints (agent/server.ts): it is up once it serves, ready once it probed. */
+export const agentHealthPaths = { live: '/health/live', ready: '/health/ready' } as const;
+
+export function agentContainer(config: Config): Container {
+  return {
+    name: 'agent',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args: ['agent'],
+    ports: [{ name: portNames.agent, containerPort: ports(config).agent, protocol: 'TCP' }],
+    envFrom: [configMapRef],
+    env: [{ name: 'NODE_OPTIONS', value: agentNodeOptions.join(' ') }, ...secretEnv(true)],
+    readinessProbe: {
+      httpGet: { path: agentHealthPaths.ready, port: portNames.agent },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+    },
+    livenessProbe: {
+      httpGet: { path: agentHealthPaths.live, port: portNames.agent },
+      periodSeconds: 20,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+    // The agent's bar is 120 MB resident (bench/agent.ts); the limit leaves headroom for a
+    // backup's stream buffers.
+    resources: {
+      requests: { cpu: '50m', memory: '128Mi' },
+      limits: { memory: '256Mi' },
+    },
+    securityContext: containerSecurityContext,
+    volumeMounts: [...dataMounts, { name: volumeNames.backups, mountPath: mountPaths.backups }],
+  };
+}

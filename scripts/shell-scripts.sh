@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Lists every tracked shell script (by extension or shebang), one per line, so shellcheck in
+# CI and in the tests covers a new script without anyone adding it to a list.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+{
+  git ls-files -- '*.sh'
+  # One awk reads only the first line of each file: fast on the whole tree.
+  git ls-files -z | xargs -0 awk 'FNR == 1 && /^#!.*[\/ ](ba|da|k)?sh([ \t]|$)/ { print FILENAME } { nextfile }'
+} | sort -u
