@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleContext } from '../../alerts/context.ts';
+import { ruleFamilies } from '../../alerts/families/index.ts';
+import { ruleSelectors } from '../../alerts/live.ts';
+import { dashboardSpecs } from '../../dashboards/all.ts';
+import { jobsOf, panelQueries } from '../../dashboards/live.ts';
+import { waitFor } from '../support/wait.ts';
+import { startLiveStack, jobs, type LiveStack } from './live-stack.ts';
+import { reviewedEmptyPanels, reviewedEmptySelectors } from './reviewed.ts';
+import {
+  createClient,
+  driveClientErrors,
+  driveMaintenance,
+  driveRateLimited,
+  driveSuccess,
+  driveUnauthorized,
+  type Client,
+} from './traffic.ts';
+
+interface VectorResult {
+  readonly resultType: string;
+  readonly result: readonly { metric: Record<string, string> }[];
+}
+
+interface AlertmanagerAlert {
+  readonly labels: Record<string, string>;
+  readonly status: { state: string; inhibitedBy: string[] };
+}
+
+let stack: LiveStack;
+let client: Client;
+let closeStack = (): Promise<void> => Promise.resolve();
+
+async function seriesCount(expr: string): Promise<number> {
+  const data = (await stack.prometheus.query(expr)) as VectorResult;
+  return data.resultType === 'vector' || data.resultType === 'matrix' ? data.result.length : 1;
+}
+
+async function alertmanagerAlert(name: string): Promise<AlertmanagerAlert | undefined> {
+  const alerts = (await stack.alertmanager.alerts()) as AlertmanagerAlert[];
+  return alerts.find((a) => a.labels.alertname === name);
+}
+
+/** Keeps searching while waiting, so the breaker sees failing calls during the outage. */
+async function waitWhileSearching(what: string, check: () => Promise<boolean>): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      await client.request('POST', '/v1/collections/notes/search', { body: { query: 'tea' } });
+      return check();
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
+
+beforeAll(async () => {
+  stack = await startLiveStack({
+    serviceEnv: {
+      AIDB_BREAKER_VOLUME_THRESHOLD: '2',
+      AIDB_BREAKER_RESET_MS: '2000',
+      AIDB_DATABASE_CONNECT_TIMEOUT_MS: '500',
+      AIDB_HEALTH_CHECK_TIMEOUT_MS: '500',
+      AIDB_RATE_LIMIT_SEARCH_PER_MINUTE: '30',
+    },
+    agent: ({ closedPort }) => ({
+      agent: {
+        probeDefaults: { intervalMs: 1000, timeoutMs: 800, failureThreshold: 2 },
+        // Garbage collection every 2 s puts the agent's job metrics on the probes dashboard.
+        jobs: { gc: { schedule: '*/2 * * * * *' } },
+        targets: [
+          { name: 'closed-port', probe: 'tcp', options: { host: '127.0.0.1', port: closedPort } },
+        ],
+      },
+    }),
+  });
+  closeStack = () => stack.close();
+  client = createClient(stack.service.url, stack.adminKey);
+  expect(await driveSuccess(client)).not.toContain(500);
+  expect(await driveClientErrors(client)).not.toContain(500);
+  expect(await driveUnauthorized(client)).not.toContain(500);
+  expect(await driveRateLimited(client, 40)).not.toContain(500);
+  expect(await driveMaintenance(client)).toEqual([200, 200]);
+});
+
+afterAll(async () => {
+  await closeStack();
+});
+
+describe('issue 9 live: the generated rules and Alertmanager config on a loopback stack', () => {
+  it('pages for PostgreSQL down, inhibits its breaker alert, and sends resolved when it is back', async () => {
+    const postgresDown = 'AidbDependencyPostgresDown';
+    const breakerOpen = 'AidbDependencyBreakerOpen';
+    await stack.backends.postgres?.stop();
+    await waitWhileSearching(`${postgresDown} to reach the page receiver`, () =>
+      Promise.resolve(
+        stack.webhook
+          .alertsNamed(postgresDown)
+          .some((n) => n.path === '/page' && n.alert.status === 'firing'),
+      ),
+    );
+    await waitWhileSearching(`${breakerOpen} to be held as inhibited`, async () => {
+      const breaker = await alertmanagerAlert(breakerOpen);
+      return breaker?.status.state === 'suppressed' && breaker.status.inhibitedBy.length > 0;
+    });
+    expect(stack.webhook.alertsNamed(breakerOpen)).toEqual([]);
+    const [firing] = stack.webhook.alertsNamed(postgresDown);
+    expect(firing?.alert.labels).toMatchObject({
+      job: jobs.serviceJob,
+      dependency: 'postgres',
+      severity: 'critical',
+    });
+    expect(firing?.alert.annotations.runbook_url).toMatch(/\/dependencies\.md#/);
+
+    await stack.backends.postgres?.start();
+    await waitFor(
+      `${postgresDown} resolved notification`,
+      () =>
+        stack.webhook
+          .alertsNamed(postgresDown)
+          .some((n) => n.path === '/page' && n.alert.status === 'resolved'),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  });
+
+  it('shows every rule healthy with no evaluation failures', async () => {
+    const response = await fetch(`${stack.prometheus.url}/api/v1/rules`);
+    const body = (await response.json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const rules = body.data.groups.flatMap((g) => g.rules);
+    const expected = ruleFamilies(ruleContext(stack.generateConfig)).flatMap((f) =>
+      f.groups.flatMap((g) => g.rules.map((r) => (r.kind === 'alert' ? r.name : r.series.name))),
+    );
+    expect(new Set(rules.map((r) => r.name))).toEqual(new Set(expected));
+    expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
+    expect(await stack.prometheus.query('sum(prometheus_rule_evaluation_failures_total)')).toEqual(
+      expect.objectContaining({
+        result: [expect.objectContaining({ value: [expect.any(Number), '0'] })],
+      }),
+    );
+  });
+});
+
+describe('issue 8 live: every panel query returns data after traffic', () => {
+  it('returns at least one series for every panel not reviewed as empty', async () => {
+    const queries = panelQueries(dashboardSpecs(ruleContext(stack.generateConfig)), (spec) => ({
+      job: jobsOf(spec, jobs),
+    }));
+    const empty: string[] = [];
+    for (const query of queries) {
+      if (query.emptyByDesign !== undefined) continue;
+      if ((await seriesCount(query.expr)) === 0)
+        empty.push(`${query.dashboard}: ${query.panel} ${query.refId}`);
+    }
+    expect(empty).toEqual(Object.keys(reviewedEmptyPanels));
+  });
+});
+
+describe('issue 9 live: every rule selector returns series after traffic', () => {
+  it('returns series for every selector not absent by design or reviewed', async () => {
+    const selectors = ruleSelectors(ruleFamilies(ruleContext(stack.generateConfig)));
+    const empty = new Set<string>();
+    for (const selector of selectors) {
+      if (selector.absentByDesign !== undefined) continue;
+      if ((await seriesCount(selector.selector)) === 0) empty.add(selector.selector);
+    }
+    expect([...empty]).toEqual(Object.keys(reviewedEmptySelectors));
+  });
+});
