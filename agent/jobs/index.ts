@@ -1,19 +1,27 @@
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import { backupsConfigured, createBackupJobs } from './backups.ts';
 import { createGcJob } from './gc.ts';
 import type { Job } from './job.ts';
 
-/**
- * The jobs the configuration asks for. Backups, verification, retention (`prune`) and
- * certificate checks are plugged in here by the backups issue, one `Job` each.
- */
-export function configuredJobs(config: Config, logger: Logger): readonly Job[] {
+/** The jobs the configuration asks for; `meter` records what the backup jobs export. */
+export function configuredJobs(
+  config: Config,
+  logger: Logger,
+  meter: CatalogMeter,
+): readonly Job[] {
   const jobs: Job[] = [];
   const { adminKey, serviceUrl } = config.agent;
   if (adminKey === undefined) {
     logger.warn('agent: agent.adminKey is not set; the gc job is off');
   } else {
     jobs.push(createGcJob({ serviceUrl, adminKey, ...config.agent.jobs.gc }));
+  }
+  if (backupsConfigured(config)) {
+    jobs.push(...createBackupJobs({ config, logger, meter }));
+  } else {
+    logger.info('agent: backups.recipients and backups.identity are unset; backup jobs are off');
   }
   return jobs;
 }

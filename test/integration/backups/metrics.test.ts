@@ -91,6 +91,7 @@ describe('backup metrics', () => {
     ]);
     expect(lines.filter((l) => !l.includes('free_bytes'))).toEqual(
       [
+        `aidb_backup_consecutive_failures{target="postgres"} 0`,
         `aidb_backup_in_progress{target="postgres"} 0`,
         `aidb_backup_last_attempt_timestamp_seconds{target="postgres"} ${seconds(manifest.startedAt)}`,
         `aidb_backup_last_duration_seconds{target="postgres"} ${seconds(manifest.finishedAt) - seconds(manifest.startedAt)}`,
