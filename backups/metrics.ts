@@ -21,7 +21,12 @@ import {
   backupsStored,
   backupVerificationOk,
 } from '../catalog/metrics/backups.ts';
-import { backupStates, type backupFailureReasons, type jobResults } from '../catalog/labels.ts';
+import {
+  backupStates,
+  pruneBlockReasons,
+  type backupFailureReasons,
+  type jobResults,
+} from '../catalog/labels.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import { lastVerification, stateOf, type Manifest, type Verification } from './manifest.ts';
 import type { BackupTarget, PruneBlockReason } from './retention.ts';
@@ -78,6 +83,8 @@ export function createBackupMetrics(
   for (const target of targets) {
     runs.add(0, { target, result: 'success', reason: 'none' });
     deleted.add(0, { target });
+    // A counter born at 1 has no earlier sample, so increase() would miss the first blocked prune.
+    for (const reason of pruneBlockReasons) blocked.add(0, { target, reason });
     inProgress.record(0, { target });
     consecutiveFailures.record(0, { target });
   }

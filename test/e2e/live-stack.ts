@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { generateX25519Identity } from 'age-encryption';
 import { dump, load } from 'js-yaml';
 import { receiverNames, type Receivers } from '../../alerts/alertmanager.ts';
 import { alertFiles } from '../../alerts/output.ts';
@@ -10,6 +11,7 @@ import type { Config } from '../../config/schema.ts';
 import { writeGeneratedFiles } from '../../lib/generated-files.ts';
 import { startAidbProcess, type AidbProcess } from '../support/aidb-process.ts';
 import { startAlertmanager, type AlertmanagerServer } from '../support/alertmanager.ts';
+import { binaries, binaryPath } from '../support/binaries.ts';
 import { startEmbeddingsStub } from '../support/embeddings-stub.ts';
 import { freePort } from '../support/ports.ts';
 import { externalBackends, type ProfileBackends } from '../support/profiles.ts';
@@ -99,7 +101,7 @@ function prometheusConfig(dir: string, targets: Record<string, string>, keyFile:
  * and Prometheus with the generated rules scraping all of them.
  */
 export async function startLiveStack(options: {
-  /** Agent config file content on top of the stack's own (targets, jobs). */
+  /** Agent config file content on top of the stack's own (targets, jobs, backup schedules). */
   readonly agent: (ports: { closedPort: number }) => Record<string, unknown>;
   readonly serviceEnv?: Readonly<Record<string, string>>;
 }): Promise<LiveStack> {
@@ -148,14 +150,19 @@ export async function startLiveStack(options: {
     const closedPort = await freePort();
     const agentFile = join(dir, 'agent.yaml');
     const extra = options.agent({ closedPort });
-    const extraAgent = (extra.agent ?? {}) as Record<string, unknown>;
+    const section = (name: string) => (extra[name] ?? {}) as Record<string, unknown>;
     await writeFile(
       agentFile,
       dump({
         logLevel: 'warn',
         dataDir: join(dir, 'agent'),
         ...extra,
-        agent: { serviceUrl: service.url, ...extraAgent },
+        agent: { serviceUrl: service.url, ...section('agent') },
+        backups: {
+          repository: join(dir, 'backups'),
+          postgresBinDir: dirname(binaryPath(binaries.pgCtl)),
+          ...section('backups'),
+        },
       }),
     );
     const agent = await startAidbProcess({
@@ -166,6 +173,7 @@ export async function startLiveStack(options: {
         ...backendEnv,
         AIDB_CONFIG: agentFile,
         AIDB_AGENT_ADMIN_KEY: adminKey,
+        AIDB_BACKUP_IDENTITY: await generateX25519Identity(),
       },
     });
     closers.push(() => agent.stop());

@@ -4,6 +4,7 @@ import { ruleFamilies } from '../../alerts/families/index.ts';
 import { ruleSelectors } from '../../alerts/live.ts';
 import { dashboardSpecs } from '../../dashboards/all.ts';
 import { jobsOf, panelQueries } from '../../dashboards/live.ts';
+import { runCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { startLiveStack, jobs, type LiveStack } from './live-stack.ts';
 import { reviewedEmptyPanels, reviewedEmptySelectors } from './reviewed.ts';
@@ -26,6 +27,8 @@ interface AlertmanagerAlert {
   readonly labels: Record<string, string>;
   readonly status: { state: string; inhibitedBy: string[] };
 }
+
+const yearly = '0 0 1 1 *';
 
 let stack: LiveStack;
 let client: Client;
@@ -71,6 +74,9 @@ beforeAll(async () => {
           { name: 'closed-port', probe: 'tcp', options: { host: '127.0.0.1', port: closedPort } },
         ],
       },
+      // The scheduler never runs backups by itself (yearly); the test runs each job once, and the
+      // generator is told backups run every 5 s, so the one backup turns stale within seconds.
+      backups: { schedule: yearly, verifySchedule: yearly, pruneSchedule: yearly },
     }),
   });
   closeStack = () => stack.close();
@@ -80,6 +86,10 @@ beforeAll(async () => {
   expect(await driveUnauthorized(client)).not.toContain(500);
   expect(await driveRateLimited(client, 40)).not.toContain(500);
   expect(await driveMaintenance(client)).toEqual([200, 200]);
+  for (const job of ['backup', 'verify', 'prune']) {
+    const run = await runCli(['agent', 'run-job', job, '--url', stack.agent.url], {}, 120_000);
+    expect(run, stack.output()).toMatchObject({ code: 0 });
+  }
 });
 
 afterAll(async () => {
@@ -118,6 +128,22 @@ describe('issue 9 live: the generated rules and Alertmanager config on a loopbac
         stack.webhook
           .alertsNamed(postgresDown)
           .some((n) => n.path === '/page' && n.alert.status === 'resolved'),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  });
+
+  it('fires the stale-backup alert once the one backup is older than the schedule allows', async () => {
+    await waitFor(
+      'AidbBackupStale to reach the ticket receiver',
+      () =>
+        stack.webhook
+          .alertsNamed('AidbBackupStale')
+          .some(
+            (n) =>
+              n.path === '/ticket' &&
+              n.alert.status === 'firing' &&
+              n.alert.labels.target === 'postgres',
+          ),
       { timeoutMs: 60_000, intervalMs: 250 },
     );
   });
