@@ -1,9 +1,13 @@
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleContext } from '../../alerts/context.ts';
 import { ruleFamilies } from '../../alerts/families/index.ts';
 import { ruleSelectors } from '../../alerts/live.ts';
 import { dashboardSpecs } from '../../dashboards/all.ts';
 import { jobsOf, panelQueries } from '../../dashboards/live.ts';
+import { makeCertificate } from '../integration/agent/certificates.ts';
 import { runCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { startLiveStack, jobs, type LiveStack } from './live-stack.ts';
@@ -56,7 +60,37 @@ async function waitWhileSearching(what: string, check: () => Promise<boolean>): 
   );
 }
 
+/** An HTTPS endpoint with a certificate valid for 30 more days, for the agent's TLS probe. */
+async function startTlsEndpoint() {
+  const day = 86_400_000;
+  const cert = await makeCertificate(new Date(Date.now() - day), new Date(Date.now() + 30 * day));
+  const server = createServer({ key: cert.keyPem, cert: cert.certPem }, (_q, r) => r.end('ok'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const target = {
+    name: 'tls-endpoint',
+    probe: 'tls',
+    options: {
+      host: '127.0.0.1',
+      port: (server.address() as AddressInfo).port,
+      serverName: 'localhost',
+      caFile: cert.certPath,
+    },
+  };
+  return {
+    target,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
+}
+
 beforeAll(async () => {
+  const tls = await startTlsEndpoint();
+  closeStack = tls.close;
   stack = await startLiveStack({
     serviceEnv: {
       AIDB_BREAKER_VOLUME_THRESHOLD: '2',
@@ -72,6 +106,7 @@ beforeAll(async () => {
         jobs: { gc: { schedule: '*/2 * * * * *' } },
         targets: [
           { name: 'closed-port', probe: 'tcp', options: { host: '127.0.0.1', port: closedPort } },
+          tls.target,
         ],
       },
       // The scheduler never runs backups by itself (yearly); the test runs each job once, and the
@@ -79,7 +114,10 @@ beforeAll(async () => {
       backups: { schedule: yearly, verifySchedule: yearly, pruneSchedule: yearly },
     }),
   });
-  closeStack = () => stack.close();
+  closeStack = async () => {
+    await stack.close();
+    await tls.close();
+  };
   client = createClient(stack.service.url, stack.adminKey);
   expect(await driveSuccess(client)).not.toContain(500);
   expect(await driveClientErrors(client)).not.toContain(500);

@@ -6,8 +6,6 @@
  * test reports them, so the integrator can delete an entry once its reason is gone.
  */
 const pendingAuth = 'pending: auth/rate limits (issue 5)';
-const noTls =
-  'the stack serves no TLS endpoint, so no probe reports a certificate (the panel is empty by design)';
 
 export const reviewedEmptyPanels: Readonly<Record<string, string>> = {
   'aidb-protection: Rate-limit decisions A': pendingAuth,
@@ -20,5 +18,4 @@ export const reviewedEmptySelectors: Readonly<Record<string, string>> = {
   'aidb_rate_limit_decisions_total{job="aidb",decision="rejected"}': pendingAuth,
   'aidb_rate_limit_decisions_total{job="aidb"}': pendingAuth,
   'aidb_auth_failures_total{job="aidb"}': pendingAuth,
-  'probe_ssl_earliest_cert_expiry{job="aidb-agent"}': noTls,
 };
