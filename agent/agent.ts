@@ -54,7 +54,7 @@ export function createAgent(deps: AgentDeps): Agent {
     createTargetRunner({ cell: probeMetrics.add(target), logger }),
   );
   const scheduler = createScheduler({
-    jobs: deps.jobs ?? configuredJobs(config, logger),
+    jobs: deps.jobs ?? configuredJobs(config, logger, telemetry.meter),
     meter: telemetry.meter,
     store: createJobStateStore(jobStatePath(config)),
     logger,

@@ -175,6 +175,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         // would stop every probe too.
         logger.error({ err: error }, 'agent: job state unreadable; starting without it');
       }
+      await Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await job.prepare?.(stopping.signal);
+          } catch (error) {
+            // Its next run reports the same problem as a failure, where alerts see it.
+            logger.error({ err: error, job: job.name }, 'agent: job preparation failed');
+          }
+        }),
+      );
       const now = Date.now();
       for (const job of jobs) {
         restore(job);

@@ -1,7 +1,9 @@
 import { dump } from 'js-yaml';
+import type { Duration } from '../lib/promql/index.ts';
 import type { FamilySpec, Severity } from './model.ts';
 import { watchdogName } from './families/meta.ts';
 import { alertmanagerInhibitRule, inhibitRules } from './inhibitions.ts';
+import { divideDuration } from './time-divisor.ts';
 
 export const receiverNames = ['page', 'ticket', 'deadmansswitch', 'blackhole'] as const;
 export type ReceiverName = (typeof receiverNames)[number];
@@ -23,28 +25,36 @@ export function receiverOf(alertName: string, severity: Severity): ReceiverName 
   return alertName === watchdogName ? 'deadmansswitch' : severityReceivers[severity];
 }
 
-/** The Alertmanager 0.25 configuration: routing by severity and the derived inhibitions. */
-export function alertmanagerConfig(families: readonly FamilySpec[], receivers: Receivers = {}) {
+/**
+ * The Alertmanager 0.25 configuration: routing by severity and the derived inhibitions. The
+ * grouping waits are divided by `timeDivisor` in the live-test profile (`generate.timeDivisor`).
+ */
+export function alertmanagerConfig(
+  families: readonly FamilySpec[],
+  receivers: Receivers = {},
+  timeDivisor = 1,
+) {
+  const t = (duration: Duration): Duration => divideDuration(duration, timeDivisor);
   return {
     route: {
       receiver: 'ticket',
       group_by: ['alertname', 'job', 'severity'],
-      group_wait: '30s',
-      group_interval: '5m',
-      repeat_interval: '4h',
+      group_wait: t('30s'),
+      group_interval: t('5m'),
+      repeat_interval: t('4h'),
       routes: [
         {
           // The dead man's switch expects a steady heartbeat: send at once and every minute.
           receiver: 'deadmansswitch',
           matchers: [`alertname="${watchdogName}"`],
           group_wait: '0s',
-          group_interval: '1m',
-          repeat_interval: '1m',
+          group_interval: t('1m'),
+          repeat_interval: t('1m'),
         },
         ...(['critical', 'warning', 'info'] as const).map((severity) => ({
           receiver: severityReceivers[severity],
           matchers: [`severity="${severity}"`],
-          ...(severity === 'critical' ? { repeat_interval: '1h' } : {}),
+          ...(severity === 'critical' ? { repeat_interval: t('1h') } : {}),
         })),
       ],
     },
@@ -56,6 +66,10 @@ export function alertmanagerConfig(families: readonly FamilySpec[], receivers: R
 export function alertmanagerYaml(
   families: readonly FamilySpec[],
   receivers: Receivers = {},
+  timeDivisor = 1,
 ): string {
-  return dump(alertmanagerConfig(families, receivers), { lineWidth: -1, noRefs: true });
+  return dump(alertmanagerConfig(families, receivers, timeDivisor), {
+    lineWidth: -1,
+    noRefs: true,
+  });
 }

@@ -14,6 +14,7 @@ import { prometheusRuleResource } from './prometheus-rule.ts';
 import { promtoolTests } from './promtool-tests.ts';
 import { alertsOf, recordingsOf, ruleGroups, type LinkOptions } from './rules-file.ts';
 import { runbook } from './runbooks.ts';
+import { divideTimings } from './time-divisor.ts';
 
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
 
@@ -43,17 +44,23 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
 export function alertFiles(config: Config, receivers: Receivers = {}): GeneratedFile[] {
-  const families = ruleFamilies(ruleContext(config));
+  const specs = ruleFamilies(ruleContext(config));
   const options = linkOptions(config);
-  checkFamilies(families, options);
+  checkFamilies(specs, options);
+  const { timeDivisor } = config.generate;
+  const families = divideTimings(specs, timeDivisor);
   const inhibitions = inhibitRules(families);
+  // Rule tests encode the real `for` boundaries; with divided timings they would test other rules.
+  const withTests = timeDivisor === 1;
   return [
     ...families.flatMap((family) => [
       yamlFile(`rules/${rulesFileName(family.id)}`, yaml({ groups: ruleGroups(family, options) })),
-      ...promtoolTests(family, options).map((t) => yamlFile(`rules/tests/${t.name}`, yaml(t.file))),
+      ...(withTests ? promtoolTests(family, options) : []).map((t) =>
+        yamlFile(`rules/tests/${t.name}`, yaml(t.file)),
+      ),
       { path: `runbooks/${family.id}.md`, content: runbook(family, inhibitions, options) },
     ]),
-    yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers)),
+    yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
     yamlFile(
       'k8s/prometheusrule.yaml',
       yaml(prometheusRuleResource(families.flatMap((f) => ruleGroups(f, options)))),

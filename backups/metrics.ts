@@ -11,6 +11,7 @@ import {
   backupLastSize,
   backupLastSuccess,
   backupLastVerification,
+  backupConsecutiveFailures,
   backupOldest,
   backupPruneBlocked,
   backupPruneDeleted,
@@ -20,7 +21,12 @@ import {
   backupsStored,
   backupVerificationOk,
 } from '../catalog/metrics/backups.ts';
-import { backupStates, type backupFailureReasons, type jobResults } from '../catalog/labels.ts';
+import {
+  backupStates,
+  pruneBlockReasons,
+  type backupFailureReasons,
+  type jobResults,
+} from '../catalog/labels.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import { lastVerification, stateOf, type Manifest, type Verification } from './manifest.ts';
 import type { BackupTarget, PruneBlockReason } from './retention.ts';
@@ -52,6 +58,7 @@ export function createBackupMetrics(
   const lastSuccess = meter.gauge(backupLastSuccess);
   const lastAttempt = meter.gauge(backupLastAttempt);
   const lastRunOk = meter.gauge(backupLastRunOk);
+  const consecutiveFailures = meter.gauge(backupConsecutiveFailures);
   const runs = meter.counter(backupRuns);
   const lastDuration = meter.gauge(backupLastDuration);
   const lastSize = meter.gauge(backupLastSize);
@@ -65,11 +72,21 @@ export function createBackupMetrics(
   const deleted = meter.counter(backupPruneDeleted);
   const blocked = meter.counter(backupPruneBlocked);
 
+  // Failure streaks per target. A failed run leaves no manifest, so after a restart the streak
+  // can only be rebuilt from backups whose verification failed; runs of this process are exact.
+  const streaks = new Map<BackupTarget, number>();
+  // Targets that ran in this process: their "last run" gauges come from the run, not from the
+  // newest manifest, which would hide a failure that wrote nothing behind an older success.
+  const ran = new Set<BackupTarget>();
+
   // Counters appear only after their first add(): create the series a dashboard expects.
   for (const target of targets) {
     runs.add(0, { target, result: 'success', reason: 'none' });
     deleted.add(0, { target });
+    // A counter born at 1 has no earlier sample, so increase() would miss the first blocked prune.
+    for (const reason of pruneBlockReasons) blocked.add(0, { target, reason });
     inProgress.record(0, { target });
+    consecutiveFailures.record(0, { target });
   }
 
   const written = (manifest: Manifest): void => {
@@ -89,6 +106,7 @@ export function createBackupMetrics(
 
   return {
     runStarted(target, at) {
+      ran.add(target);
       lastAttempt.record(at.getTime() / 1000, { target });
       inProgress.record(1, { target });
     },
@@ -97,6 +115,9 @@ export function createBackupMetrics(
       if (result !== 'skipped') {
         inProgress.record(0, { target });
         lastRunOk.record(result === 'success' ? 1 : 0, { target });
+        const streak = result === 'success' ? 0 : (streaks.get(target) ?? 0) + 1;
+        streaks.set(target, streak);
+        consecutiveFailures.record(streak, { target });
       }
     },
     backupWritten: written,
@@ -120,8 +141,14 @@ export function createBackupMetrics(
         if (first !== undefined) oldest.record(seconds(first.startedAt), { target });
         const newest = mine.at(-1);
         if (newest === undefined) continue;
-        lastAttempt.record(seconds(newest.startedAt), { target });
-        lastRunOk.record(stateOf(newest) === 'failed' ? 0 : 1, { target });
+        if (!ran.has(target)) {
+          lastAttempt.record(seconds(newest.startedAt), { target });
+          lastRunOk.record(stateOf(newest) === 'failed' ? 0 : 1, { target });
+          const lastGood = mine.findLastIndex((m) => stateOf(m) !== 'failed');
+          const streak = mine.length - 1 - lastGood;
+          streaks.set(target, streak);
+          consecutiveFailures.record(streak, { target });
+        }
         const good = mine.filter((m) => stateOf(m) !== 'failed').at(-1);
         if (good !== undefined) written(good);
         for (const level of ['1', '2'] as const) {

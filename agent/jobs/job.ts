@@ -11,4 +11,9 @@ export interface Job {
   /** Cron expression (croner syntax). */
   readonly schedule: string;
   run(signal: AbortSignal): Promise<void>;
+  /**
+   * Runs once when the agent starts, before any schedule (e.g. rebuilding gauges from what is
+   * on disk). A failure is logged and the job is still scheduled.
+   */
+  prepare?(signal: AbortSignal): Promise<void>;
 }

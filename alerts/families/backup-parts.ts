@@ -44,9 +44,11 @@ export function backupParts(context: RuleContext) {
       ),
   };
   // Age thresholds of the default schedule are a day or more away, so those tests sample and
-  // evaluate hourly; a short test schedule (minutes) keeps minute steps. promtool's time()
-  // starts at 0, so a timestamp of 60 is one minute after the start.
-  const step = (seconds: number) => (seconds >= 6 * 3600 ? 3600 : 60);
+  // evaluate hourly; a short test schedule (minutes) keeps minute steps, and the live test's
+  // schedule of seconds second steps. promtool's time() starts at 0, so the last success is
+  // stamped one step (at most a minute) after the start: `successAt`.
+  const step = (seconds: number) => (seconds >= 6 * 3600 ? 3600 : seconds >= 60 ? 60 : 1);
+  const successAt = (seconds: number) => Math.min(60, step(seconds));
   const stepped = (seconds: number) => {
     const d = formatDuration(step(seconds));
     return { interval: d, evaluation: d };
@@ -54,5 +56,5 @@ export function backupParts(context: RuleContext) {
   const stepsPast = (seconds: number, extra: number) =>
     formatDuration((Math.floor(seconds / step(seconds)) + extra) * step(seconds));
   const samplesUntil = (seconds: number) => Math.ceil(seconds / step(seconds)) + 3;
-  return { s, target, pg, series, stepped, stepsPast, samplesUntil };
+  return { s, target, pg, series, stepped, stepsPast, samplesUntil, successAt };
 }

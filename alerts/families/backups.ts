@@ -32,7 +32,7 @@ import { agentStatusStep, alert } from './common.ts';
 const trendWindow = '7d';
 
 export function backupsFamily(context: RuleContext): FamilySpec {
-  const { s, pg, series, stepped, stepsPast, samplesUntil } = backupParts(context);
+  const { s, pg, series, stepped, stepsPast, samplesUntil, successAt } = backupParts(context);
   const { staleAfterSeconds } = context.backups;
   const lastSuccess = gt(max(perTarget, s.gauge(backupLastSuccess)), 0);
   const age = sub(time(), lastSuccess);
@@ -65,7 +65,9 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         firing: [
           {
             name: 'a last success older than the schedule gap plus grace fires',
-            series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
+            series: [
+              series.success(steady(successAt(staleAfterSeconds), samplesUntil(staleAfterSeconds))),
+            ],
             at: stepsPast(staleAfterSeconds, 2),
             labels: pg,
           },
@@ -73,7 +75,9 @@ export function backupsFamily(context: RuleContext): FamilySpec {
         silent: [
           {
             name: 'a success just within the schedule gap plus grace stays silent',
-            series: [series.success(steady(60, samplesUntil(staleAfterSeconds)))],
+            series: [
+              series.success(steady(successAt(staleAfterSeconds), samplesUntil(staleAfterSeconds))),
+            ],
             at: stepsPast(staleAfterSeconds, 0),
           },
         ],

@@ -32,5 +32,9 @@ export const generate = z
       env: 'AIDB_BACKUP_STALE_GRACE_SECONDS',
       doc: 'Time a backup may run late past the longest gap of `backups.schedule` before it is stale.',
     }),
+    timeDivisor: setting(z.number().int().min(1).max(3600).default(1), {
+      env: 'AIDB_GENERATE_TIME_DIVISOR',
+      doc: 'Live tests only: divides alert `for`/`keep_firing_for` and Alertmanager group waits (60: minutes become seconds); above 1 no rule tests are written.',
+    }),
   })
   .strict();

@@ -91,6 +91,7 @@ describe('backup metrics', () => {
     ]);
     expect(lines.filter((l) => !l.includes('free_bytes'))).toEqual(
       [
+        `aidb_backup_consecutive_failures{target="postgres"} 0`,
         `aidb_backup_in_progress{target="postgres"} 0`,
         `aidb_backup_last_attempt_timestamp_seconds{target="postgres"} ${seconds(manifest.startedAt)}`,
         `aidb_backup_last_duration_seconds{target="postgres"} ${seconds(manifest.finishedAt) - seconds(manifest.startedAt)}`,
@@ -101,6 +102,9 @@ describe('backup metrics', () => {
         `aidb_backup_last_verification_timestamp_seconds{target="postgres",level="1"} ${seconds(l1?.at ?? '')}`,
         `aidb_backup_last_verification_timestamp_seconds{target="postgres",level="2"} ${seconds(l2?.at ?? '')}`,
         `aidb_backup_oldest_timestamp_seconds{target="postgres"} ${seconds(manifest.startedAt)}`,
+        ...['clock_skew', 'max_deletions', 'no_verified_backup'].map(
+          (reason) => `aidb_backup_prune_blocked_total{target="postgres",reason="${reason}"} 0`,
+        ),
         `aidb_backup_prune_deleted_total{target="postgres"} 0`,
         `aidb_backup_repository_size_bytes ${stored + manifestBytes}`,
         `aidb_backup_runs_total{target="postgres",result="success",reason="none"} 1`,

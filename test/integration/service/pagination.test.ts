@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AidbClient } from '../../../client/index.ts';
+import { clientFor } from '../../support/client.ts';
 import { externalBackends, type ProfileBackends } from '../../support/profiles.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
@@ -7,31 +9,31 @@ const idArbitrary = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,11}$/);
 
 /** Lists every page, running `between` after each page (the concurrent writer). */
 async function listAll(
-  service: TestService,
+  client: AidbClient,
   collection: string,
   limit: number,
   between: () => Promise<void>,
 ): Promise<string[]> {
   const seen: string[] = [];
-  let cursor: string | null = null;
+  let cursor: string | undefined;
   do {
-    const query: string = cursor === null ? `limit=${limit}` : `limit=${limit}&cursor=${cursor}`;
-    const page = await service.request('GET', `/v1/collections/${collection}/documents?${query}`);
-    expect(page.status).toBe(200);
-    seen.push(...page.body.documents.map((d: { id: string }) => d.id));
-    cursor = page.body.next_cursor;
+    const page = await client.listDocuments(collection, { limit, cursor });
+    seen.push(...page.documents.map((d) => d.id));
+    cursor = page.next_cursor ?? undefined;
     await between();
-  } while (cursor !== null);
+  } while (cursor !== undefined);
   return seen;
 }
 
 describe('keyset pagination under concurrent inserts (property)', () => {
   let backends: ProfileBackends;
   let service: TestService;
+  let client: AidbClient;
   let run = 0;
   beforeAll(async () => {
     backends = await externalBackends();
     service = await startTestService({ env: await backends.env() });
+    client = clientFor(service);
   });
   afterAll(async () => {
     await service.stop();
@@ -47,29 +49,22 @@ describe('keyset pagination under concurrent inserts (property)', () => {
         async (initial, insertsPerPage, limit) => {
           run += 1;
           const collection = `page-${run}`;
-          await service.request('PUT', `/v1/collections/${collection}`, {});
+          await client.putCollection(collection);
           for (let i = 0; i < initial.length; i += 100) {
             const batch = initial.slice(i, i + 100).map((id) => ({ id, content: `doc ${id}` }));
-            await service.request('POST', `/v1/collections/${collection}/documents`, {
-              documents: batch,
-            });
+            await client.ingestDocuments(collection, { documents: batch });
           }
           let page = 0;
-          const listed = await listAll(service, collection, limit, async () => {
+          const listed = await listAll(client, collection, limit, async () => {
             const ids = insertsPerPage[page++] ?? [];
             if (ids.length > 0) {
               const documents = ids.map((id) => ({ id, content: `concurrent ${id}` }));
-              const response = await service.request(
-                'POST',
-                `/v1/collections/${collection}/documents`,
-                { documents },
-              );
-              expect(response.status).toBe(200);
+              await client.ingestDocuments(collection, { documents });
             }
           });
           expect(new Set(listed).size).toBe(listed.length);
           for (const id of initial) expect(listed).toContain(id);
-          await service.request('DELETE', `/v1/collections/${collection}`);
+          await client.deleteCollection(collection);
         },
       ),
       { numRuns: 40 },

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalBackends, type ProfileBackends } from '../../support/profiles.ts';
+import { clientFor } from '../../support/client.ts';
 import { startTestService } from '../../support/service.ts';
 
 async function writeAndRestart(env: Record<string, string>, dataDir: string): Promise<void> {
   const first = await startTestService({ env, dataDir });
-  await first.request('PUT', '/v1/collections/kept', { description: 'survives restarts' });
-  const ingest = await first.request('POST', '/v1/collections/kept/documents', {
+  const writer = clientFor(first);
+  await writer.putCollection('kept', { description: 'survives restarts' });
+  const ingest = await writer.ingestDocuments('kept', {
     documents: [
       {
         id: 'note',
@@ -17,19 +19,18 @@ async function writeAndRestart(env: Record<string, string>, dataDir: string): Pr
       },
     ],
   });
-  expect(ingest.status).toBe(200);
+  expect(ingest.ids).toEqual(['note']);
   await first.stop();
 
   const second = await startTestService({ env, dataDir });
+  const reader = clientFor(second);
   try {
-    expect((await second.request('GET', '/v1/collections/kept')).body).toMatchObject({
+    expect(await reader.getCollection('kept')).toMatchObject({
       description: 'survives restarts',
       document_count: 1,
     });
-    const search = await second.request('POST', '/v1/collections/kept/search', {
-      query: 'restart survive',
-    });
-    expect(search.body.results[0]).toMatchObject({ document_id: 'note', title: 'Restart' });
+    const search = await reader.search('kept', { query: 'restart survive' });
+    expect(search.results[0]).toMatchObject({ document_id: 'note', title: 'Restart' });
   } finally {
     await second.stop();
   }

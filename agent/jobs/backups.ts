@@ -1,0 +1,113 @@
+/**
+ * The agent's backup jobs: `backup` (every configured target, each followed by a level-1
+ * verification), `verify` (level 2: the newest good backup of each target restored into a
+ * scratch database) and `prune` (retention). The three share one engine and its metrics.
+ */
+import { createEngineFromConfig, configuredTargets } from '../../backups/from-config.ts';
+import type { BackupEngine } from '../../backups/engine.ts';
+import { stateOf } from '../../backups/manifest.ts';
+import { createBackupMetrics, type BackupMetrics } from '../../backups/metrics.ts';
+import type { Config } from '../../config/schema.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import type { Job } from './job.ts';
+
+export interface BackupJobsDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly meter: CatalogMeter;
+  /** Builds the engine; `createEngineFromConfig` when absent. */
+  readonly createEngine?: (metrics: BackupMetrics) => Promise<BackupEngine>;
+}
+
+/**
+ * Backups are on when they can be written: an age recipient to encrypt to, given directly or
+ * derived from the identity. Without one every run would fail, so no job is scheduled.
+ */
+export function backupsConfigured(config: Config): boolean {
+  return config.backups.recipients.length > 0 || config.backups.identity !== undefined;
+}
+
+const busy = 'the backup repository is busy (another backup, verify, prune or restore)';
+
+export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
+  const { config, logger } = deps;
+  const metrics = createBackupMetrics(deps.meter, configuredTargets(config));
+  const build =
+    deps.createEngine ??
+    ((m: BackupMetrics) => createEngineFromConfig(config, { logger, metrics: m }));
+  let engine: Promise<BackupEngine> | undefined;
+  const engineOf = (): Promise<BackupEngine> => {
+    engine ??= build(metrics).catch((error: unknown) => {
+      // A failed build is retried by the next run instead of being remembered forever.
+      engine = undefined;
+      throw new Error('backups: could not set up the backup engine', { cause: error });
+    });
+    return engine;
+  };
+
+  const backup: Job = {
+    name: 'backup',
+    schedule: config.backups.schedule,
+    async prepare(signal) {
+      // Rebuilds last success, sizes and verification gauges from the manifests, so a restart
+      // of the agent does not look like backups that stopped.
+      const report = await (await engineOf()).open(signal);
+      for (const problem of report.problems) logger.warn({ problem }, 'backups: repository');
+    },
+    async run(signal) {
+      const current = await engineOf();
+      const failures: string[] = [];
+      for (const target of current.targets) {
+        signal.throwIfAborted();
+        const outcome = await current.run(target, signal);
+        if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
+        else if (outcome.status === 'failure')
+          failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
+      }
+      if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
+    },
+  };
+
+  const verify: Job = {
+    name: 'verify',
+    schedule: config.backups.verifySchedule,
+    async run(signal) {
+      const current = await engineOf();
+      const { manifests } = await current.list();
+      const failures: string[] = [];
+      for (const target of current.targets) {
+        signal.throwIfAborted();
+        const newest = manifests
+          .filter((m) => m.target === target && stateOf(m) !== 'failed')
+          .at(-1);
+        if (newest === undefined) {
+          failures.push(`${target}: no backup to verify`);
+          continue;
+        }
+        const outcome = await current.verify(newest.id, '2', signal);
+        if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
+        else if (!outcome.verification.ok)
+          failures.push(
+            `${newest.id} (${outcome.verification.reason ?? 'failed'}): ${outcome.verification.detail ?? ''}`,
+          );
+      }
+      if (failures.length > 0) throw new Error(`verify failed: ${failures.join('; ')}`);
+    },
+  };
+
+  const prune: Job = {
+    name: 'prune',
+    schedule: config.backups.pruneSchedule,
+    async run(signal) {
+      const outcome = await (await engineOf()).prune({ dryRun: false, signal });
+      if (outcome.status === 'skipped') throw new Error(`prune: ${busy}`);
+      logger.info(
+        { deleted: outcome.deleted.length, blocked: outcome.plan.blocked },
+        'backups: prune done',
+      );
+    },
+  };
+
+  return [backup, verify, prune];
+}

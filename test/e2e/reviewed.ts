@@ -1,0 +1,10 @@
+/**
+ * Reviewed lists of the live test: panel queries and rule selectors that return no series on the
+ * live stack, each with its reason. Panels empty by design carry their reason in the dashboard
+ * spec (`emptyByDesign`) and selectors inside `absent()` in the rule (`absentByDesign`); these
+ * lists hold what is empty because of the state of the code or of the test stack, keyed as the
+ * test reports them, so the integrator can delete an entry once its reason is gone.
+ */
+export const reviewedEmptyPanels: Readonly<Record<string, string>> = {};
+
+export const reviewedEmptySelectors: Readonly<Record<string, string>> = {};
