@@ -62,7 +62,7 @@ function drivers(
     if (target === 'pglite') {
       out.pglite = createPgliteDriver({
         serviceUrl: config.agent.serviceUrl,
-        adminKey: config.agent.adminKey ?? readLocalKey(config.dataDir),
+        adminKey: () => config.agent.adminKey ?? readLocalKey(config.dataDir),
         tempPath,
       });
     } else if (target === 'postgres' && config.database.url !== undefined) {

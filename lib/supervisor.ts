@@ -17,6 +17,8 @@ export interface Supervisor {
   readonly done: Promise<number>;
   /** Stops every child (SIGTERM), as Ctrl-C does. */
   readonly stop: () => void;
+  /** Process id of each child, by name. */
+  readonly pids: Readonly<Record<string, number | undefined>>;
 }
 
 export interface SupervisorOptions {
@@ -70,11 +72,14 @@ export function supervise(specs: readonly ChildSpec[], options: SupervisorOption
       options.write(`aidb up: ${failure}`);
       stop();
     }
+    // Stopped on purpose, a child ended by the signal that stops it has stopped cleanly.
+    if (code === null && stopping && (signal === 'SIGTERM' || signal === 'SIGINT')) return 0;
     return code ?? 1;
   });
 
   return {
     done: Promise.all(exits).then((codes) => (failure !== undefined ? 1 : Math.max(0, ...codes))),
     stop,
+    pids: Object.fromEntries(specs.map((spec, i) => [spec.name, children[i]?.pid])),
   };
 }

@@ -2,7 +2,11 @@ import type { Job } from './job.ts';
 
 export interface GcJobOptions {
   readonly serviceUrl: string;
-  readonly adminKey: string;
+  /**
+   * Read at each run: on a fresh install the service writes its local key only after the
+   * agent has started.
+   */
+  readonly adminKey: () => string | undefined;
   readonly schedule: string;
   readonly timeoutMs: number;
 }
@@ -14,12 +18,17 @@ export function createGcJob(options: GcJobOptions): Job {
     name: 'gc',
     schedule: options.schedule,
     async run(signal) {
+      const key = options.adminKey();
+      if (key === undefined)
+        throw new Error(
+          'gc: no admin key (set agent.adminKey, or let the service make its local key)',
+        );
       let response: Response;
       try {
         response = await fetch(url, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${options.adminKey}`,
+            authorization: `Bearer ${key}`,
             'content-type': 'application/json',
           },
           body: JSON.stringify({ dry_run: false }),

@@ -14,14 +14,8 @@ export function configuredJobs(
 ): readonly Job[] {
   const jobs: Job[] = [];
   const { serviceUrl } = config.agent;
-  const adminKey = config.agent.adminKey ?? readLocalKey(config.dataDir);
-  if (adminKey === undefined) {
-    logger.warn(
-      'agent: agent.adminKey is not set and the service made no local key; the gc job is off',
-    );
-  } else {
-    jobs.push(createGcJob({ serviceUrl, adminKey, ...config.agent.jobs.gc }));
-  }
+  const adminKey = () => config.agent.adminKey ?? readLocalKey(config.dataDir);
+  jobs.push(createGcJob({ serviceUrl, adminKey, ...config.agent.jobs.gc }));
   if (backupsConfigured(config)) {
     jobs.push(...createBackupJobs({ config, logger, meter }));
   } else {

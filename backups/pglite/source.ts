@@ -13,7 +13,8 @@ import type { BackupSource, SourcePart } from '../source.ts';
 export interface PgliteSourceOptions {
   /** Base URL of the co-located service. */
   readonly serviceUrl: string;
-  readonly adminKey: string | undefined;
+  /** Read at each backup: the service may write its local key after the agent started. */
+  readonly adminKey: () => string | undefined;
 }
 
 export const snapshotPath = '/v1/admin/snapshot';
@@ -56,16 +57,17 @@ export function createPgliteSource(options: PgliteSourceOptions): BackupSource {
     description: { service: options.serviceUrl, endpoint: snapshotPath },
     tools: () => Promise.resolve({ pgliteDump: 'dumpDataDir(none) via the service' }),
     async *parts(signal) {
-      if (options.adminKey === undefined) {
+      const adminKey = options.adminKey();
+      if (adminKey === undefined) {
         throw new BackupError(
           'dump_failed',
-          'backups: the PGlite backup needs the service admin key (AIDB_AGENT_ADMIN_KEY)',
+          'backups: the PGlite backup needs the service admin key (AIDB_AGENT_ADMIN_KEY, or the service’s local key in the data directory)',
         );
       }
       let response: Response;
       try {
         response = await fetch(url, {
-          headers: { authorization: `Bearer ${options.adminKey}`, accept: 'application/x-tar' },
+          headers: { authorization: `Bearer ${adminKey}`, accept: 'application/x-tar' },
           signal,
         });
       } catch (cause) {

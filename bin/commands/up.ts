@@ -1,17 +1,40 @@
 import { Command } from 'commander';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config/schema.ts';
+import type { Origins } from '../../config/load.ts';
 import { supervise } from '../../lib/supervisor.ts';
+import { waitUntilReady } from '../../lib/wait-until-ready.ts';
 import { loadCommandConfig } from '../config-option.ts';
+import { localUrl, upBanner } from './up-banner.ts';
 
 const cli = fileURLToPath(new URL('../aidb.ts', import.meta.url));
+
+/**
+ * The agent probes the service at `agent.serviceUrl`; when nobody set it, point it at the service
+ * this command starts, wherever `service.host`/`service.port` put it.
+ */
+function agentEnv(config: Config, origins: Origins): NodeJS.ProcessEnv {
+  if (origins.has('agent.serviceUrl')) return process.env;
+  return {
+    ...process.env,
+    AIDB_AGENT_SERVICE_URL: localUrl(config.service.host, config.service.port),
+  };
+}
 
 export function upCommand(): Command {
   return new Command('up')
     .description('Run the service and the agent on this machine (what `npm start` runs)')
     .action(async (_options: unknown, command: Command) => {
-      const { config } = loadCommandConfig(command);
+      const { config, origins } = loadCommandConfig(command);
       const configArgs = command.optsWithGlobals<{ config?: string }>().config;
       const passOn = configArgs === undefined ? [] : ['--config', configArgs];
+      const write = (line: string): void => {
+        process.stdout.write(`${line}\n`);
+      };
+      write(
+        `aidb up: starting service and agent (profile ${config.profile}, data in ${config.dataDir})…`,
+      );
       const supervisor = supervise(
         [
           {
@@ -20,17 +43,40 @@ export function upCommand(): Command {
             args: [cli, ...passOn, 'serve'],
             color: 36,
           },
+          {
+            name: 'agent',
+            command: process.execPath,
+            args: [cli, ...passOn, 'agent'],
+            env: agentEnv(config, origins),
+            color: 35,
+          },
         ],
         {
-          write: (line) => process.stdout.write(`${line}\n`),
+          write,
           colors: process.stdout.isTTY,
-          killAfterMs: config.service.shutdownDeadlineMs + 1_000,
+          // The agent gives running jobs 25 s (agent/run.ts); the service its own deadline.
+          killAfterMs: Math.max(config.service.shutdownDeadlineMs, 25_000) + 1_000,
         },
       );
-      process.stdout.write(
-        `aidb up: service on http://${config.service.host}:${config.service.port} (profile ${config.profile}, data in ${config.dataDir}); Ctrl-C stops it\n`,
-      );
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, supervisor.stop);
+
+      const gaveUp = new AbortController();
+      void supervisor.done.then(() => {
+        gaveUp.abort();
+      });
+      const ready = await waitUntilReady({
+        url: `${localUrl(config.service.host, config.service.port)}/health/ready`,
+        signal: gaveUp.signal,
+      });
+      if (ready) {
+        write(
+          upBanner({
+            config,
+            pids: { service: supervisor.pids.service, agent: supervisor.pids.agent },
+            keyFile: join(resolve(config.dataDir), 'api-key'),
+          }),
+        );
+      }
       process.exitCode = await supervisor.done;
     });
 }

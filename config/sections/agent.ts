@@ -51,7 +51,7 @@ const gcJob = z
   .object({
     schedule: setting(cronExpression('30 3 * * *'), {
       env: 'AIDB_AGENT_GC_SCHEDULE',
-      doc: 'Cron expression of the service’s garbage collection (`POST /v1/admin/gc`); runs only when `agent.adminKey` is set.',
+      doc: 'Cron expression of the service’s garbage collection (`POST /v1/admin/gc`); with `agent.adminKey`, or the service’s local key in `<dataDir>/api-key`.',
     }),
     timeoutMs: setting(millis.default(300_000), {
       env: 'AIDB_AGENT_GC_TIMEOUT_MS',
@@ -77,7 +77,7 @@ export const agent = z
     adminKey: setting(z.string().min(1).optional(), {
       env: 'AIDB_AGENT_ADMIN_KEY',
       secret: true,
-      doc: 'Admin API key the agent uses for the service’s maintenance routes.',
+      doc: 'Admin API key the agent uses for the service’s maintenance routes; unset: the service’s local key in `<dataDir>/api-key`.',
     }),
     probeDefaults: probeDefaults.prefault({}),
     defaultTargets: setting(z.boolean().default(true), {

@@ -9,29 +9,52 @@ import { cliPath } from '../support/cli.ts';
 import { freePort } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
 
-/** `aidb up` as `npm start` runs it, in its own process, until `stop()`. */
-async function up(dataDir: string, port: number) {
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `aidb up` as `npm start` runs it, in its own process, until its banner says it is ready. */
+async function up(dataDir: string, port: number, agentPort: number) {
   const child = spawn(process.execPath, [cliPath, 'up'], {
-    env: { PATH: process.env.PATH ?? '', AIDB_DATA_DIR: dataDir, AIDB_PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AIDB_DATA_DIR: dataDir,
+      AIDB_PORT: String(port),
+      AIDB_AGENT_PORT: String(agentPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('aidb up to serve', async () => (await fetch(`${url}/health/ready`)).ok, {
-    timeoutMs: 60_000,
-  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  await waitFor(
+    'aidb up to print where everything is',
+    () => output.includes('Ctrl-C stops both'),
+    {
+      timeoutMs: 90_000,
+    },
+  );
+  const pid = (line: RegExp): number => Number(line.exec(output)?.[1]);
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
+    agentUrl: `http://127.0.0.1:${agentPort}`,
+    pids: {
+      service: pid(/^ {2}API .*pid (\d+)\)$/m),
+      agent: pid(/^ {2}agent status .*pid (\d+)\)$/m),
+    },
     // With no keys configured the service made a local admin key, as on a fresh install.
     key: readLocalKey(dataDir) ?? '',
     output: () => output,
+    exited,
     async stop(): Promise<number | null> {
-      const exit = once(child, 'exit');
       child.kill('SIGINT');
-      const [code] = (await exit) as [number | null];
-      return code;
+      return exited;
     },
   };
 }
@@ -51,19 +74,32 @@ async function json(url: string, key: string, method: string, body?: unknown): P
 describe('npm start (aidb up) on the embedded profile', () => {
   let dataDir: string;
   let port: number;
+  let agentPort: number;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'aidb-up-'));
     port = await freePort();
+    agentPort = await freePort();
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('creates, ingests and finds a document, and still has it after a restart', async () => {
-    const first = await up(dataDir, port);
-    expect(first.output()).toContain(
-      `aidb up: service on http://127.0.0.1:${port} (profile embedded`,
-    );
+    const first = await up(dataDir, port, agentPort);
+    expect(first.output()).toContain('aidb up: ready (profile embedded)');
+    for (const where of [
+      `API           http://127.0.0.1:${port}`,
+      `metrics       http://127.0.0.1:${port}/metrics (service), http://127.0.0.1:${agentPort}/metrics (agent)`,
+      `agent status  http://127.0.0.1:${agentPort}/status`,
+      `data dir      ${dataDir}`,
+      'aidb generate --out out',
+    ]) {
+      expect(first.output()).toContain(where);
+    }
+    expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${first.agentUrl}/status`)).status).toBe(200);
+    expect(first.output()).toMatch(/^service\s*\| /m);
+    expect(first.output()).toMatch(/^agent\s*\| /m);
     await json(`${first.url}/v1/collections/notes`, first.key, 'PUT', { description: 'notes' });
     await json(`${first.url}/v1/collections/notes/documents`, first.key, 'POST', {
       documents: [
@@ -77,15 +113,33 @@ describe('npm start (aidb up) on the embedded profile', () => {
     expect(found.results[0].document_id).toBe('tea');
     expect(await first.stop()).toBe(0);
 
-    const second = await up(dataDir, port);
+    const second = await up(dataDir, port, agentPort);
     const again = await json(`${second.url}/v1/collections/notes/search`, second.key, 'POST', {
       query: 'bicycle chain oil',
     });
     expect(again.results[0].document_id).toBe('bikes');
     expect(await second.stop()).toBe(0);
+    expect([first.pids, second.pids].flatMap((p) => [p.service, p.agent]).map(isAlive)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     // No OTLP endpoint is configured: nothing may have tried to export traces anywhere.
     expect(`${first.output()}${second.output()}`).not.toMatch(
       /ECONNREFUSED|OTLPExporterError|4318/,
     );
+  });
+
+  it('stops the service and exits non-zero when the agent dies', async () => {
+    const running = await up(dataDir, port, agentPort);
+    process.kill(running.pids.agent, 'SIGKILL');
+    const code = await running.exited;
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(running.output()).toContain(
+      'aidb up: agent exited unexpectedly (SIGKILL); stopping the others',
+    );
+    expect(isAlive(running.pids.service)).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backupMetrics, backupPruneBlocked } from '../../../catalog/metrics/backups.ts';
+import { prometheusTypeOf } from '../../../catalog/types.ts';
 import { runCli } from '../../support/cli.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import {
@@ -8,7 +10,7 @@ import {
   seedServiceDatabase,
   type Keys,
 } from '../backups/fixtures.ts';
-import { startTestAgent, valueOf, type TestAgent } from './harness.ts';
+import { parseExposition, startTestAgent, valueOf, type TestAgent } from './harness.ts';
 
 const yearly = '0 0 1 1 *';
 
@@ -98,6 +100,19 @@ describe('the agent’s backup, verify and prune jobs', () => {
     });
     expect(value('aidb_backup_last_attempt_timestamp_seconds')).toBeGreaterThanOrEqual(
       Math.floor(before),
+    );
+    // Every backup entry of the catalog, but the counter of prunes that retention held back:
+    // nothing was held back, and its reason label has no neutral value to start it at 0.
+    const { samples, types } = parseExposition(text);
+    const expected = backupMetrics.filter((def) => def !== backupPruneBlocked);
+    expect(
+      expected.map((def) => ({
+        name: def.name,
+        type: types.get(def.name),
+        exported: samples.some((s) => s.name === def.name),
+      })),
+    ).toEqual(
+      expected.map((def) => ({ name: def.name, type: prometheusTypeOf[def.kind], exported: true })),
     );
     expect(value('aidb_backup_last_success_timestamp_seconds')).toBeGreaterThanOrEqual(
       value('aidb_backup_last_attempt_timestamp_seconds') ?? Infinity,

@@ -58,7 +58,7 @@ describe('PGlite backups through the service snapshot endpoint (stubbed service,
     const repository = createRepository(dir);
     const driver = createPgliteDriver({
       serviceUrl: stub.url,
-      adminKey: key,
+      adminKey: () => key,
       tempPath: repository.tempPath,
     });
     return testEngine({ dir, drivers: { pglite: driver }, keys }).engine;
