@@ -114,19 +114,23 @@ describe('secrets from X or X_FILE', () => {
           REDIS_PASSWORD_FILE: '/s',
           QDRANT_API_KEY_FILE: '/s',
           EMBEDDINGS_API_KEY_FILE: '/s',
-          AIDB_API_KEYS_FILE: '/s',
+          AIDB_API_KEYS_FILE: '/api-keys',
           AIDB_AGENT_ADMIN_KEY_FILE: '/s',
           AIDB_BACKUP_IDENTITY_FILE: '/k',
           AIDB_PORT_FILE: '/s',
         },
-        { '/s': 'x\n', '/k': `${ageIdentity}\n` },
+        {
+          '/s': 'x\n',
+          '/k': `${ageIdentity}\n`,
+          '/api-keys': 'ops:admin:plain:a-key-of-16-chars+\n',
+        },
       ),
     );
     expect(config.database.password).toBe('x');
     expect(config.redis.password).toBe('x');
     expect(config.qdrant.apiKey).toBe('x');
     expect(config.embeddings.apiKey).toBe('x');
-    expect(config.auth.apiKeys).toBe('x');
+    expect(config.auth.apiKeys).toBe('ops:admin:plain:a-key-of-16-chars+');
     expect(config.agent.adminKey).toBe('x');
     expect(config.backups.identity).toBe(ageIdentity);
     expect(config.service.port).toBe(8091);
