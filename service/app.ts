@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerFactory,
+} from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
 import { isRejectionReason, toProblem } from './http/errors.ts';
@@ -17,6 +21,8 @@ export interface AppOptions {
   readonly requestTimeoutMs: number;
   /** Retry-After of a 503 from a failing dependency. */
   readonly retryAfterSeconds: number;
+  /** Creates the raw server (HTTPS); Fastify's plain HTTP server when absent. */
+  readonly serverFactory?: FastifyServerFactory;
 }
 
 // A client may name its request; anything else gets a fresh id so logs never hold client junk.
@@ -50,6 +56,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
+    ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
   });
 
   app.addHook('onRequest', (request, reply, done) => {

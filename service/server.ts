@@ -11,7 +11,10 @@ import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
 import type { RouteDef } from './routes/route.ts';
 import { createNoopTelemetry } from './telemetry/noop-telemetry.ts';
-import { createServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { createServiceTelemetry, type ServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { loadTlsMaterial } from './tls/certificate-files.ts';
+import { createHttpsServer, type HttpsServer } from './tls/https-server.ts';
+import { watchTlsFiles, type TlsReloader } from './tls/reloader.ts';
 
 export interface RunningService {
   readonly app: FastifyInstance;
@@ -33,7 +36,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     ? createServiceTelemetry({ version })
     : createNoopTelemetry();
   let deps: KnowledgeDeps;
+  let https: HttpsServer | undefined;
   try {
+    https = await httpsServer(config, telemetry);
     deps = await assembleDeps(config, logger, telemetry);
   } catch (error) {
     await telemetry.shutdown();
@@ -51,7 +56,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     indexKind: deps.index.kind,
     version,
   });
+  let reloader: TlsReloader | undefined;
   const releaseAll = async (): Promise<void> => {
+    reloader?.stop();
     eventLoop.stop();
     await closeDeps(deps);
     await telemetry.shutdown();
@@ -70,6 +77,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     bodyLimitBytes: config.service.bodyLimitBytes,
     requestTimeoutMs: config.service.requestTimeoutMs,
     retryAfterSeconds: config.resilience.retryAfterSeconds,
+    ...(https === undefined ? {} : { serverFactory: https.factory }),
   });
   try {
     await app.listen({ host: config.service.host, port: config.service.port });
@@ -82,7 +90,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.service.port;
   const host = config.service.host.includes(':') ? `[${config.service.host}]` : config.service.host;
-  const url = `http://${host}:${port}`;
+  const url = `${https === undefined ? 'http' : 'https'}://${host}:${port}`;
+  if (https !== undefined) reloader = watchTls(config, https, telemetry, logger);
   logger.info(
     { url, profile: config.profile, index: deps.index.kind, embedder: deps.embedder.model },
     'aidb service listening',
@@ -99,4 +108,38 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await releaseAll();
     },
   };
+}
+
+/** The HTTPS server when `tls.certFile` is set; a bad pair at start is fatal (nothing served yet). */
+async function httpsServer(
+  config: Config,
+  telemetry: ServiceTelemetry,
+): Promise<HttpsServer | undefined> {
+  const { certFile, keyFile, caFile } = config.tls;
+  if (certFile === undefined || keyFile === undefined) return undefined;
+  const material = await loadTlsMaterial({ certFile, keyFile, caFile });
+  telemetry.tlsServing(material.notAfter);
+  return createHttpsServer(material, config.service.requestTimeoutMs);
+}
+
+function watchTls(
+  config: Config,
+  https: HttpsServer,
+  telemetry: ServiceTelemetry,
+  logger: Logger,
+): TlsReloader | undefined {
+  const { certFile, keyFile, caFile, watchIntervalMs } = config.tls;
+  if (certFile === undefined || keyFile === undefined) return undefined;
+  return watchTlsFiles({
+    paths: { certFile, keyFile, caFile },
+    intervalMs: watchIntervalMs,
+    apply: (material) => {
+      https.swap(material);
+    },
+    onReload: (result) => {
+      telemetry.tlsReloaded(result.ok);
+      if (result.ok) telemetry.tlsServing(result.notAfter);
+    },
+    logger,
+  });
 }
