@@ -1,4 +1,3 @@
-import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { FastifyServerFactory } from 'fastify';
 import type { TlsMaterial } from './certificate-files.ts';
@@ -21,8 +20,6 @@ export function createHttpsServer(initial: TlsMaterial, requestTimeoutMs: number
   return {
     factory: (handler) => {
       server = createServer({ ...contextOf(initial), requestTimeout: requestTimeoutMs }, handler);
-      // Fastify types its default raw server as http.Server; the request/response API it uses
-      // is the same on https.Server, which Fastify itself creates from its `https` option.
       return server;
     },
     swap(material) {

@@ -42,7 +42,6 @@ export function watchTlsFiles(deps: TlsReloaderDeps): TlsReloader {
       if (stopped) return;
       try {
         const material = await loadTlsMaterial(paths);
-        if (stopped) return;
         deps.apply(material);
         logger.info(
           { file: paths.certFile, notAfter: material.notAfter },
