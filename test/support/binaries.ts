@@ -25,6 +25,7 @@ export const binaries = {
   amtool: { name: 'amtool', debianPackage: 'prometheus-alertmanager' },
   zstd: { name: 'zstd', debianPackage: 'zstd' },
   age: { name: 'age', debianPackage: 'age' },
+  pebble: { name: 'pebble', debianPackage: 'pebble' },
 } as const satisfies Record<string, Binary>;
 
 function isExecutable(path: string): boolean {

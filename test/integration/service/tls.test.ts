@@ -8,7 +8,7 @@ import { parseExposition } from '../../support/exposition.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 import { servedCertificate } from '../../support/tls-client.ts';
 import { waitFor } from '../../support/wait.ts';
-import { makeCertificate, type Certificate } from '../agent/certificates.ts';
+import { makeCertificate, type Certificate } from '../../support/certificates.ts';
 
 const day = 86_400_000;
 let dir: string;
