@@ -53,8 +53,12 @@ export function createAgent(deps: AgentDeps): Agent {
   const runners = targets.map((target) =>
     createTargetRunner({ cell: probeMetrics.add(target), logger }),
   );
+  const configured =
+    deps.jobs === undefined
+      ? configuredJobs(config, logger, telemetry.meter)
+      : { jobs: deps.jobs, certificates: () => [] };
   const scheduler = createScheduler({
-    jobs: deps.jobs ?? configuredJobs(config, logger, telemetry.meter),
+    jobs: configured.jobs,
     meter: telemetry.meter,
     store: createJobStateStore(jobStatePath(config)),
     logger,
@@ -64,6 +68,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const status = (): AgentStatus => ({
     targets: runners.map((runner) => runner.status()),
     jobs: scheduler.status(),
+    certificates: configured.certificates(),
   });
   const server = createAgentServer({
     host: config.agent.host,

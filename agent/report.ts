@@ -33,7 +33,8 @@ export function formatStatus(status: AgentStatus): string {
       t.lastResult?.reason ?? '-',
     ]),
   ]);
-  if (status.jobs.length === 0) return `${targets}\n\nno scheduled jobs\n`;
+  const certificates = formatCertificates(status.certificates);
+  if (status.jobs.length === 0) return `${targets}\n\nno scheduled jobs\n${certificates}`;
   const jobs = formatTable([
     ['JOB', 'SCHEDULE', 'RUNNING', 'LAST RUN', 'RESULT', 'LAST SUCCESS', 'NEXT RUN'],
     ...status.jobs.map((j) => [
@@ -46,7 +47,39 @@ export function formatStatus(status: AgentStatus): string {
       j.nextRunAt ?? '-',
     ]),
   ]);
-  return `${targets}\n\n${jobs}\n`;
+  return `${targets}\n\n${jobs}\n${certificates}`;
+}
+
+const days = (seconds: number): string => `${(seconds / 86_400).toFixed(1)} d`;
+
+/** The certificates table, or nothing when the agent watches none. */
+function formatCertificates(certificates: AgentStatus['certificates'] | undefined): string {
+  if (certificates === undefined || certificates.length === 0) return '';
+  const table = formatTable([
+    [
+      'DOMAIN',
+      'FILE',
+      'NOT AFTER',
+      'LEFT',
+      'RENEW',
+      'LAST RESULT',
+      'LAST SUCCESS',
+      'HOOK',
+      'ERROR',
+    ],
+    ...certificates.map((c) => [
+      c.domain,
+      c.certFile,
+      c.notAfter ?? 'missing',
+      c.remainingSeconds === null ? '-' : days(c.remainingSeconds),
+      c.renew ? 'acme' : 'watch',
+      c.lastResult ?? '-',
+      c.lastSuccessAt ?? '-',
+      c.hook === null ? '-' : c.hook.error === null ? 'ok' : 'failed',
+      c.lastError ?? c.hook?.error ?? '-',
+    ]),
+  ]);
+  return `\n${table}\n`;
 }
 
 /** What one probe recorded, for `aidb agent probe`. */

@@ -1,3 +1,4 @@
+import type { CertificateStatus } from './certificates/manager.ts';
 import type { TargetStatus } from './runner.ts';
 import type { JobStatus } from './scheduler.ts';
 
@@ -5,4 +6,5 @@ import type { JobStatus } from './scheduler.ts';
 export interface AgentStatus {
   readonly targets: readonly TargetStatus[];
   readonly jobs: readonly JobStatus[];
+  readonly certificates: readonly CertificateStatus[];
 }

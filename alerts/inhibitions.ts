@@ -88,6 +88,11 @@ export function inhibitRules(families: readonly FamilySpec[]): InhibitRule[] {
       'The critical expiry alert already covers the warning for the same certificate.',
     ),
     inhibition(
+      get('AidbCertificateExpiryImminent'),
+      [get('AidbCertificateExpiresSoon')],
+      'The critical expiry alert already covers the warning for the same certificate.',
+    ),
+    inhibition(
       get('AidbAgentDown'),
       [get('AidbProbeNoTargets')],
       'A dead agent exports no probe state; the agent alert says why.',

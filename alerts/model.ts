@@ -111,6 +111,7 @@ export const familyIds = [
   'protection',
   'probes',
   'backups',
+  'certificates',
   'meta',
 ] as const;
 export type FamilyId = (typeof familyIds)[number];

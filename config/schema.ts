@@ -11,6 +11,7 @@ import { rateLimit } from './sections/rate-limit.ts';
 import { redis } from './sections/redis.ts';
 import { resilience } from './sections/resilience.ts';
 import { service } from './sections/service.ts';
+import { tls } from './sections/tls.ts';
 import { setting } from './setting.ts';
 
 export const profiles = ['embedded', 'external'] as const;
@@ -31,6 +32,7 @@ export const configSchema = z
       doc: 'Least severe log level written.',
     }),
     service: service.prefault({}),
+    tls: tls.prefault({}),
     database: database.prefault({}),
     redis: redis.prefault({}),
     qdrant: qdrant.prefault({}),

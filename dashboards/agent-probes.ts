@@ -89,6 +89,71 @@ export function agentProbesDashboard(): DashboardSpec {
         ],
       },
       {
+        title: 'Certificates',
+        panels: [
+          bargauge(
+            {
+              title: 'Managed certificate time left',
+              question: 'Which certificates on disk expire soon?',
+              description:
+                'Time until each certificate the agent watches or renews expires; orange under 14 days, red under 3.',
+            },
+            [q(Q.managedLeft, '{{domain}} {{file}}')],
+            {
+              width: 8,
+              base: 'red',
+              thresholds: [
+                { value: 3 * day, color: 'orange' },
+                { value: 14 * day, color: 'green' },
+              ],
+              emptyByDesign:
+                'Only an agent with `agent.jobs.certificates.certificates` reports these.',
+            },
+          ),
+          timeseries(
+            {
+              title: 'ACME renewals',
+              question: 'Do renewals succeed?',
+              description:
+                'Issuance and renewal attempts per domain and result; failures back off.',
+            },
+            [q(Q.renewals, '{{domain}} {{result}}')],
+            {
+              unit: 'short',
+              width: 6,
+              emptyByDesign: 'Only certificates with `renew: true` are renewed.',
+            },
+          ),
+          timeseries(
+            {
+              title: 'Since last renewal',
+              question: 'When was each certificate last renewed?',
+              description: 'Time since the agent last obtained a certificate for the domain.',
+            },
+            [q(Q.sinceRenewal, '{{domain}}')],
+            {
+              width: 5,
+              min: 0,
+              emptyByDesign: 'Appears after the first renewal since the agent started.',
+            },
+          ),
+          timeseries(
+            {
+              title: 'Post-renewal hook runs',
+              question: 'Was the renewed certificate picked up?',
+              description:
+                'Runs of the post-renewal hook (e.g. a proxy reload) by domain and result.',
+            },
+            [q(Q.hookRuns, '{{domain}} {{result}}')],
+            {
+              unit: 'short',
+              width: 5,
+              emptyByDesign: 'Only an agent with `agent.jobs.certificates.hook` runs one.',
+            },
+          ),
+        ],
+      },
+      {
         title: 'Failures and jobs',
         panels: [
           timeseries(

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerFactory,
+} from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
 import { isRejectionReason, toProblem } from './http/errors.ts';
@@ -27,6 +31,8 @@ export interface AppOptions {
   readonly trustedProxies: readonly string[];
   /** Origins CORS allows; none turns CORS off. */
   readonly corsOrigins: readonly string[];
+  /** Creates the raw server (HTTPS); Fastify's plain HTTP server when absent. */
+  readonly serverFactory?: FastifyServerFactory;
 }
 
 // A client may name its request; anything else gets a fresh id so logs never hold client junk.
@@ -61,6 +67,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
     trustProxy: options.trustedProxies.length === 0 ? false : [...options.trustedProxies],
+    ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
   });
   if (options.corsOrigins.length > 0) {
     void app.register(cors, {

@@ -15,7 +15,10 @@ import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
 import type { RouteDef } from './routes/route.ts';
 import { createNoopTelemetry } from './telemetry/noop-telemetry.ts';
-import { createServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { createServiceTelemetry, type ServiceTelemetry } from './telemetry/service-telemetry.ts';
+import { loadTlsMaterial } from './tls/certificate-files.ts';
+import { createHttpsServer, type HttpsServer } from './tls/https-server.ts';
+import { watchTlsFiles, type TlsReloader } from './tls/reloader.ts';
 
 export interface RunningService {
   readonly app: FastifyInstance;
@@ -50,7 +53,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     ? createServiceTelemetry({ version })
     : createNoopTelemetry();
   let deps: KnowledgeDeps;
+  let https: HttpsServer | undefined;
   try {
+    https = await httpsServer(config, telemetry);
     deps = await assembleDeps(config, logger, telemetry);
   } catch (error) {
     await telemetry.shutdown();
@@ -68,7 +73,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     indexKind: deps.index.kind,
     version,
   });
+  let reloader: TlsReloader | undefined;
   const releaseAll = async (): Promise<void> => {
+    reloader?.stop();
     eventLoop.stop();
     await closeDeps(deps);
     await telemetry.shutdown();
@@ -103,6 +110,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     readsRequireKey: config.auth.readsRequireKey,
     trustedProxies: config.service.trustedProxies,
     corsOrigins: config.service.corsOrigins,
+    ...(https === undefined ? {} : { serverFactory: https.factory }),
   });
   try {
     await app.listen({ host: config.service.host, port: config.service.port });
@@ -115,7 +123,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.service.port;
   const host = config.service.host.includes(':') ? `[${config.service.host}]` : config.service.host;
-  const url = `http://${host}:${port}`;
+  const url = `${https === undefined ? 'http' : 'https'}://${host}:${port}`;
+  if (https !== undefined) reloader = watchTls(config, https, telemetry, logger);
   logger.info(
     { url, profile: config.profile, index: deps.index.kind, embedder: deps.embedder.model },
     'aidb service listening',
@@ -132,4 +141,38 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await releaseAll();
     },
   };
+}
+
+/** The HTTPS server when `tls.certFile` is set; a bad pair at start is fatal (nothing served yet). */
+async function httpsServer(
+  config: Config,
+  telemetry: ServiceTelemetry,
+): Promise<HttpsServer | undefined> {
+  const { certFile, keyFile, caFile } = config.tls;
+  if (certFile === undefined || keyFile === undefined) return undefined;
+  const material = await loadTlsMaterial({ certFile, keyFile, caFile });
+  telemetry.tlsServing(material.notAfter);
+  return createHttpsServer(material, config.service.requestTimeoutMs);
+}
+
+function watchTls(
+  config: Config,
+  https: HttpsServer,
+  telemetry: ServiceTelemetry,
+  logger: Logger,
+): TlsReloader | undefined {
+  const { certFile, keyFile, caFile, watchIntervalMs } = config.tls;
+  if (certFile === undefined || keyFile === undefined) return undefined;
+  return watchTlsFiles({
+    paths: { certFile, keyFile, caFile },
+    intervalMs: watchIntervalMs,
+    apply: (material) => {
+      https.swap(material);
+    },
+    onReload: (result) => {
+      telemetry.tlsReloaded(result.ok);
+      if (result.ok) telemetry.tlsServing(result.notAfter);
+    },
+    logger,
+  });
 }

@@ -1,6 +1,7 @@
 import type { FamilySpec, RuleContext } from '../model.ts';
 import { sloFamily } from '../slo/family.ts';
 import { backupsFamily } from './backups.ts';
+import { certificatesFamily } from './certificates.ts';
 import { dependenciesFamily } from './dependencies.ts';
 import { metaFamily } from './meta.ts';
 import { probesFamily } from './probes.ts';
@@ -8,8 +9,8 @@ import { protectionFamily } from './protection.ts';
 import { serviceFamily } from './service.ts';
 
 /**
- * Every rule family, each written to its own rules file and runbook. Adding a family (the
- * certificates of issue 11) means a file here and an entry in `familyIds`.
+ * Every rule family, each written to its own rules file and runbook. Adding a family means a
+ * file here and an entry in `familyIds`.
  */
 export function ruleFamilies(context: RuleContext): FamilySpec[] {
   return [
@@ -19,6 +20,7 @@ export function ruleFamilies(context: RuleContext): FamilySpec[] {
     protectionFamily(context),
     probesFamily(context),
     backupsFamily(context),
+    certificatesFamily(context),
     metaFamily(),
   ];
 }

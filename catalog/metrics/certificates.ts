@@ -14,7 +14,7 @@ export const certificateNotAfter = defineMetric({
 
 export const certificateRemaining = defineMetric({
   name: 'aidb_certificate_remaining_seconds',
-  kind: 'gauge',
+  kind: 'observable_gauge',
   unit: 'seconds',
   help: 'Time left until the certificate of the domain expires (negative once expired).',
   labels: domain,

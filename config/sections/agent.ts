@@ -1,24 +1,9 @@
-import { Cron } from 'croner';
 import { z } from 'zod';
 import { setting } from '../setting.ts';
 import { defaultTargetNames, targetSchema } from './agent-targets.ts';
+import { certificatesJob } from './agent-certificates.ts';
+import { cronExpression } from './cron.ts';
 import { httpUrl, millis, port } from './primitives.ts';
-
-/** A cron expression croner accepts (5 or 6 fields, nicknames such as `@daily`). */
-function cronExpression(fallback: string) {
-  return z
-    .string()
-    .min(1)
-    .superRefine((pattern, ctx) => {
-      try {
-        new Cron(pattern, { paused: true });
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${reason})` });
-      }
-    })
-    .default(fallback);
-}
 
 // Kubernetes probe defaults are 10 s period, 1 s timeout, 3 failures, 1 success; the agent
 // looks at remote servers through connection setup, so it allows a longer timeout.
@@ -89,7 +74,7 @@ export const agent = z
       doc: 'Extra probe targets: `name`, `probe` (http, tcp, tls, postgres, redis, qdrant), `dependency`, timing overrides and kind `options` (see the agent guide).',
     }),
     jobs: z
-      .object({ gc: gcJob.prefault({}) })
+      .object({ gc: gcJob.prefault({}), certificates: certificatesJob.prefault({}) })
       .strict()
       .prefault({}),
   })

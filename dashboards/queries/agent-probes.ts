@@ -1,3 +1,9 @@
+import {
+  certificateHookRuns,
+  certificateLastRenewalSuccess,
+  certificateNotAfter,
+  certificateRenewals,
+} from '../../catalog/metrics/certificates.ts';
 import { jobLastDuration, jobLastSuccess, jobRuns } from '../../catalog/metrics/jobs.ts';
 import {
   agentProbeConsecutiveFailures,
@@ -32,4 +38,8 @@ export const probeQueries = {
   jobRuns: sum(['job_name', 'result'], increase(s.counter(jobRuns), rateInterval)),
   jobDuration: max(['job_name'], s.gauge(jobLastDuration)),
   sinceJobSuccess: sub(time(), max(['job_name'], s.gauge(jobLastSuccess))),
+  managedLeft: sub(min(['domain', 'file'], s.gauge(certificateNotAfter)), time()),
+  renewals: sum(['domain', 'result'], increase(s.counter(certificateRenewals), rateInterval)),
+  sinceRenewal: sub(time(), max(['domain'], s.gauge(certificateLastRenewalSuccess))),
+  hookRuns: sum(['domain', 'result'], increase(s.counter(certificateHookRuns), rateInterval)),
 };

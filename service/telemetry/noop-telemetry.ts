@@ -21,6 +21,8 @@ export function createNoopTelemetry(): ServiceTelemetry {
     dependencyChecked: nothing,
     observeBreakers: nothing,
     collectedGarbage: nothing,
+    tlsServing: nothing,
+    tlsReloaded: nothing,
     shutdown: () => Promise.resolve(),
   };
 }

@@ -25,6 +25,7 @@ import {
   healthChecks,
   serviceHealthStatus,
 } from '../../catalog/metrics/health.ts';
+import { tlsCertificateNotAfter, tlsReloads } from '../../catalog/metrics/certificates.ts';
 import {
   authFailures,
   rateLimitDecisionsTotal,
@@ -107,6 +108,10 @@ export interface ServiceTelemetry {
     ok: boolean,
     deleted: { document: number; qdrant_point: number },
   ): void;
+  /** The certificate now served over HTTPS expires at `notAfterSeconds`. */
+  tlsServing(notAfterSeconds: number): void;
+  /** A change of the certificate files was swapped in (ok) or refused, keeping the old one. */
+  tlsReloaded(ok: boolean): void;
   shutdown(): Promise<void>;
 }
 
@@ -152,6 +157,8 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
   const checkDuration = meter.histogram(healthCheckDuration);
   const serviceStatus = meter.gauge(serviceHealthStatus);
   const dependencyStatus = meter.gauge(dependencyHealthStatus);
+  const tlsNotAfter = meter.gauge(tlsCertificateNotAfter);
+  const reloads = meter.counter(tlsReloads);
   for (const check_type of checkTypes) {
     for (const status of healthStatuses) checks.add(0, { service: 'aidb', check_type, status });
   }
@@ -266,6 +273,14 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
       gc.add(1, { mode: dryRun ? 'dry_run' : 'apply', result: ok ? 'success' : 'failure' });
       for (const [kind, count] of Object.entries(deleted) as [keyof typeof deleted, number][])
         gcDeletions.add(count, { kind });
+    },
+    tlsServing: (notAfterSeconds) => {
+      tlsNotAfter.record(notAfterSeconds, {});
+      // Only an HTTPS service has reloads; from then on both results exist, failures as 0.
+      for (const result of ['success', 'failure'] as const) reloads.add(0, { result });
+    },
+    tlsReloaded: (ok) => {
+      reloads.add(1, { result: ok ? 'success' : 'failure' });
     },
     async shutdown() {
       runtime.stop();

@@ -7,7 +7,7 @@ import { ruleFamilies } from '../../alerts/families/index.ts';
 import { ruleSelectors } from '../../alerts/live.ts';
 import { dashboardSpecs } from '../../dashboards/all.ts';
 import { jobsOf, panelQueries } from '../../dashboards/live.ts';
-import { makeCertificate } from '../integration/agent/certificates.ts';
+import { makeCertificate } from '../support/certificates.ts';
 import { runCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { startLiveStack, jobs, type LiveStack } from './live-stack.ts';

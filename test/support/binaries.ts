@@ -28,6 +28,7 @@ export const binaries = {
   // Only for its injection wordlists (test/support/hostile-corpus.ts).
   wfuzz: { name: 'wfuzz', debianPackage: 'wfuzz' },
   shellcheck: { name: 'shellcheck', debianPackage: 'shellcheck' },
+  pebble: { name: 'pebble', debianPackage: 'pebble' },
 } as const satisfies Record<string, Binary>;
 
 function isExecutable(path: string): boolean {

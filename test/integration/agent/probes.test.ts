@@ -14,7 +14,7 @@ import { binaries, binaryPath } from '../../support/binaries.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { startRedis, type RedisServer } from '../../support/redis.ts';
 import { waitFor } from '../../support/wait.ts';
-import { makeCertificate, type Certificate } from './certificates.ts';
+import { makeCertificate, type Certificate } from '../../support/certificates.ts';
 import { parseExposition, startTestAgent, valueOf, type TestAgent } from './harness.ts';
 import {
   startQdrantApiStub,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../../agent/status.ts';
 import { waitFor } from '../../support/wait.ts';
-import { makeCertificate, type Certificate } from './certificates.ts';
+import { makeCertificate, type Certificate } from '../../support/certificates.ts';
 import { startTestAgent, valueOf, type TestAgent } from './harness.ts';
 
 const day = 86_400_000;

@@ -87,7 +87,7 @@ describe('generated Alertmanager configuration', () => {
   it('passes amtool check-config', async () => {
     const { stdout } = await run(binaryPath(binaries.amtool), ['check-config', file()]);
     expect(stdout).toContain('SUCCESS');
-    expect(stdout).toContain(' - 6 inhibit rules');
+    expect(stdout).toContain(' - 7 inhibit rules');
   });
 
   it.each([

@@ -47,6 +47,10 @@ describe('lists for the live tests', () => {
       'aidb-dependencies: Breaker transitions',
       'aidb-knowledge-base: GC deletions',
       'aidb-agent-probes: TLS certificate time left',
+      'aidb-agent-probes: Managed certificate time left',
+      'aidb-agent-probes: ACME renewals',
+      'aidb-agent-probes: Since last renewal',
+      'aidb-agent-probes: Post-renewal hook runs',
       'aidb-backups: Verification by level',
       'aidb-backups: Prune activity',
     ]);

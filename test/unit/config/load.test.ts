@@ -235,10 +235,45 @@ describe('each invalid configuration gives its own exact message', () => {
         'backups.identity: not an age X25519 identity (AGE-SECRET-KEY-1…) (from env AIDB_BACKUP_IDENTITY)',
       ],
     },
+    {
+      name: 'a certificate without its key is refused',
+      source: input({ AIDB_TLS_CERT_FILE: '/tls/cert.pem' }),
+      problems: [
+        'tls.keyFile: HTTPS needs both tls.certFile and tls.keyFile (not set; env AIDB_TLS_KEY_FILE)',
+      ],
+    },
+    {
+      name: 'renewing certificates without agreeing to the terms is refused',
+      source: input(
+        {},
+        {
+          '/c.yaml':
+            'agent:\n  jobs:\n    certificates:\n      certificates:\n        - domains: [aidb.example.org]\n          certFile: /c.pem\n          keyFile: /k.pem\n',
+        },
+        '/c.yaml',
+      ),
+      problems: [
+        'agent.jobs.certificates.termsOfServiceAgreed: must be true to renew certificates (the CA requires agreement) (not set; env AIDB_AGENT_ACME_TERMS_OF_SERVICE_AGREED)',
+      ],
+    },
+    {
+      name: 'a wildcard domain is refused (HTTP-01 cannot prove it)',
+      source: input(
+        {},
+        {
+          '/c.yaml':
+            'agent:\n  jobs:\n    certificates:\n      termsOfServiceAgreed: true\n      certificates:\n        - domains: ["*.example.org"]\n          certFile: /c.pem\n          keyFile: /k.pem\n',
+        },
+        '/c.yaml',
+      ),
+      problems: [
+        'agent.jobs.certificates.certificates.0.domains.0: is not a lower-case DNS name (from file /c.yaml)',
+      ],
+    },
   ];
 
   it('covers every case in the table', () => {
-    expect(cases).toHaveLength(16);
+    expect(cases).toHaveLength(19);
   });
 
   it.each(cases)('$name', ({ source, problems }) => {
