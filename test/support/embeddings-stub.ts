@@ -18,6 +18,8 @@ export interface EmbeddingsStub {
   }[];
   /** How the next requests are answered. */
   mode: 'ok' | 'hang' | 'error500' | 'wrong_dimension' | 'not_json';
+  /** Milliseconds every answer waits (a slow model). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -32,10 +34,12 @@ export async function startEmbeddingsStub(dimension: number): Promise<Embeddings
     url: '',
     requests: [],
     mode: 'ok',
+    delayMs: 0,
     close: () => Promise.resolve(),
   };
   const server: Server = createServer((request, response) => {
-    void readJson(request).then((body) => {
+    void readJson(request).then(async (body) => {
+      if (stub.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, stub.delayMs));
       stub.requests.push({
         ...body,
         authorization: request.headers.authorization,
