@@ -120,7 +120,12 @@ export function createBackupMetrics(
         consecutiveFailures.record(streak, { target });
       }
     },
-    backupWritten: written,
+    backupWritten(manifest) {
+      written(manifest);
+      // The manifest's own start, not the engine's clock read a moment before it: both name
+      // the same attempt, and dashboards join them.
+      lastAttempt.record(seconds(manifest.startedAt), { target: manifest.target });
+    },
     verified,
     pruned(target) {
       deleted.add(1, { target });

@@ -13,7 +13,7 @@ import { startPostgres } from '../test/support/postgres.ts';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
-import { startServiceProcess } from './support/service-process.ts';
+import { benchAuth, startServiceProcess } from './support/service-process.ts';
 
 // Quick mode (`npm run bench -- --quick`) stops at 1k documents: the 10k bar is then unmeasured.
 const stages = quick ? [1_000] : [1_000, 10_000];
@@ -22,7 +22,7 @@ const batchSize = 100;
 async function call(url: string, method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? benchAuth : { ...benchAuth, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

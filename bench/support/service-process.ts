@@ -20,11 +20,30 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** The admin key of benchmarked services; sent as `Authorization: Bearer`. */
+export const benchKey = 'aidb_bench-admin-key-0123456789';
+export const benchAuth = { authorization: `Bearer ${benchKey}` } as const;
+
+// Benchmarks measure the service, not its limits: every budget far above what a run sends.
+const unlimited = Object.fromEntries(
+  ['SEARCH', 'WRITE', 'READ', 'ADMIN', 'UNAUTHENTICATED'].map((policy) => [
+    `AIDB_RATE_LIMIT_${policy}_PER_MINUTE`,
+    '1000000',
+  ]),
+);
+
 /** Runs `aidb serve` as its own process, so the load generator does not share its event loop. */
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { ...process.env, AIDB_LOG_LEVEL: 'warn', ...env, AIDB_PORT: String(port) },
+    env: {
+      ...process.env,
+      AIDB_LOG_LEVEL: 'warn',
+      AIDB_API_KEYS: `bench:admin:plain:${benchKey}`,
+      ...unlimited,
+      ...env,
+      AIDB_PORT: String(port),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

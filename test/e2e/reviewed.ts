@@ -7,4 +7,11 @@
  */
 export const reviewedEmptyPanels: Readonly<Record<string, string>> = {};
 
-export const reviewedEmptySelectors: Readonly<Record<string, string>> = {};
+const noAcme =
+  'the live stack configures no ACME certificate; test/e2e/certificates.test.ts covers it against pebble';
+
+export const reviewedEmptySelectors: Readonly<Record<string, string>> = {
+  'aidb_certificate_not_after_timestamp_seconds{job="aidb-agent"}': noAcme,
+  'aidb_certificate_renewals_total{job="aidb-agent",result="failure"}': noAcme,
+  'aidb_certificate_hook_runs_total{job="aidb-agent",result="failure"}': noAcme,
+};
