@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { generateKey, keyEntry, keyScopes } from '../../service/auth/keys.ts';
+import { generateKey, keyEntry, keyNamePattern, keyScopes } from '../../service/auth/keys.ts';
 
 /**
  * `aidb keys create`: a new API key, printed once, with the entry for `AIDB_API_KEYS`; the
@@ -15,7 +15,7 @@ export function keysCommand(): Command {
       new Option('--scope <scope>', 'what the key may do').choices(keyScopes).default('read'),
     )
     .action((options: { name: string; scope: (typeof keyScopes)[number] }, command: Command) => {
-      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(options.name))
+      if (!keyNamePattern.test(options.name))
         command.error('aidb: --name must be 1-64 of [A-Za-z0-9_.-]', { exitCode: 2 });
       const key = generateKey();
       process.stdout.write(

@@ -12,7 +12,8 @@ export interface ApiKey {
 }
 
 const keyPrefix = 'aidb_';
-const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Key names appear in logs and rate-limit keys: short, and nothing that needs escaping. */
+export const keyNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 const hexPattern = /^[0-9a-f]{64}$/;
 
 export function hashKey(key: string): Buffer {
@@ -45,7 +46,8 @@ export function parseApiKeys(text: string): { keys: ApiKey[]; problems: string[]
     const [name = '', scope = '', kind = '', ...rest] = entry.split(':');
     const secret = rest.join(':');
     const where = `API key entry ${String(index + 1)}`;
-    if (!namePattern.test(name)) problems.push(`${where}: the name must be 1-64 of [A-Za-z0-9_.-]`);
+    if (!keyNamePattern.test(name))
+      problems.push(`${where}: the name must be 1-64 of [A-Za-z0-9_.-]`);
     else if (!(keyScopes as readonly string[]).includes(scope))
       problems.push(`${where} (${name}): the scope must be one of ${keyScopes.join(', ')}`);
     else if (kind === 'sha256' && hexPattern.test(secret))
