@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { recipientOf } from './age.ts';
+import { configuredTargets } from './configured-targets.ts';
 import type { TargetDriver } from './driver.ts';
 import { createBackupEngine, type BackupEngine } from './engine.ts';
 import type { BackupMetrics } from './metrics.ts';
@@ -35,11 +36,6 @@ const aidbVersion = (require('../package.json') as { version: string }).version;
 export function repositoryDir(config: Config): string {
   const dir = config.backups.repository ?? join(config.dataDir, 'backups');
   return isAbsolute(dir) ? dir : resolve(dir);
-}
-
-export function configuredTargets(config: Config): BackupTarget[] {
-  if (config.profile === 'embedded') return ['pglite'];
-  return config.qdrant.url === undefined ? ['postgres'] : ['postgres', 'qdrant'];
 }
 
 export function retentionPolicy(config: Config): RetentionPolicy {

@@ -3,7 +3,7 @@
  * verification), `verify` (level 2: the newest good backup of each target restored into a
  * scratch database) and `prune` (retention). The three share one engine and its metrics.
  */
-import { createEngineFromConfig, configuredTargets } from '../../backups/from-config.ts';
+import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine } from '../../backups/engine.ts';
 import { stateOf } from '../../backups/manifest.ts';
 import { createBackupMetrics, type BackupMetrics } from '../../backups/metrics.ts';
@@ -35,7 +35,11 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
   const metrics = createBackupMetrics(deps.meter, configuredTargets(config));
   const build =
     deps.createEngine ??
-    ((m: BackupMetrics) => createEngineFromConfig(config, { logger, metrics: m }));
+    (async (m: BackupMetrics) => {
+      // Loaded at the first run, not with the agent: its resident memory has a bar (120 MB).
+      const { createEngineFromConfig } = await import('../../backups/from-config.ts');
+      return createEngineFromConfig(config, { logger, metrics: m });
+    });
   let engine: Promise<BackupEngine> | undefined;
   const engineOf = (): Promise<BackupEngine> => {
     engine ??= build(metrics).catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CertificatesJobConfig } from '../../config/sections/agent-certificates.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { createAcmeIssuer, createKeyPem, type AcmeIssuer } from '../certificates/acme.ts';
+import type { AcmeIssuer } from '../certificates/acme.ts';
 import {
   createStandaloneResponder,
   createWebrootResponder,
@@ -34,6 +34,7 @@ async function accountKey(path: string, logger: Logger): Promise<string> {
       throw new Error(`certificates: cannot read the account key ${path}`, { cause: error });
     }
   }
+  const { createKeyPem } = await import('../certificates/acme.ts');
   const pem = createKeyPem();
   await writeFileAtomic(path, pem, 0o600);
   logger.info({ path }, 'certificates: created an ACME account key');
@@ -63,6 +64,8 @@ export function createCertificatesJob(deps: CertificatesJobDeps): CertificatesJo
         config.directoryCaFile === undefined
           ? undefined
           : await readFile(config.directoryCaFile, 'utf8');
+      // The ACME client loads when a certificate is first due, not with the agent.
+      const { createAcmeIssuer } = await import('../certificates/acme.ts');
       return createAcmeIssuer({
         directoryUrl: config.directoryUrl,
         directoryCa,

@@ -1,6 +1,6 @@
 import { Argument, Command, Option } from 'commander';
 import { pino } from 'pino';
-import { createEngineFromConfig, configuredTargets } from '../../backups/from-config.ts';
+import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
 import type { OnProgress, Progress } from '../../backups/progress.ts';
 import type { BackupTarget } from '../../backups/retention.ts';
@@ -68,6 +68,9 @@ async function withEngine<T>(
     name: 'backup',
     destination: pino.destination(2),
   });
+  // The engines load on use, so that other `aidb` commands (the agent above all, whose
+  // resident memory has a bar) do not carry them.
+  const { createEngineFromConfig } = await import('../../backups/from-config.ts');
   const engine = await createEngineFromConfig(config, { logger });
   try {
     return await use(engine, config);

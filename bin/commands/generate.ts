@@ -1,22 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { alertFiles } from '../../alerts/output.ts';
-import type { Config } from '../../config/schema.ts';
-import { dashboardFiles } from '../../dashboards/output.ts';
-import { k8sFiles } from '../../deploy/output.ts';
-import { writeGeneratedFiles, type GeneratedFile } from '../../lib/generated-files.ts';
+import { writeGeneratedFiles } from '../../lib/generated-files.ts';
 import { loadCommandConfig } from '../config-option.ts';
-
-/**
- * Everything `aidb generate` writes, each generator pure (config in, files out). The Kubernetes
- * manifests of `deploy/` write under `k8s/`, beside the PrometheusRule the alerts put there, and
- * wrap the same dashboards in ConfigMaps.
- */
-export const generators: readonly ((config: Config) => GeneratedFile[])[] = [
-  dashboardFiles,
-  (config) => alertFiles(config),
-  (config) => k8sFiles(config, dashboardFiles(config)),
-];
 
 export function generateCommand(): Command {
   return new Command('generate')
@@ -26,6 +11,9 @@ export function generateCommand(): Command {
     .requiredOption('-o, --out <dir>', 'output directory')
     .action(async (options: { out: string }, command: Command) => {
       const { config } = loadCommandConfig(command);
+      // Loaded here, not at the top: every `aidb` process parses this file, and the agent's
+      // resident memory has a bar (120 MB) the dashboard SDK alone would eat into.
+      const { generators } = await import('./generators.ts');
       const files = generators.flatMap((generate) => generate(config));
       const dir = resolve(options.out);
       await writeGeneratedFiles(dir, files);

@@ -13,7 +13,7 @@ import type { Config } from '../../../config/schema.ts';
 import { dashboardFiles } from '../../../dashboards/output.ts';
 import { k8sFiles } from '../../../deploy/output.ts';
 import type { ServiceMonitor } from '../../../deploy/service-monitor.ts';
-import { generators } from '../../../bin/commands/generate.ts';
+import { generators } from '../../../bin/commands/generators.ts';
 import { probeSpecs } from '../../../service/health/probe-spec.ts';
 import { describedRoutes } from '../../../service/routes/described.ts';
 

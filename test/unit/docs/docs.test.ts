@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generators } from '../../../bin/commands/generate.ts';
+import { generators } from '../../../bin/commands/generators.ts';
 import { loadConfig } from '../../../config/load.ts';
 import { openApiPath } from '../../../service/http/openapi.ts';
 import { describedRoutes } from '../../../service/routes/described.ts';
