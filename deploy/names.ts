@@ -26,6 +26,9 @@ export function commonLabels(component: string): Record<string, string> {
 export const imageName = appName;
 export const image = `${imageName}:${version}`;
 
+/** The image's ENTRYPOINT (Containerfile): node under tini, which forwards SIGTERM. */
+export const entrypoint = ['/usr/bin/tini', '--', 'node', 'bin/aidb.ts'] as const;
+
 /** Container port names (at most 15 characters, IANA_SVC_NAME). */
 export const portNames = { service: 'http', agent: 'agent' } as const;
 

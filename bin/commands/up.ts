@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentNodeOptions } from '../../agent/node-options.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
 import { supervise } from '../../lib/supervisor.ts';
@@ -46,7 +47,7 @@ export function upCommand(): Command {
           {
             name: 'agent',
             command: process.execPath,
-            args: [cli, ...passOn, 'agent'],
+            args: [...agentNodeOptions, cli, ...passOn, 'agent'],
             env: agentEnv(config, origins),
             color: 35,
           },

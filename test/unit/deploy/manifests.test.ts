@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { loadAll } from 'js-yaml';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
@@ -5,12 +6,14 @@ import type { ConfigMap, Container, PodSpec, Service } from 'kubernetes-types/co
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { agentNodeOptions } from '../../../agent/node-options.ts';
 import { createAgentServer } from '../../../agent/server.ts';
 import type { AgentStatus } from '../../../agent/status.ts';
 import { describeSettings } from '../../../config/describe.ts';
 import { loadConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { dashboardFiles } from '../../../dashboards/output.ts';
+import { entrypoint } from '../../../deploy/names.ts';
 import { k8sFiles } from '../../../deploy/output.ts';
 import type { ServiceMonitor } from '../../../deploy/service-monitor.ts';
 import { generators } from '../../../bin/commands/generators.ts';
@@ -187,6 +190,30 @@ describe('the Kubernetes manifests', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('start the agent with its V8 options as arguments of node, where node accepts them', () => {
+    const { agentContainer } = parts();
+    const command = agentContainer.command ?? [];
+    const node = command.indexOf('node');
+    const options = command.slice(node + 1, command.indexOf('bin/aidb.ts'));
+    expect(options).toEqual(agentNodeOptions);
+    expect(command.filter((part) => !options.includes(part))).toEqual(entrypoint);
+    expect(agentContainer.args).toEqual(['agent']);
+    const execArgv = execFileSync(
+      process.execPath,
+      [...options, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(execArgv)).toEqual([...options, '-e', expect.any(String)]);
+    // What the manifests used to do: node refuses to start with these options in NODE_OPTIONS.
+    expect(() =>
+      execFileSync(process.execPath, ['-e', '0'], {
+        env: { ...process.env, NODE_OPTIONS: options.join(' ') },
+        stdio: 'pipe',
+      }),
+    ).toThrow(/not allowed in NODE_OPTIONS/);
+    expect((agentContainer.env ?? []).map((e) => e.name)).not.toContain('NODE_OPTIONS');
   });
 
   it('refuse a dependency check timeout the kubelet would cut short', () => {

@@ -10,6 +10,7 @@ import {
 } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/load.ts';
+import { entrypoint } from '../../../deploy/names.ts';
 import { probeSpecs } from '../../../service/health/probe-spec.ts';
 
 // Docker does not run on these machines: the image's promises are checked on the parsed file.
@@ -146,12 +147,8 @@ describe('the Containerfile', () => {
 
   it('starts in exec form under an init that forwards SIGTERM, serving by default', () => {
     const last = finalStage(parse());
-    expect(jsonArgs(only(last, 'ENTRYPOINT'))).toEqual([
-      '/usr/bin/tini',
-      '--',
-      'node',
-      'bin/aidb.ts',
-    ]);
+    // The manifests rebuild this command for the agent (deploy/containers.ts).
+    expect(jsonArgs(only(last, 'ENTRYPOINT'))).toEqual(entrypoint);
     expect(jsonArgs(only(last, 'CMD'))).toEqual(['serve']);
     expect(only(last, 'STOPSIGNAL').getArgumentsContent()).toBe('SIGTERM');
   });
