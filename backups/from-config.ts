@@ -1,7 +1,6 @@
 /**
- * Builds the backup engine from the configuration: which targets this installation has (the
- * embedded profile backs up PGlite through the service; the external one PostgreSQL, and Qdrant
- * when it is configured), their drivers, and the retention policy.
+ * Builds the backup engine from the configuration: a driver for each configured target
+ * (configured-targets.ts), the repository and the retention policy.
  */
 import { readLocalKey } from '../lib/local-key.ts';
 import { createRequire } from 'node:module';
