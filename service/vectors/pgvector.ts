@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from '../../lib/logger.ts';
 import type { ChunkHit } from '../store/documents.ts';
 import { encodeFloat4Array } from '../store/float4-array.ts';
+import { withClient } from '../store/sql.ts';
 import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
 
 /**
@@ -24,6 +25,10 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
 // for it in index maintenance: ~10 ms instead of ~3.7 ms a vector, all in the background indexer.
 // ef_search=200 would reach 0.92 but costs ~1.5× the search time, over the p99 bar of 15 ms.
 const hnsw = { m: 24, efConstruction: 100, efSearch: 100 } as const;
+
+// Session settings of a search: a larger candidate list for recall, and iterative scans so a
+// metadata filter does not starve the result list (pgvector 0.8).
+const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
 
 // Chunks moved per indexer statement: ~0.1–0.2 s of work, so queued requests wait at most that.
 const indexBatch = 16;
@@ -49,6 +54,15 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
   drained(): Promise<void>;
 } {
   let running: Promise<void> | undefined;
+  // Connections that have the session settings. A connection gets them before its first search,
+  // awaited: settings sent from the pool's 'connect' event ran concurrently with the first query
+  // on the new connection, which pg deprecates and pg 9 refuses.
+  const configured = new WeakSet<pg.PoolClient>();
+  const configure = async (client: pg.PoolClient): Promise<void> => {
+    if (configured.has(client)) return;
+    await client.query(sessionSettings);
+    configured.add(client);
+  };
   // Counts kicks, so rows committed while a drain is finishing are not left behind.
   let kicks = 0;
   let closed = false;
@@ -118,16 +132,8 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
         PRIMARY KEY (collection_id, document_id, chunk_index),
         FOREIGN KEY (collection_id, document_id, chunk_index)
           REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
-      // Session settings: a larger candidate list for recall, and iterative scans so a metadata
-      // filter does not starve the result list (pgvector 0.8). Applied to the connection open now
-      // and to every connection the pool opens later.
-      const settings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
-      await pool.query(settings);
-      pool.on('connect', (client) => {
-        client.query(settings).catch((error: unknown) => {
-          logger.warn({ err: error }, 'pgvector session settings failed');
-        });
-      });
+      // Fails start-up, not every search, where the settings are refused (pgvector < 0.8).
+      await withClient(pool, configure);
       void kick();
     },
     async createCollection(collection) {
@@ -161,12 +167,14 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
       const filter = `($4::jsonb IS NULL OR EXISTS (
           SELECT 1 FROM documents d
           WHERE d.collection_id = $1 AND d.id = x.document_id AND d.metadata @> $4::jsonb))`;
-      const { rows } = await pool.query<{
-        document_id: string;
-        chunk_index: number;
-        distance: number;
-      }>(
-        `SELECT document_id, chunk_index, distance FROM (
+      const { rows } = await withClient(pool, async (client) => {
+        await configure(client);
+        return client.query<{
+          document_id: string;
+          chunk_index: number;
+          distance: number;
+        }>(
+          `SELECT document_id, chunk_index, distance FROM (
            (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
             FROM pgvector_chunks x
             WHERE x.collection_id = $1 AND ${filter}
@@ -182,13 +190,14 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
          ) hits
          ORDER BY distance, document_id, chunk_index
          LIMIT $3`,
-        [
-          collection.id,
-          encodeFloat4Array(query.vector),
-          wanted,
-          query.filter === undefined ? null : JSON.stringify(query.filter),
-        ],
-      );
+          [
+            collection.id,
+            encodeFloat4Array(query.vector),
+            wanted,
+            query.filter === undefined ? null : JSON.stringify(query.filter),
+          ],
+        );
+      });
       return rows
         .slice(query.offset)
         .map((row) => ({
