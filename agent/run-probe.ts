@@ -39,6 +39,9 @@ export async function runProbe(
   const controller = new AbortController();
   const signal = controller.signal;
   const timeoutError = new Error(`agent: probe timeout of ${target.timing.timeoutMs} ms`);
+  // Timed from before the timeout is armed, so a cut probe's duration is not short of it.
+  const startedAtMs = Date.now();
+  const start = performance.now();
   const timer = setTimeout(() => {
     controller.abort(timeoutError);
   }, target.timing.timeoutMs);
@@ -46,8 +49,6 @@ export async function runProbe(
     controller.abort(stop?.reason);
   };
   stop?.addEventListener('abort', onStop, { once: true });
-  const startedAtMs = Date.now();
-  const start = performance.now();
   const probe = probes[target.probe] as Probe<Target['options']>;
   const aborted = untilAborted(signal);
   try {
