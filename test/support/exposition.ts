@@ -49,12 +49,15 @@ export function parseExposition(text: string): Map<string, Family> {
   return families;
 }
 
+/** Labels Prometheus or OTel add to every sample of a family, not declared by the catalog. */
+export const addedLabels: readonly string[] = ['le', 'otel_scope_name', 'otel_scope_version'];
+
 /** Label names used by a family's samples, without the ones Prometheus or OTel add. */
 export function labelNames(family: Family): string[] {
   const names = new Set<string>();
   for (const sample of family.samples) {
     for (const name of Object.keys(sample.labels)) {
-      if (!['le', 'otel_scope_name', 'otel_scope_version'].includes(name)) names.add(name);
+      if (!addedLabels.includes(name)) names.add(name);
     }
   }
   return [...names].sort();

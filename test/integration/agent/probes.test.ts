@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
@@ -9,13 +8,17 @@ import type { AgentStatus } from '../../../agent/status.ts';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { backupMetrics } from '../../../catalog/metrics/backups.ts';
 import { certificateMetrics } from '../../../catalog/metrics/certificates.ts';
-import { prometheusTypeOf } from '../../../catalog/types.ts';
-import { binaries, binaryPath } from '../../support/binaries.ts';
+
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { startRedis, type RedisServer } from '../../support/redis.ts';
 import { waitFor } from '../../support/wait.ts';
 import { makeCertificate, type Certificate } from '../../support/certificates.ts';
-import { parseExposition, startTestAgent, valueOf, type TestAgent } from './harness.ts';
+import {
+  declaredShapes,
+  exportedShapes,
+  promtoolCheckMetrics,
+} from '../../support/exposition-checks.ts';
+import { startTestAgent, valueOf, type TestAgent } from './harness.ts';
 import {
   startQdrantApiStub,
   startServiceStub,
@@ -257,55 +260,19 @@ describe('the agent against real PostgreSQL and Redis, a service stub and a Qdra
     await waitFor('the GC entry to be recorded', async () =>
       (await agent.scrape()).includes('nodejs_gc_duration_seconds_count{kind="major"'),
     );
-    const { samples, types } = parseExposition(await agent.scrape());
-    const seen = metricsOf('agent').map((def) => {
-      const series = samples.filter((s) =>
-        def.kind === 'histogram'
-          ? [`${def.name}_bucket`, `${def.name}_sum`, `${def.name}_count`].includes(s.name)
-          : s.name === def.name,
-      );
-      const labelSets = new Set(
-        series.map((s) =>
-          Object.keys(s.labels)
-            .filter((l) => !['otel_scope_name', 'otel_scope_version', 'le'].includes(l))
-            .sort()
-            .join(','),
-        ),
-      );
-      return {
-        name: def.name,
-        type: types.get(def.name),
-        series: series.length > 0,
-        labels: [...labelSets],
-      };
-    });
-    expect(seen).toEqual(
-      metricsOf('agent').map((def) =>
+    const defs = metricsOf('agent');
+    const declared = declaredShapes(defs);
+    expect(exportedShapes(await agent.scrape(), defs)).toEqual(
+      defs.map((def, i) =>
         pluggedInLater.has(def.name)
-          ? { name: def.name, type: undefined, series: false, labels: [] }
-          : {
-              name: def.name,
-              type: prometheusTypeOf[def.kind],
-              series: true,
-              labels: [Object.keys(def.labels).sort().join(',')],
-            },
+          ? { name: def.name, type: undefined, labels: [] }
+          : declared[i],
       ),
     );
   });
 
   it('serves an exposition that `promtool check metrics` accepts', async () => {
-    const text = await agent.scrape();
-    const result = await new Promise<{ code: number; output: string }>((resolve) => {
-      const child = execFile(
-        binaryPath(binaries.promtool),
-        ['check', 'metrics'],
-        (error, stdout, stderr) => {
-          resolve({ code: error === null ? 0 : Number(error.code), output: stdout + stderr });
-        },
-      );
-      child.stdin?.end(text);
-    });
-    expect(result).toEqual({ code: 0, output: '' });
+    expect(await promtoolCheckMetrics(await agent.scrape())).toEqual({ code: 0, output: '' });
   });
 });
 

@@ -1,18 +1,21 @@
-import { execFile } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { tlsCertificateNotAfter, tlsReloads } from '../../../catalog/metrics/certificates.ts';
-import { prometheusTypeOf } from '../../../catalog/types.ts';
-import { binaries, binaryPath } from '../../support/binaries.ts';
+
 import { startEmbeddingsStub, type EmbeddingsStub } from '../../support/embeddings-stub.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { startQdrantStub, type QdrantStub } from '../../support/qdrant-stub.ts';
 import { startRedis, type RedisServer } from '../../support/redis.ts';
 import { bearer, startTestService, testKeys, type TestService } from '../../support/service.ts';
 import { waitFor } from '../../support/wait.ts';
-import { parseExposition } from '../agent/harness.ts';
+import {
+  declaredShapes,
+  exportedShapes,
+  promtoolCheckMetrics,
+  typedFamilies,
+} from '../../support/exposition-checks.ts';
 
 // Emitted only while the service serves HTTPS; test/integration/service/tls.test.ts covers them.
 const httpsOnly = new Set<string>([tlsReloads.name, tlsCertificateNotAfter.name]);
@@ -74,53 +77,19 @@ describe('the service /metrics against the catalog (real PostgreSQL and Redis, Q
   });
 
   it('exports every service catalog entry with its declared type and label names', () => {
-    const { samples, types } = parseExposition(scrape);
     const defs = metricsOf('service').filter((def) => !httpsOnly.has(def.name));
-    const seen = defs.map((def) => {
-      const names =
-        def.kind === 'histogram'
-          ? [`${def.name}_bucket`, `${def.name}_sum`, `${def.name}_count`]
-          : [def.name];
-      const series = samples.filter((s) => names.includes(s.name));
-      const labels = new Set(
-        series.map((s) =>
-          Object.keys(s.labels)
-            .filter((l) => !['otel_scope_name', 'otel_scope_version', 'le'].includes(l))
-            .sort()
-            .join(','),
-        ),
-      );
-      return { name: def.name, type: types.get(def.name), labels: [...labels] };
-    });
-    expect(seen).toEqual(
-      defs.map((def) => ({
-        name: def.name,
-        type: prometheusTypeOf[def.kind],
-        labels: [Object.keys(def.labels).sort().join(',')],
-      })),
-    );
+    expect(exportedShapes(scrape, defs)).toEqual(declaredShapes(defs));
   });
 
   it('exports nothing the catalog does not declare, apart from runtime metadata', () => {
-    const { types } = parseExposition(scrape);
     const declared = new Set(metricsOf('service').map((def) => def.name));
-    const undeclared = [...types.keys()].filter(
+    const undeclared = typedFamilies(scrape).filter(
       (name) => !declared.has(name) && !runtimeMetadata.has(name),
     );
     expect(undeclared).toEqual([]);
   });
 
   it('passes `promtool check metrics`', async () => {
-    const result = await new Promise<{ code: number; output: string }>((resolve) => {
-      const child = execFile(
-        binaryPath(binaries.promtool),
-        ['check', 'metrics'],
-        (error, stdout, stderr) => {
-          resolve({ code: error === null ? 0 : Number(error.code), output: stdout + stderr });
-        },
-      );
-      child.stdin?.end(scrape);
-    });
-    expect(result).toEqual({ code: 0, output: '' });
+    expect(await promtoolCheckMetrics(scrape)).toEqual({ code: 0, output: '' });
   });
 });
