@@ -1,9 +1,29 @@
+import { certificateExpiryDays } from '../catalog/certificate-expiry.ts';
 import { agentProbeState } from '../catalog/metrics/probes.ts';
 import { bargauge, q, stat, stateTimeline, timeseries } from './factories.ts';
 import { probeQueries as Q } from './queries/agent-probes.ts';
-import type { DashboardSpec } from './spec.ts';
+import type { DashboardSpec, PanelSpec, QuerySpec } from './spec.ts';
 
 const day = 86_400;
+const { warning, critical } = certificateExpiryDays;
+const colours = `orange under ${String(warning)} days, red under ${String(critical)}`;
+
+/** Time left per certificate, coloured by the thresholds of the expiry alerts. */
+function certificateTimeLeft(
+  text: Pick<PanelSpec, 'title' | 'question' | 'description'>,
+  query: QuerySpec,
+  emptyByDesign: string,
+): PanelSpec {
+  return bargauge(text, [query], {
+    width: 8,
+    base: 'red',
+    thresholds: [
+      { value: critical * day, color: 'orange' },
+      { value: warning * day, color: 'green' },
+    ],
+    emptyByDesign,
+  });
+}
 
 export function agentProbesDashboard(): DashboardSpec {
   return {
@@ -67,48 +87,28 @@ export function agentProbesDashboard(): DashboardSpec {
             [q(Q.phases, '{{target}} {{phase}}')],
             { width: 8, min: 0 },
           ),
-          bargauge(
+          certificateTimeLeft(
             {
               title: 'TLS certificate time left',
               question: 'Which certificates expire soon?',
-              description:
-                'Time until the first certificate of each TLS target’s chain expires; orange under 14 days, red under 3.',
+              description: `Time until the first certificate of each TLS target’s chain expires; ${colours}.`,
             },
-            [q(Q.certificateLeft, '{{target}}')],
-            {
-              width: 8,
-              base: 'red',
-              thresholds: [
-                { value: 3 * day, color: 'orange' },
-                { value: 14 * day, color: 'green' },
-              ],
-              emptyByDesign:
-                'Only TLS and HTTPS targets report a certificate; a stack probing plain HTTP has none.',
-            },
+            q(Q.certificateLeft, '{{target}}'),
+            'Only TLS and HTTPS targets report a certificate; a stack probing plain HTTP has none.',
           ),
         ],
       },
       {
         title: 'Certificates',
         panels: [
-          bargauge(
+          certificateTimeLeft(
             {
               title: 'Managed certificate time left',
               question: 'Which certificates on disk expire soon?',
-              description:
-                'Time until each certificate the agent watches or renews expires; orange under 14 days, red under 3.',
+              description: `Time until each certificate the agent watches or renews expires; ${colours}.`,
             },
-            [q(Q.managedLeft, '{{domain}} {{file}}')],
-            {
-              width: 8,
-              base: 'red',
-              thresholds: [
-                { value: 3 * day, color: 'orange' },
-                { value: 14 * day, color: 'green' },
-              ],
-              emptyByDesign:
-                'Only an agent with `agent.jobs.certificates.certificates` reports these.',
-            },
+            q(Q.managedLeft, '{{domain}} {{file}}'),
+            'Only an agent with `agent.jobs.certificates.certificates` reports these.',
           ),
           timeseries(
             {

@@ -1,3 +1,4 @@
+import { certificateExpiryDays } from '../../catalog/certificate-expiry.ts';
 import {
   certificateHookRuns,
   certificateNotAfter,
@@ -21,9 +22,7 @@ import { label, tpl } from '../template.ts';
 import { agentStatusStep, agentTarget, alert, targetLabels } from './common.ts';
 
 const day = 86_400;
-/** Same thresholds as the probe's expiry alerts: two weeks to act by hand, 3 days an emergency. */
-const expiryWarningDays = 14;
-const expiryCriticalDays = 3;
+
 /**
  * Failed renewals keep alerting for 12 h: the agent's backoff waits up to 6 h between attempts
  * (`backoffMaxMs`), so a still-failing renewal always shows a new failure inside the window.
@@ -107,8 +106,8 @@ export function certificatesFamily(context: RuleContext): FamilySpec {
       {
         name: groupName('certificates'),
         rules: [
-          expiry('AidbCertificateExpiresSoon', expiryWarningDays, 'warning'),
-          expiry('AidbCertificateExpiryImminent', expiryCriticalDays, 'critical'),
+          expiry('AidbCertificateExpiresSoon', certificateExpiryDays.warning, 'warning'),
+          expiry('AidbCertificateExpiryImminent', certificateExpiryDays.critical, 'critical'),
           alert({
             name: 'AidbCertificateRenewalFailing',
             expr: gt(failures, 0),

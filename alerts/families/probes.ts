@@ -1,3 +1,4 @@
+import { certificateExpiryDays } from '../../catalog/certificate-expiry.ts';
 import { up } from '../../catalog/metrics/monitoring.ts';
 import {
   agentProbeState,
@@ -25,9 +26,6 @@ import { label, tpl } from '../template.ts';
 import { agentStatusStep, alert, agentTarget, targetLabels } from './common.ts';
 
 const day = 86_400;
-/** Expiry warnings: 14 days leaves two weeks to renew by hand, 3 days is an emergency (issue 9). */
-const expiryWarningDays = 14;
-const expiryCriticalDays = 3;
 
 export function probesFamily(context: RuleContext): FamilySpec {
   const s = selectors(jobScope(context.agentJob));
@@ -136,8 +134,12 @@ export function probesFamily(context: RuleContext): FamilySpec {
               ],
             },
           }),
-          expiry('AidbProbeTlsCertificateExpiresSoon', expiryWarningDays, 'warning'),
-          expiry('AidbProbeTlsCertificateExpiryImminent', expiryCriticalDays, 'critical'),
+          expiry('AidbProbeTlsCertificateExpiresSoon', certificateExpiryDays.warning, 'warning'),
+          expiry(
+            'AidbProbeTlsCertificateExpiryImminent',
+            certificateExpiryDays.critical,
+            'critical',
+          ),
           alert({
             name: 'AidbProbeNoTargets',
             expr: absent(
