@@ -106,7 +106,7 @@ export async function startLiveStack(options: {
   readonly serviceEnv?: Readonly<Record<string, string>>;
 }): Promise<LiveStack> {
   const dir = await mkdtemp(join(tmpdir(), 'aidb-live-'));
-  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const closers: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };

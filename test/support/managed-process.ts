@@ -21,10 +21,10 @@ export interface ManagedProcess {
   /** Output so far (stdout and stderr, last 64 KiB), for failure messages. */
   output(): string;
   start(): Promise<void>;
-  /** Graceful stop: SIGTERM, then wait for exit. */
-  stop(): Promise<void>;
+  /** Graceful stop: SIGTERM, then wait for exit; resolves with the exit code (null if signalled). */
+  stop(): Promise<number | null>;
   /** Crash: SIGKILL, then wait for exit. */
-  kill(): Promise<void>;
+  kill(): Promise<number | null>;
   restart(): Promise<void>;
 }
 
@@ -37,12 +37,14 @@ export function createManagedProcess(options: ManagedProcessOptions): ManagedPro
   const exited = (proc: ChildProcess): boolean =>
     proc.exitCode !== null || proc.signalCode !== null;
 
-  async function signal(sig: NodeJS.Signals): Promise<void> {
+  async function signal(sig: NodeJS.Signals): Promise<number | null> {
     const proc = child;
-    if (proc === undefined || exited(proc)) return;
+    if (proc === undefined) return null;
+    if (exited(proc)) return proc.exitCode;
     const done = once(proc, 'exit');
     proc.kill(sig);
-    await done;
+    const [code] = (await done) as [number | null];
+    return code;
   }
 
   async function start(): Promise<void> {

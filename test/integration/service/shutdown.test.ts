@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../../support/cli.ts';
+import { startAidbProcess } from '../../support/aidb-process.ts';
+
 import { startEmbeddingsStub, type EmbeddingsStub } from '../../support/embeddings-stub.ts';
-import { freePort } from '../../support/ports.ts';
+
 import { bearer, testKeys } from '../../support/service.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -23,25 +22,20 @@ describe('SIGTERM during a slow request under load (`aidb serve` as a process)',
   });
 
   it('finishes the slow request, fails none it accepted, turns unready at once and exits 0', async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${String(port)}`;
-    const child = spawn(process.execPath, [cliPath, 'serve'], {
+    const service = await startAidbProcess({
+      command: 'serve',
+      portEnv: 'AIDB_PORT',
       env: {
-        PATH: process.env.PATH ?? '',
         AIDB_DATA_DIR: dataDir,
-        AIDB_PORT: String(port),
         AIDB_LOG_LEVEL: 'warn',
         AIDB_API_KEYS: `test:admin:plain:${testKeys.admin}`,
         AIDB_RATE_LIMIT_READ_PER_MINUTE: '1000000',
         EMBEDDINGS_URL: embeddings.url,
         AIDB_SHUTDOWN_DRAIN_DELAY_MS: '1000',
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      readyPath: '/health/ready',
     });
-    const exited = once(child, 'exit').then(([code]) => code as number | null);
-    await waitFor('the service', async () => (await fetch(`${url}/health/ready`)).ok, {
-      timeoutMs: 90_000,
-    });
+    const { url } = service;
     const auth = bearer(testKeys.admin);
 
     embeddings.delayMs = 2_000;
@@ -70,7 +64,7 @@ describe('SIGTERM during a slow request under load (`aidb serve` as a process)',
     await waitFor('the slow request to reach the embeddings server', () =>
       embeddings.requests.some((r) => r.input.includes('a slow one')),
     );
-    child.kill('SIGTERM');
+    const exited = service.stop();
 
     const slowResponse = await slow;
     expect(slowResponse.status).toBe(200);
