@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { agentJobs, successOrFailure } from '../catalog/labels.ts';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
 
 /** What the agent remembers of each job across restarts. */
 const jobRecord = z.object({
@@ -52,10 +52,11 @@ export function createJobStateStore(path: string): JobStateStore {
       return parsed.data.jobs;
     },
     async save(state) {
-      await mkdir(dirname(path), { recursive: true });
-      const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify({ version: 1, jobs: state }, null, 2)}\n`);
-      await rename(temporary, path);
+      await writeFileAtomic(
+        path,
+        `${JSON.stringify({ version: 1, jobs: state }, null, 2)}\n`,
+        0o644,
+      );
     },
   };
 }

@@ -11,7 +11,8 @@ import type { CertificateConfig } from '../../config/sections/agent-certificates
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Issued } from './acme.ts';
-import { readCertificateFile, writeFileAtomic, type CertificateOnDisk } from './files.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
+import { readCertificateFile, type CertificateOnDisk } from './files.ts';
 import type { HookResult } from './hook.ts';
 import { backoffDelayMs, coversDomains, renewalDue, type Backoff } from './policy.ts';
 

@@ -9,7 +9,7 @@ import {
   createWebrootResponder,
   type ChallengeResponder,
 } from '../certificates/challenge.ts';
-import { writeFileAtomic } from '../certificates/files.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { runHook } from '../certificates/hook.ts';
 import { createCertificateManager, type CertificateManager } from '../certificates/manager.ts';
 import type { Job } from './job.ts';
