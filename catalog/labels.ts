@@ -64,6 +64,8 @@ export const rejectionReasons = [
   'body_too_large',
   'unsupported_media_type',
   'dimension_mismatch',
+  'duplicate_id',
+  'invalid_cursor',
 ] as const;
 
 export const authFailureReasons = ['missing_key', 'invalid_key', 'insufficient_scope'] as const;

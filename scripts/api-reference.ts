@@ -2,6 +2,8 @@
  * The API reference (docs/api.md) rendered from the service's OpenAPI document, so it can only
  * describe routes the service has, with the limits its zod schemas enforce.
  */
+import { storableTextPattern } from '../service/api/common.ts';
+
 type Schema = Record<string, unknown>;
 
 interface Operation {
@@ -54,7 +56,10 @@ export function limitsOf(schema: Schema): string {
   add('minimum', 'min');
   add('maximum', 'max');
   add('default', 'default');
-  if (typeof schema.pattern === 'string') limits.push(`pattern \`${schema.pattern}\``);
+  if (schema.pattern === storableTextPattern) limits.push('no NUL or unpaired surrogates');
+  else if (typeof schema.pattern === 'string') limits.push(`pattern \`${schema.pattern}\``);
+  if (schema.maxProperties !== undefined)
+    limits.push(`max properties ${JSON.stringify(schema.maxProperties)}`);
   return limits.join(', ');
 }
 

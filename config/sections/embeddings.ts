@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxDimension } from '../../lib/vector-limits.ts';
 import { setting } from '../setting.ts';
 import { httpUrl, millis } from './primitives.ts';
 
@@ -17,7 +18,7 @@ export const embeddings = z
       env: 'EMBEDDINGS_MODEL',
       doc: 'Model name sent to the embeddings server and reported by `/v1/embed`.',
     }),
-    dimension: setting(z.number().int().min(2).max(4096).default(384), {
+    dimension: setting(z.number().int().min(2).max(maxDimension).default(384), {
       env: 'EMBEDDINGS_DIMENSION',
       doc: 'Vector dimension the embeddings backend must return.',
     }),

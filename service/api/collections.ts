@@ -1,23 +1,21 @@
 import { z } from 'zod';
+import { maxDimension } from '../../lib/vector-limits.ts';
 import { collectionName, text, timestamp } from './common.ts';
 
 export const vectorIndexKinds = ['pgvector', 'exact_sql', 'qdrant'] as const;
 
 export const collectionParams = z.object({ name: collectionName }).strict();
 
+/** The TTL column is a PostgreSQL `integer`: 2^31 − 1 s, about 68 years. */
+export const maxTtlSeconds = 2 ** 31 - 1;
+
 export const putCollectionBody = z
   .object({
     description: text(1000).optional(),
     /** Fixed at creation; defaults to the embedder's dimension. */
-    dimension: z.number().int().min(2).max(4096).optional(),
+    dimension: z.number().int().min(2).max(maxDimension).optional(),
     /** Documents not updated for this long are deleted by garbage collection; null keeps them. */
-    ttl_seconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(100 * 365 * 24 * 3600)
-      .nullable()
-      .optional(),
+    ttl_seconds: z.number().int().min(60).max(maxTtlSeconds).nullable().optional(),
   })
   .strict();
 

@@ -11,9 +11,23 @@ export function isStorableText(value: string): boolean {
 
 const storableMessage = 'must not contain NUL characters or unpaired surrogates';
 
+/**
+ * The same rule as a JSON Schema pattern, so the OpenAPI document carries it: any character but
+ * NUL and the surrogate range, or a high surrogate followed by a low one. It means the same with
+ * and without the regular expression's `u` flag (with it, a pair is one character outside the
+ * range; without it, the second branch matches the pair).
+ */
+export const storableTextPattern =
+  '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$';
+
 /** A string that PostgreSQL stores exactly as sent, at most `max` characters. */
 export function text(max: number, min = 0) {
-  return z.string().min(min).max(max).refine(isStorableText, storableMessage);
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .refine(isStorableText, storableMessage)
+    .meta({ pattern: storableTextPattern });
 }
 
 export const collectionName = z
@@ -51,7 +65,8 @@ export const metadata = z
   .record(metadataKey, metadataValue)
   .refine((value) => Object.keys(value).length <= metadataLimits.keys, {
     error: `at most ${metadataLimits.keys} keys`,
-  });
+  })
+  .meta({ maxProperties: metadataLimits.keys });
 
 export const timestamp = z.iso.datetime({ offset: true });
 

@@ -15,24 +15,13 @@ export const documentInput = z
 
 export const ingestBody = z
   .object({
-    documents: z.array(documentInput).min(1).max(documentLimits.batch),
+    documents: z
+      .array(documentInput)
+      .min(1)
+      .max(documentLimits.batch)
+      .describe('Ids must be unique within one batch; a repeat is refused with `duplicate_id`'),
   })
-  .strict()
-  .superRefine((body, ctx) => {
-    const seen = new Map<string, number>();
-    body.documents.forEach((doc, index) => {
-      if (doc.id === undefined) return;
-      const first = seen.get(doc.id);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['documents', index, 'id'],
-          message: `repeats the id of documents.${first}`,
-        });
-      }
-      seen.set(doc.id, index);
-    });
-  });
+  .strict();
 
 export const ingestResponse = z.object({ ids: z.array(z.string()) });
 

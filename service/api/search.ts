@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxDimension } from '../../lib/vector-limits.ts';
 import { vectorIndexKinds } from './collections.ts';
 import { cursor, metadata, text } from './common.ts';
 
@@ -7,7 +8,12 @@ export const searchLimits = { limit: 100, queryLength: 8192, depth: 1000 } as co
 export const searchBody = z
   .object({
     query: text(searchLimits.queryLength, 1).optional(),
-    vector: z.array(z.number()).min(2).max(4096).optional(),
+    vector: z
+      .array(z.number())
+      .min(2)
+      .max(maxDimension)
+      .optional()
+      .describe("Exactly the collection's dimension; refused with `dimension_mismatch` otherwise"),
     limit: z.number().int().min(1).max(searchLimits.limit).default(10),
     min_score: z.number().min(-1).max(1).optional(),
     /** Metadata equality: every key must equal the given value. */
@@ -18,7 +24,8 @@ export const searchBody = z
   .refine((body) => (body.query === undefined) !== (body.vector === undefined), {
     error: 'give exactly one of query or vector',
     path: ['query'],
-  });
+  })
+  .meta({ oneOf: [{ required: ['query'] }, { required: ['vector'] }] });
 
 export const searchResult = z.object({
   document_id: z.string(),

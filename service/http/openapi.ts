@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteDef } from '../routes/route.ts';
-import { problemStatus } from './problems.ts';
+import { problemContentType, problemStatus, type ProblemCode } from './problems.ts';
+import { routeProblems } from './route-problems.ts';
 
 const problemSchema = z.object({
   type: z.string(),
@@ -52,21 +53,43 @@ function parameters(route: RouteDef): JsonSchema[] {
   return list;
 }
 
-function operation(route: RouteDef): JsonSchema {
-  const responses: Record<string, JsonSchema> = {};
+/** One response per status, each problem status naming the codes it carries and when. */
+function responses(route: RouteDef): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
   for (const [status, doc] of Object.entries(route.responses)) {
-    responses[status] =
+    const mediaType = doc.contentType ?? 'application/json';
+    const schema =
       doc.schema === undefined
-        ? { description: doc.description }
-        : {
-            description: doc.description,
-            content: { 'application/json': { schema: schemaOf(doc.schema, 'output') } },
-          };
+        ? mediaType === 'application/json'
+          ? { type: 'object' }
+          : { type: 'string' }
+        : schemaOf(doc.schema, 'output');
+    out[status] = { description: doc.description, content: { [mediaType]: { schema } } };
   }
-  responses.default = {
-    description: 'An error, as RFC 9457 problem details with a stable code',
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-  };
+  const byStatus = new Map<number, [ProblemCode, string][]>();
+  for (const [code, when] of Object.entries(routeProblems(route)) as [ProblemCode, string][]) {
+    const status = problemStatus[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), [code, when]]);
+  }
+  for (const [status, problems] of [...byStatus].sort(([a], [b]) => a - b)) {
+    if (out[String(status)] !== undefined)
+      throw new Error(`openapi: ${route.operationId} documents ${status} as success and problem`);
+    out[String(status)] = {
+      description: problems.map(([code, when]) => `\`${code}\`: ${when}`).join('; '),
+      content: {
+        [problemContentType]: {
+          schema: {
+            $ref: '#/components/schemas/Problem',
+            properties: { code: { enum: problems.map(([code]) => code) } },
+          },
+        },
+      },
+    };
+  }
+  return out;
+}
+
+function operation(route: RouteDef): JsonSchema {
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -77,11 +100,12 @@ function operation(route: RouteDef): JsonSchema {
       ? {}
       : {
           requestBody: {
-            required: true,
+            // An absent body is read as `{}`: optional exactly when `{}` is a valid body.
+            required: !route.body.safeParse({}).success,
             content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
           },
         }),
-    responses,
+    responses: responses(route),
   };
 }
 
@@ -97,7 +121,8 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Json
     info: {
       title: 'aidb',
       version,
-      description: 'Knowledge base API: collections, documents, embeddings and vector search.',
+      description:
+        'Knowledge base API: collections, documents, embeddings and vector search. A method a path does not serve gets 405 with `Allow`; a path no route has gets 404 `route_not_found`.',
     },
     paths,
     components: {

@@ -8,7 +8,10 @@ export const problemStatus = {
   invalid_path: 400,
   invalid_json: 400,
   dimension_mismatch: 400,
+  duplicate_id: 400,
+  invalid_cursor: 400,
   unauthorized: 401,
+  invalid_api_key: 401,
   forbidden: 403,
   collection_not_found: 404,
   document_not_found: 404,
@@ -21,6 +24,7 @@ export const problemStatus = {
   rate_limited: 429,
   internal_error: 500,
   dependency_unavailable: 503,
+  starting: 503,
   shutting_down: 503,
 } as const;
 
@@ -32,7 +36,10 @@ const titles: Readonly<Record<ProblemCode, string>> = {
   invalid_path: 'The path is invalid',
   invalid_json: 'The request body is not valid JSON',
   dimension_mismatch: 'The vector dimension does not match the collection',
+  duplicate_id: 'A document id is repeated within the batch',
+  invalid_cursor: 'The cursor is not one this search or listing issued',
   unauthorized: 'An API key is required',
+  invalid_api_key: 'Invalid API key',
   forbidden: 'The API key lacks the required scope',
   collection_not_found: 'No such collection',
   document_not_found: 'No such document',
@@ -45,6 +52,7 @@ const titles: Readonly<Record<ProblemCode, string>> = {
   rate_limited: 'Too many requests',
   internal_error: 'Internal error',
   dependency_unavailable: 'A dependency is unavailable',
+  starting: 'The service is starting',
   shutting_down: 'The service is shutting down',
 };
 

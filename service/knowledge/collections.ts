@@ -7,9 +7,11 @@ import {
   insertCollection,
   listCollections as listCollectionRows,
   updateCollection,
+  type CollectionChanges,
   type CollectionRef,
   type CollectionRow,
 } from '../store/collections.ts';
+import { transaction } from '../store/sql.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
 
@@ -41,6 +43,13 @@ export async function requireCollectionRef(
   return ref;
 }
 
+export async function collectionExists(
+  deps: Pick<KnowledgeDeps, 'db'>,
+  name: string,
+): Promise<boolean> {
+  return (await findCollectionRef(deps.db.pool, name)) !== undefined;
+}
+
 export async function requireCollection(
   deps: Pick<KnowledgeDeps, 'db'>,
   name: string,
@@ -57,6 +66,33 @@ export async function listCollections(deps: KnowledgeDeps): Promise<Collection[]
   );
 }
 
+/**
+ * Creates the collection with the embedder's dimension unless it exists; changes nothing of an
+ * existing one (a write that needs the collection, not a request to update it).
+ */
+export async function ensureCollection(deps: KnowledgeDeps, name: string): Promise<void> {
+  if (await collectionExists(deps, name)) return;
+  await createCollection(deps, name, deps.embedder.dimension, {});
+}
+
+/**
+ * Inserts the row and creates the index's structure for it in one transaction, so a failure
+ * (an index that cannot take the dimension, a lost connection) leaves no collection behind.
+ * Undefined when another request created it first.
+ */
+async function createCollection(
+  deps: KnowledgeDeps,
+  name: string,
+  dimension: number,
+  changes: CollectionChanges,
+): Promise<CollectionRow | undefined> {
+  return transaction(deps.db.pool, async (tx) => {
+    const created = await insertCollection(tx, name, dimension, changes);
+    if (created !== undefined) await deps.index.createCollection(created, tx);
+    return created;
+  });
+}
+
 /** Creates the collection or updates its description and TTL; the dimension never changes. */
 export async function putCollection(
   deps: KnowledgeDeps,
@@ -67,11 +103,9 @@ export async function putCollection(
   const existing = await findCollection(deps.db.pool, name);
   if (existing === undefined) {
     const dimension = body.dimension ?? deps.embedder.dimension;
-    const created = await insertCollection(deps.db.pool, name, dimension, changes);
-    if (created !== undefined) {
-      await deps.index.createCollection(created);
+    const created = await createCollection(deps, name, dimension, changes);
+    if (created !== undefined)
       return { collection: await toCollection(created, deps), created: true };
-    }
     // Another request created it between our read and insert: this one becomes an update.
   }
   const current = existing ?? (await requireCollection(deps, name));

@@ -1,4 +1,4 @@
-import { ProblemError, type ProblemCode } from '../http/problems.ts';
+import { ProblemError } from '../http/problems.ts';
 
 /**
  * Opaque cursors: base64url JSON, so clients cannot depend on their shape and a tampered one is
@@ -8,7 +8,7 @@ export function encodeCursor(value: Readonly<Record<string, string | number>>): 
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, code: ProblemCode): Record<string, unknown> {
+export function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof value === 'object' && value !== null && !Array.isArray(value))
@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string, code: ProblemCode): Record<string, 
   } catch {
     // Falls through to the 400 below: the text was not a cursor this service issued.
   }
-  throw new ProblemError(code, 'cursor is not one this service issued', {
+  throw new ProblemError('invalid_cursor', 'cursor is not one this service issued', {
     errors: [{ field: 'cursor', message: 'invalid cursor' }],
   });
 }

@@ -47,9 +47,9 @@ export async function listDocuments(
   const collection = await requireCollectionRef(deps, collectionName);
   let after: string | undefined;
   if (cursor !== undefined) {
-    const decoded = decodeCursor(cursor, 'invalid_query');
+    const decoded = decodeCursor(cursor);
     if (typeof decoded.after !== 'string')
-      throw new ProblemError('invalid_query', 'cursor is not one this service issued');
+      throw new ProblemError('invalid_cursor', 'cursor is not one this service issued');
     after = decoded.after;
   }
   const page = await listDocumentRows(deps.db.pool, collection.id, after, limit);

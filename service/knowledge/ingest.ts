@@ -1,12 +1,30 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentInput } from '../api/documents.ts';
 import { chunkText } from '../embeddings/chunking.ts';
-import { ProblemError } from '../http/problems.ts';
+import { ProblemError, type FieldError } from '../http/problems.ts';
 import { writeDocuments, type DocumentWrite } from '../store/documents.ts';
 import { transaction } from '../store/sql.ts';
 import { requireCollectionRef } from './collections.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
+
+/** One id twice in a batch would make the batch's outcome depend on order: refuse it. */
+function refuseRepeatedIds(inputs: readonly DocumentInput[]): void {
+  const first = new Map<string, number>();
+  const errors: FieldError[] = [];
+  inputs.forEach((input, index) => {
+    if (input.id === undefined) return;
+    const seen = first.get(input.id);
+    if (seen === undefined) first.set(input.id, index);
+    else
+      errors.push({
+        field: `documents.${index}.id`,
+        message: `repeats the id of documents.${seen}`,
+      });
+  });
+  if (errors.length > 0)
+    throw new ProblemError('duplicate_id', 'ids must be unique within one batch', { errors });
+}
 
 export interface IngestResult {
   readonly ids: string[];
@@ -23,6 +41,7 @@ export async function ingestDocuments(
   inputs: readonly DocumentInput[],
   signal?: AbortSignal,
 ): Promise<IngestResult> {
+  refuseRepeatedIds(inputs);
   const collection = await requireCollectionRef(deps, collectionName);
   if (collection.dimension !== deps.embedder.dimension) {
     throw new ProblemError(

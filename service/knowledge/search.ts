@@ -42,7 +42,7 @@ function toResult(hit: HydratedHit): SearchResult {
 
 function offsetOf(body: SearchBody, fingerprint: string): number {
   if (body.cursor === undefined) return 0;
-  const decoded = decodeCursor(body.cursor, 'invalid_body');
+  const decoded = decodeCursor(body.cursor);
   // A cursor only continues the search that issued it.
   if (
     decoded.q !== fingerprint ||
@@ -50,7 +50,7 @@ function offsetOf(body: SearchBody, fingerprint: string): number {
     !Number.isInteger(decoded.o) ||
     decoded.o < 0
   ) {
-    throw new ProblemError('invalid_body', 'cursor belongs to a different search', {
+    throw new ProblemError('invalid_cursor', 'cursor belongs to a different search', {
       errors: [{ field: 'cursor', message: 'does not match this search' }],
     });
   }

@@ -12,8 +12,14 @@ export const adminRoutes = [
     tag: 'admin',
     scope: 'admin',
     responses: {
-      200: { description: 'application/x-tar; row counts in the x-aidb-row-counts header (JSON)' },
-      409: { description: 'The service runs on an external PostgreSQL: back it up with pg_dump' },
+      200: {
+        description:
+          'A tar of the database directory; row counts in the x-aidb-row-counts header (JSON)',
+        contentType: 'application/x-tar',
+      },
+    },
+    problems: {
+      snapshot_unavailable: 'the service runs on an external PostgreSQL: back it up with pg_dump',
     },
     async handler(_input, deps) {
       if (deps.db.snapshot === undefined) {

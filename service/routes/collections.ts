@@ -38,8 +38,8 @@ export const collectionRoutes = [
     responses: {
       200: { description: 'Updated', schema: collection },
       201: { description: 'Created', schema: collection },
-      409: { description: 'The request would change the dimension' },
     },
+    problems: { dimension_immutable: 'the collection exists with another dimension' },
     async handler({ params, body }, deps) {
       const { collection: result, created } = await putCollection(deps, params.name, body);
       return { status: created ? 201 : 200, body: result };
@@ -54,6 +54,7 @@ export const collectionRoutes = [
     scope: 'read',
     params: collectionParams,
     responses: { 200: { description: 'The collection', schema: collection } },
+    problems: { collection_not_found: 'no collection has this name' },
     async handler({ params }, deps) {
       return {
         status: 200,
@@ -70,6 +71,7 @@ export const collectionRoutes = [
     scope: 'write',
     params: collectionParams,
     responses: { 204: { description: 'Deleted' } },
+    problems: { collection_not_found: 'no collection has this name' },
     async handler({ params }, deps) {
       await deleteCollection(deps, params.name);
       return { status: 204 };

@@ -7,8 +7,7 @@ import {
   listDocumentsQuery,
 } from '../api/documents.ts';
 import { embedBody, embedResponse, searchBody, searchResponse } from '../api/search.ts';
-import { putCollection } from '../knowledge/collections.ts';
-import type { KnowledgeDeps } from '../knowledge/deps.ts';
+import { collectionExists, ensureCollection } from '../knowledge/collections.ts';
 import { listDocuments } from '../knowledge/documents.ts';
 import { ingestDocuments } from '../knowledge/ingest.ts';
 import { searchCollection } from '../knowledge/search.ts';
@@ -23,14 +22,11 @@ const compatEmbedBody = z.union([
 ]);
 
 /**
- * The original service's routes, mapped onto one default collection (created on first use) so
- * existing clients keep working while new ones use /v1.
+ * The original service's routes, mapped onto one default collection so existing clients keep
+ * working while new ones use /v1. Writes create it when it is missing; reads never write, and
+ * read a missing one as empty.
  */
 export function compatRoutes(defaultCollection: string): RouteDef[] {
-  const ensure = async (deps: KnowledgeDeps): Promise<string> => {
-    await putCollection(deps, defaultCollection, {});
-    return defaultCollection;
-  };
   return [
     defineRoute({
       method: 'GET',
@@ -41,10 +37,13 @@ export function compatRoutes(defaultCollection: string): RouteDef[] {
       scope: 'read',
       query: listDocumentsQuery,
       responses: { 200: { description: 'One page', schema: documentList } },
+      problems: { invalid_cursor: 'the cursor is not a `next_cursor` this listing returned' },
       async handler({ query }, deps) {
+        if (!(await collectionExists(deps, defaultCollection)))
+          return { status: 200, body: { documents: [], next_cursor: null } };
         return {
           status: 200,
-          body: await listDocuments(deps, await ensure(deps), query.limit, query.cursor),
+          body: await listDocuments(deps, defaultCollection, query.limit, query.cursor),
         };
       },
     }),
@@ -57,9 +56,14 @@ export function compatRoutes(defaultCollection: string): RouteDef[] {
       scope: 'write',
       body: compatIngestBody,
       responses: { 200: { description: 'Stored', schema: ingestResponse } },
+      problems: {
+        duplicate_id: 'two documents of the batch have the same id',
+        dimension_mismatch: "the default collection's dimension is not the embedder's",
+      },
       async handler({ body, signal }, deps) {
         const documents = 'documents' in body ? body.documents : [body];
-        const { ids } = await ingestDocuments(deps, await ensure(deps), documents, signal);
+        await ensureCollection(deps, defaultCollection);
+        const { ids } = await ingestDocuments(deps, defaultCollection, documents, signal);
         return { status: 200, body: { ids } };
       },
     }),
@@ -73,10 +77,16 @@ export function compatRoutes(defaultCollection: string): RouteDef[] {
       scope: 'read',
       body: searchBody,
       responses: { 200: { description: 'Results, best first', schema: searchResponse } },
+      problems: {
+        dimension_mismatch: "`vector` is not of the default collection's dimension",
+        invalid_cursor: 'the cursor is not a `next_cursor` of this same search',
+      },
       async handler({ body, signal }, deps) {
+        if (!(await collectionExists(deps, defaultCollection)))
+          return { status: 200, body: { results: [], next_cursor: null, index: deps.index.kind } };
         const { cached: _cached, ...outcome } = await searchCollection(
           deps,
-          await ensure(deps),
+          defaultCollection,
           body,
           signal,
         );

@@ -22,6 +22,11 @@ export const documentRoutes = [
     params: collectionParams,
     body: ingestBody,
     responses: { 200: { description: 'Stored; ids in input order', schema: ingestResponse } },
+    problems: {
+      collection_not_found: 'no collection has this name',
+      duplicate_id: 'two documents of the batch have the same id',
+      dimension_mismatch: "the collection's dimension is not the embedder's",
+    },
     async handler({ params, body, signal }, deps) {
       const { ids } = await ingestDocuments(deps, params.name, body.documents, signal);
       return { status: 200, body: { ids } };
@@ -39,6 +44,10 @@ export const documentRoutes = [
     responses: {
       200: { description: 'One page; follow next_cursor for the next', schema: documentList },
     },
+    problems: {
+      collection_not_found: 'no collection has this name',
+      invalid_cursor: 'the cursor is not a `next_cursor` this listing returned',
+    },
     async handler({ params, query }, deps) {
       return {
         status: 200,
@@ -55,6 +64,10 @@ export const documentRoutes = [
     scope: 'read',
     params: documentParams,
     responses: { 200: { description: 'The document', schema: document } },
+    problems: {
+      collection_not_found: 'no collection has this name',
+      document_not_found: 'the collection has no document with this id',
+    },
     async handler({ params }, deps) {
       return { status: 200, body: await getDocument(deps, params.name, params.id) };
     },
@@ -68,6 +81,10 @@ export const documentRoutes = [
     scope: 'write',
     params: documentParams,
     responses: { 204: { description: 'Deleted' } },
+    problems: {
+      collection_not_found: 'no collection has this name',
+      document_not_found: 'the collection has no document with this id',
+    },
     async handler({ params }, deps) {
       await deleteDocument(deps, params.name, params.id);
       return { status: 204 };

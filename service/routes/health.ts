@@ -1,3 +1,4 @@
+import { healthReport, legacyHealth } from '../api/health.ts';
 import type { Health, HealthReport } from '../health/health.ts';
 import { healthPaths, probeSpecs } from '../health/probe-spec.ts';
 import { defineRoute, type RouteDef, type RouteResponse } from './route.ts';
@@ -28,7 +29,11 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
       summary: 'Liveness: the process and its event loop respond (no dependency is checked)',
       tag: 'health',
       scope: 'public',
-      responses: { 200: { description: 'Alive' }, 503: { description: 'The event loop stalled' } },
+      dependencies: 'none',
+      responses: {
+        200: { description: 'Alive', schema: healthReport },
+        503: { description: 'The event loop stalled', schema: healthReport },
+      },
       handler: () => Promise.resolve(answer(health.live(), retryAfterSeconds)),
     }),
     defineRoute({
@@ -39,9 +44,13 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
       summary: 'Readiness: every critical dependency answers; degraded when only Redis fails',
       tag: 'health',
       scope: 'public',
+      dependencies: 'none',
       responses: {
-        200: { description: 'Ready (healthy or degraded)' },
-        503: { description: 'Not ready, or shutting down' },
+        200: { description: 'Ready (healthy or degraded)', schema: healthReport },
+        503: {
+          description: 'Not ready: starting, a critical dependency fails, or shutting down',
+          schema: healthReport,
+        },
       },
       handler: async () => answer(await health.ready(), retryAfterSeconds),
     }),
@@ -53,7 +62,11 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
       summary: 'Startup: migrations ran and every critical dependency answered once',
       tag: 'health',
       scope: 'public',
-      responses: { 200: { description: 'Started' }, 503: { description: 'Still starting' } },
+      dependencies: 'none',
+      responses: {
+        200: { description: 'Started', schema: healthReport },
+        503: { description: 'Still starting; `details.starting` says why', schema: healthReport },
+      },
       handler: async () => answer(await health.startup(), retryAfterSeconds),
     }),
     defineRoute({
@@ -63,9 +76,10 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
       summary: 'Every dependency checked now: status, latency, breaker, index, version, uptime',
       tag: 'health',
       scope: 'admin',
+      dependencies: 'none',
       responses: {
-        200: { description: 'Report' },
-        503: { description: 'A critical dependency fails' },
+        200: { description: 'Report', schema: healthReport },
+        503: { description: 'Starting, or a critical dependency fails', schema: healthReport },
       },
       handler: async () => answer(await health.detailed(), retryAfterSeconds),
     }),
@@ -76,9 +90,10 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
       summary: "The original service's composite health, with values that can now be false",
       tag: 'health',
       scope: 'public',
+      dependencies: 'none',
       responses: {
-        200: { description: 'Composite status' },
-        503: { description: 'A critical dependency fails' },
+        200: { description: 'Composite status', schema: legacyHealth },
+        503: { description: 'Starting, or a critical dependency fails', schema: legacyHealth },
       },
       async handler() {
         const report = await health.detailed();
@@ -86,6 +101,7 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
           dependencies: { name: string; status: string; error: string | null }[];
           vector_index: string;
           circuit_breakers: Record<string, string>;
+          starting?: string;
         };
         const of = (name: string): string => {
           const result = details.dependencies.find((d) => d.name === name);
@@ -93,7 +109,8 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
         };
         const body = {
           status: report.status === 'healthy' ? 'ok' : report.status,
-          database: of('postgres'),
+          database:
+            details.starting === undefined ? of('postgres') : `unavailable: ${details.starting}`,
           redis: of('redis'),
           qdrant: of('qdrant'),
           embeddings: of('embeddings'),

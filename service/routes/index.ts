@@ -39,6 +39,7 @@ export function routeTable(options: RouteTableOptions): RouteDef[] {
       summary: 'This API description (OpenAPI 3.1)',
       tag: 'meta',
       scope: 'public',
+      dependencies: 'none',
       responses: { 200: { description: 'The OpenAPI document' } },
       handler() {
         document ??= buildOpenApi(routes, options.version);

@@ -11,7 +11,10 @@ export function metricsRoute(metrics: Pick<PrometheusMetrics, 'render'>): RouteD
     tag: 'meta',
     scope: 'read',
     keyAlways: true,
-    responses: { 200: { description: 'text/plain; version=0.0.4' } },
+    dependencies: 'none',
+    responses: {
+      200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain' },
+    },
     async handler() {
       return {
         status: 200,

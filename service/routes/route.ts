@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { rateLimitPolicies } from '../../catalog/labels.ts';
+import type { ProblemCode } from '../http/problems.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
 
 export const scopes = ['public', 'read', 'write', 'admin'] as const;
@@ -25,6 +26,8 @@ export interface RouteInput<P, Q, B> {
 export interface ResponseDoc {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** Media type of the body; `application/json` unless said. */
+  readonly contentType?: string;
 }
 
 /**
@@ -53,7 +56,15 @@ export interface RouteDef<
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** Successful answers (and the health probes' 503 report) by status. */
   readonly responses: Readonly<Record<number, ResponseDoc>>;
+  /**
+   * Refusals particular to this route and when each happens; those every route of its kind can
+   * give (validation, authentication, rate limits, availability) are derived from the table.
+   */
+  readonly problems?: Readonly<Partial<Record<ProblemCode, string>>>;
+  /** `none`: served without the store or any dependency (probes, metrics, this document). */
+  readonly dependencies?: 'none';
   handler(
     input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
     deps: KnowledgeDeps,

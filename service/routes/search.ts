@@ -16,6 +16,12 @@ export const searchRoutes = [
     params: collectionParams,
     body: searchBody,
     responses: { 200: { description: 'Results, best first', schema: searchResponse } },
+    problems: {
+      collection_not_found: 'no collection has this name',
+      dimension_mismatch:
+        "`vector` is not of the collection's dimension, or the collection's is not the embedder's",
+      invalid_cursor: 'the cursor is not a `next_cursor` of this same search',
+    },
     async handler({ params, body, signal }, deps) {
       const { cached: _cached, ...outcome } = await searchCollection(
         deps,

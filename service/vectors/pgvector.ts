@@ -136,8 +136,8 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
       await withClient(pool, configure);
       void kick();
     },
-    async createCollection(collection) {
-      await pool.query(
+    async createCollection(collection, tx) {
+      await tx.query(
         `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
          USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
          WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})

@@ -36,7 +36,11 @@ export interface VectorIndex {
   prepare(): Promise<void>;
   /** Rejects when the index cannot serve searches (the readiness check). */
   ping(): Promise<void>;
-  createCollection(collection: IndexedCollection): Promise<void>;
+  /**
+   * Called inside the transaction that inserts the collection: a structure in the database is
+   * created in it (and rolled back with it); an index outside creates its own before commit.
+   */
+  createCollection(collection: IndexedCollection, tx: Sql): Promise<void>;
   dropCollection(collection: IndexedCollection): Promise<void>;
   /**
    * Called inside the ingest transaction after the chunk rows are written, before commit: an

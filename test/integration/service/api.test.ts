@@ -199,7 +199,7 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
         '/v1/collections/kb/documents?cursor=not-a-cursor',
       );
       expect(status).toBe(400);
-      expect(body.code).toBe('invalid_query');
+      expect(body.code).toBe('invalid_cursor');
     });
 
     it('answers 404 for a missing document and a missing collection', async () => {
@@ -281,7 +281,7 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
         limit: 2,
         cursor: first.body.next_cursor,
       });
-      expect(foreign.body.code).toBe('invalid_body');
+      expect(foreign.body.code).toBe('invalid_cursor');
     });
 
     it('returns an empty list for an empty collection', async () => {

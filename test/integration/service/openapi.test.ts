@@ -45,9 +45,21 @@ describe('the OpenAPI document', () => {
         schema: expect.objectContaining({ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
       },
     ]);
-    expect(ingest.responses.default.content['application/problem+json'].schema.$ref).toBe(
-      '#/components/schemas/Problem',
-    );
+    expect(ingest.responses['400'].content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/Problem',
+      properties: {
+        code: {
+          enum: [
+            'invalid_path',
+            'invalid_query',
+            'invalid_json',
+            'invalid_body',
+            'duplicate_id',
+            'dimension_mismatch',
+          ],
+        },
+      },
+    });
   });
 
   it('is described the same without a server (docs/api.md and the manifests rely on it)', () => {

@@ -78,7 +78,7 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
         ],
       },
       status: 400,
-      code: 'invalid_body',
+      code: 'duplicate_id',
       fields: ['documents.1.id'],
     },
     {

@@ -104,7 +104,7 @@ describe.each(backends)('the vector index contract: $name', ({ open }) => {
     for (const name of ['main', 'other']) {
       const row = await insertCollection(backend.pool, name, dimension, {});
       if (row === undefined) throw new Error('collection not created');
-      await backend.index.createCollection(row);
+      await backend.index.createCollection(row, backend.pool);
       if (name === 'main') collection = row;
       else other = row;
     }
@@ -217,7 +217,7 @@ describe.each(backends)('the vector index contract: $name', ({ open }) => {
   it('answers an empty collection with no hits', async () => {
     const row = await insertCollection(backend.pool, 'empty', dimension, {});
     if (row === undefined) throw new Error('collection not created');
-    await backend.index.createCollection(row);
+    await backend.index.createCollection(row, backend.pool);
     expect(
       await backend.index.search(row, { vector: vectorFor('x'), limit: 10, offset: 0 }),
     ).toEqual([]);
@@ -235,7 +235,7 @@ describe('pgvector with deferred indexing', () => {
     try {
       const row = await insertCollection(backend.pool, 'fresh', dimension, {});
       if (row === undefined) throw new Error('collection not created');
-      await backend.index.createCollection(row);
+      await backend.index.createCollection(row, backend.pool);
       const list = writes(docs.slice(0, 10));
       await transaction(backend.pool, async (tx) => {
         await writeDocuments(tx, row.id, list);

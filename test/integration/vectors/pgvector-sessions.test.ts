@@ -57,7 +57,7 @@ describe('pgvector session settings', () => {
   it('reach a connection the pool opened after start-up, one query at a time', async () => {
     const collection = await insertCollection(pool, 'fresh', 3, {});
     if (collection === undefined) throw new Error('collection not created');
-    await index.createCollection(collection);
+    await index.createCollection(collection, pool);
     await index.drained();
     // Every connection idles out; the search below runs on a new one.
     for (let i = 0; i < 100 && pool.totalCount > 0; i++) await sleep(10);

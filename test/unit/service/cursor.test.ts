@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../../service/knowledge/cursor.ts
 
 describe('cursors', () => {
   it('round-trip', () => {
-    expect(decodeCursor(encodeCursor({ after: 'doc-9', o: 3 }), 'invalid_query')).toEqual({
+    expect(decodeCursor(encodeCursor({ after: 'doc-9', o: 3 }))).toEqual({
       after: 'doc-9',
       o: 3,
     });
@@ -15,16 +15,16 @@ describe('cursors', () => {
     'bm90IGpzb24',
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('null').toString('base64url'),
-  ])('reject %s with a 400 of the given code', (cursor) => {
+  ])('reject %s with a 400 invalid_cursor', (cursor) => {
     const error = (() => {
       try {
-        decodeCursor(cursor, 'invalid_body');
+        decodeCursor(cursor);
       } catch (caught) {
         return caught;
       }
       return undefined;
     })();
     expect(error).toBeInstanceOf(ProblemError);
-    expect(error).toMatchObject({ code: 'invalid_body', status: 400 });
+    expect(error).toMatchObject({ code: 'invalid_cursor', status: 400 });
   });
 });
