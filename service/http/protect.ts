@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate, type Requirement } from '../auth/authenticate.ts';
+import { authenticate, type AuthFailureReason, type Requirement } from '../auth/authenticate.ts';
 import type { ApiKey } from '../auth/keys.ts';
 import { rateLimitHeaders } from '../limits/headers.ts';
 import type { RateLimiter } from '../limits/limiter.ts';
@@ -35,37 +35,25 @@ function retryAfter(seconds: number, headers: Record<string, string>) {
 
 /**
  * Security headers, authentication and rate limits, before any route runs. A client address
- * that keeps failing authentication is refused outright until its window resets.
+ * that keeps presenting wrong keys is refused until its window resets, except for requests that
+ * carry a valid key.
  */
 export function installProtection(app: FastifyInstance, options: ProtectOptions): void {
   const { keys, limiter, telemetry } = options;
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(securityHeaders);
     const guard = guardOf(request);
-    if (guard.requirement.key !== 'none' && limiter !== undefined) {
-      const locked = await limiter.exhausted('auth_failures', request.ip);
-      if (locked !== undefined) {
-        throw new ProblemError(
-          'rate_limited',
-          'too many failed authentications from this address',
-          retryAfter(locked.resetSeconds, rateLimitHeaders(locked)),
-        );
-      }
-    }
     const result = authenticate(keys, guard.requirement, request.headers.authorization);
+    // A valid key is limited by its own budget only: an address shared through NAT, a proxy or
+    // a sidecar must not let one client's guessing lock out everyone else's keys.
+    if (!result.ok || result.key === undefined) await refuseLockedOut(request, guard, limiter);
     if (!result.ok) {
       telemetry.authFailed(result.reason);
-      if (limiter !== undefined) await limiter.consume('auth_failures', request.ip);
-      if (result.reason === 'insufficient_scope')
-        throw new ProblemError('forbidden', 'the API key does not hold the scope this route needs');
-      throw new ProblemError('unauthorized', 'send an API key as `Authorization: Bearer <key>`', {
-        headers: {
-          'www-authenticate':
-            result.reason === 'missing_key'
-              ? 'Bearer realm="aidb"'
-              : 'Bearer realm="aidb", error="invalid_token"',
-        },
-      });
+      // Only a key presented and wrong counts toward the lockout: that is what guessing looks
+      // like. A missing key or a valid key of too small a scope is a client mistake.
+      if (result.reason === 'invalid_key' && limiter !== undefined)
+        await limiter.consume('auth_failures', request.ip);
+      throw refusal(result.reason);
     }
     if (limiter === undefined || guard.policy === 'exempt') return;
     const subject = result.key === undefined ? `ip:${request.ip}` : `key:${result.key.name}`;
@@ -80,4 +68,38 @@ export function installProtection(app: FastifyInstance, options: ProtectOptions)
     }
     reply.headers(headers);
   });
+}
+
+/** 429 when the request's address failed authentication too often and no valid key came with it. */
+async function refuseLockedOut(
+  request: FastifyRequest,
+  guard: RouteGuard,
+  limiter: RateLimiter | undefined,
+): Promise<void> {
+  if (guard.requirement.key === 'none' || limiter === undefined) return;
+  const locked = await limiter.exhausted('auth_failures', request.ip);
+  if (locked !== undefined) {
+    throw new ProblemError(
+      'rate_limited',
+      'too many failed authentications from this address; a valid API key is still served',
+      retryAfter(locked.resetSeconds, rateLimitHeaders(locked)),
+    );
+  }
+}
+
+function refusal(reason: AuthFailureReason): ProblemError {
+  switch (reason) {
+    case 'insufficient_scope':
+      return new ProblemError('forbidden', 'the API key does not hold the scope this route needs');
+    case 'missing_key':
+      return new ProblemError('unauthorized', 'send an API key as `Authorization: Bearer <key>`', {
+        headers: { 'www-authenticate': 'Bearer realm="aidb"' },
+      });
+    case 'invalid_key':
+      return new ProblemError(
+        'invalid_api_key',
+        'the API key is not valid: it is not one this service is configured with',
+        { headers: { 'www-authenticate': 'Bearer realm="aidb", error="invalid_token"' } },
+      );
+  }
 }

@@ -62,6 +62,12 @@ describe('authentication and authorisation, driven by the route table', () => {
     expect(wrong.headers.get('www-authenticate')).toBe(
       'Bearer realm="aidb", error="invalid_token"',
     );
+    expect(wrong.body).toMatchObject({ code: 'invalid_api_key', title: 'Invalid API key' });
+    expect(wrong.body.detail).toMatch(/not valid/);
+    const missing = await service.request('GET', '/v1/collections', undefined, {
+      authorization: '',
+    });
+    expect(missing.body).toMatchObject({ code: 'unauthorized', title: 'An API key is required' });
     const scrape = parseExposition((await service.request('GET', '/metrics')).text);
     const failures = Object.fromEntries(
       (scrape.get('aidb_auth_failures_total')?.samples ?? []).map((s) => [
@@ -144,7 +150,12 @@ describe('auth settings', () => {
         const guess = from(guesser, bearer(`aidb_guess${String(i)}`));
         expect((await service.request('GET', '/metrics', undefined, guess)).status).toBe(401);
       }
-      const locked = await service.request('GET', '/metrics', undefined, from(guesser));
+      const locked = await service.request(
+        'GET',
+        '/metrics',
+        undefined,
+        from(guesser, { authorization: '' }),
+      );
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('rate_limited');
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -155,6 +166,31 @@ describe('auth settings', () => {
       expect((await service.request('GET', '/health/live', undefined, from(guesser))).status).toBe(
         200,
       );
+    });
+
+    it('counts neither missing keys nor refused scopes toward the lockout', async () => {
+      const client = '198.51.100.20';
+      for (let i = 0; i < 10; i += 1) {
+        const write = from(client, bearer(testKeys.read));
+        expect((await service.request('PUT', '/v1/collections/x', {}, write)).status).toBe(403);
+        const none = from(client, { authorization: '' });
+        expect((await service.request('GET', '/metrics', undefined, none)).status).toBe(401);
+      }
+      const admin = from(client, bearer(testKeys.admin));
+      expect((await service.request('GET', '/metrics', undefined, admin)).status).toBe(200);
+    });
+
+    it('never locks out a valid key, even from an address that is locked out', async () => {
+      const shared = '198.51.100.30';
+      for (let i = 0; i < 3; i += 1) {
+        const guess = from(shared, bearer(`aidb_guess${String(i)}`));
+        expect((await service.request('GET', '/metrics', undefined, guess)).status).toBe(401);
+      }
+      const guess = from(shared, bearer('aidb_guess-again'));
+      expect((await service.request('GET', '/metrics', undefined, guess)).status).toBe(429);
+      const admin = from(shared, bearer(testKeys.admin));
+      expect((await service.request('GET', '/metrics', undefined, admin)).status).toBe(200);
+      expect((await service.request('PUT', '/v1/collections/y', {}, admin)).status).toBe(201);
     });
   });
 
