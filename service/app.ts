@@ -15,10 +15,14 @@ import { installHttpTelemetry } from './telemetry/http-telemetry.ts';
 import { ProblemError, problemBody, problemContentType } from './http/problems.ts';
 import { parseInput } from './http/validate.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
+import { allowedMethods } from './http/allowed-methods.ts';
+import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
 import type { RouteDef } from './routes/route.ts';
 
 export interface AppOptions {
+  /** What routes work with; the store part answers 503 `starting` until it is reached. */
   readonly deps: KnowledgeDeps;
+  readonly telemetry: ServiceTelemetry;
   readonly routes: readonly RouteDef[];
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
@@ -38,6 +42,7 @@ export interface AppOptions {
 // A client may name its request; anything else gets a fresh id so logs never hold client junk.
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 const noInput = z.object({}).strict();
+const maxParamLength = 256;
 
 function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
   const offered = request.headers['x-request-id'];
@@ -65,7 +70,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     // that arrives on an open connection meanwhile is still served rather than refused.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength },
     trustProxy: options.trustedProxies.length === 0 ? false : [...options.trustedProxies],
     ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
   });
@@ -88,7 +93,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     reply.header('x-request-id', request.id);
     done();
   });
-  const { telemetry } = options.deps;
+  const { telemetry } = options;
   const http =
     telemetry.metrics === undefined
       ? undefined
@@ -119,10 +124,31 @@ export function createApp(options: AppOptions): FastifyInstance {
       .send(problemBody(problem, request.url.split('?')[0] ?? '/', request.id));
   });
 
+  const allowed = allowedMethods(options.routes, options.corsOrigins.length > 0 ? ['OPTIONS'] : []);
   app.setNotFoundHandler((request) => {
     const path = request.url.split('?')[0] ?? '';
+    const methods = allowed.at(path);
+    if (methods === undefined)
+      return Promise.reject(
+        new ProblemError('route_not_found', `no route for ${request.method} ${path}`),
+      );
+    if (methods.includes(request.method)) {
+      // The path has this route, but the router refused a parameter longer than it takes.
+      return Promise.reject(
+        new ProblemError(
+          'invalid_path',
+          `a path parameter is longer than ${maxParamLength} characters`,
+        ),
+      );
+    }
     return Promise.reject(
-      new ProblemError('route_not_found', `no route for ${request.method} ${path}`),
+      new ProblemError(
+        'method_not_allowed',
+        `${request.method} is not served on ${path}; use ${methods.join(', ')}`,
+        {
+          headers: { allow: methods.join(', ') },
+        },
+      ),
     );
   });
 
@@ -141,11 +167,12 @@ export function createApp(options: AppOptions): FastifyInstance {
           params:
             route.params === undefined ? {} : parseInput(route.params, request.params, 'params'),
           query: parseInput(route.query ?? noInput, request.query, 'query'),
-          // An absent body is an empty one: routes whose fields all have defaults work without one.
+          // An absent body is an empty one: routes whose fields all have defaults work without
+          // one (the document says so). A JSON `null` is a body, and not an object.
           body:
             route.body === undefined
               ? undefined
-              : parseInput(route.body, request.body ?? {}, 'body'),
+              : parseInput(route.body, request.body === undefined ? {} : request.body, 'body'),
           signal: abortOnClose(reply),
           requestId: request.id,
         };

@@ -7,6 +7,8 @@ import { createRedisCache } from './cache/redis.ts';
 import { createBuiltinEmbedder } from './embeddings/builtin.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { createHttpEmbedder } from './embeddings/http.ts';
+import { DependencyError } from './dependencies/dependency-error.ts';
+import { sanitizeError } from './health/sanitize.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { createBreakers, type BreakerDependency } from './resilience/breakers.ts';
 import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
@@ -39,6 +41,7 @@ async function hasPgvector(db: Database): Promise<boolean> {
 /** Qdrant when configured; else pgvector where the database has it, exact SQL where not. */
 async function chooseIndex(
   config: Config,
+  bare: Database,
   db: Database,
   logger: Logger,
   call: DependencyCall,
@@ -52,7 +55,7 @@ async function chooseIndex(
     });
     return createQdrantIndex(client);
   }
-  if (await hasPgvector(db)) return createPgvectorIndex({ pool: db.pool, logger });
+  if (await hasPgvector(bare)) return createPgvectorIndex({ pool: db.pool, logger });
   logger.info('pgvector is not available: vector search runs as exact SQL');
   return createExactSqlIndex(db.pool);
 }
@@ -90,15 +93,24 @@ function guardedDependencies(config: Config): BreakerDependency[] {
   ];
 }
 
+/** What the service can build without reaching any dependency: clients connect on first use. */
+export type BaseDeps = Omit<KnowledgeDeps, keyof StoreDeps>;
+
+/** What needs PostgreSQL to answer: the migrated database and the vector index on it. */
+export interface StoreDeps {
+  readonly db: KnowledgeDeps['db'];
+  readonly index: KnowledgeDeps['index'];
+}
+
 /**
- * Opens every dependency the configuration names, behind its breaker and telemetry, migrates
- * the schema and prepares the vector index. The result is closed in reverse order by `closeDeps`.
+ * Breakers, the embedder and the cache: nothing here waits for a server, so the service can
+ * listen (and answer its probes) while PostgreSQL, Redis or Qdrant are still down.
  */
-export async function assembleDeps(
+export function assembleBase(
   config: Config,
   logger: Logger,
   telemetry: ServiceTelemetry,
-): Promise<KnowledgeDeps> {
+): BaseDeps {
   const breakers = createBreakers(
     guardedDependencies(config),
     {
@@ -116,40 +128,72 @@ export async function assembleDeps(
     breakers.dependencies.map((dependency) => ({ dependency, state: breakers.state(dependency) })),
   );
   const call = createDependencyGuard(telemetry, breakers, new Set(breakers.dependencies));
-  const opened = await openDatabase(config, logger);
-  const db = { ...opened, pool: instrumentPool(opened.pool, call) };
+  const cache = chooseCache(config, logger);
+  return {
+    embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry),
+    cache: cache.kind === 'redis' ? instrumentCache(cache, call) : cache,
+    redis: cache.client,
+    logger,
+    telemetry,
+    breakers,
+    call,
+  };
+}
+
+/** The error worth showing: a wrapper's cause, the first of several connection attempts. */
+function rootCause(error: unknown): unknown {
+  if (error instanceof AggregateError && error.errors.length > 0) return rootCause(error.errors[0]);
+  if (error instanceof Error && error.cause !== undefined) return rootCause(error.cause);
+  return error;
+}
+
+/** Runs one start-up step; its failure names the dependency, in words a probe may show. */
+async function step<T>(dependency: 'postgres' | 'qdrant', run: () => Promise<T>): Promise<T> {
   try {
-    const applied = await migrate(db.pool);
+    return await run();
+  } catch (error) {
+    if (error instanceof DependencyError) throw error;
+    throw new DependencyError(dependency, 'connection', sanitizeError(rootCause(error)), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * One start-up attempt: opens the database, migrates the schema and prepares the vector index.
+ * First contact and migrations use the bare pool, so a late PostgreSQL does not open the
+ * breaker that guards requests. A failure closes what it opened; the caller retries.
+ */
+export async function connectStore(
+  config: Config,
+  logger: Logger,
+  base: BaseDeps,
+): Promise<StoreDeps> {
+  const opened = await step('postgres', () => openDatabase(config, logger));
+  const db = { ...opened, pool: instrumentPool(opened.pool, base.call) };
+  try {
+    const applied = await step('postgres', () => migrate(opened.pool));
     if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
-    const index = await chooseIndex(config, db, logger, call);
-    await index.prepare();
-    const cache = chooseCache(config, logger);
-    if (telemetry.metrics !== undefined) {
+    const index = await step('postgres', () => chooseIndex(config, opened, db, logger, base.call));
+    await step(index.kind === 'qdrant' ? 'qdrant' : 'postgres', () => index.prepare());
+    if (base.telemetry.metrics !== undefined) {
       // PGlite serves one connection however large the pool setting.
       const poolMax = db.engine === 'pglite' ? 1 : config.database.poolMax;
-      registerStoreGauges(telemetry.metrics.meter, db.pool, poolMax);
+      registerStoreGauges(base.telemetry.metrics.meter, db.pool, poolMax);
     }
-    return {
-      db,
-      index,
-      embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry),
-      cache: cache.kind === 'redis' ? instrumentCache(cache, call) : cache,
-      redis: cache.client,
-      logger,
-      telemetry,
-      breakers,
-      call,
-    };
+    return { db, index };
   } catch (error) {
-    breakers.shutdown();
     await opened.close().catch(() => undefined);
     throw error;
   }
 }
 
-export async function closeDeps(deps: KnowledgeDeps): Promise<void> {
-  await deps.index.close();
-  await deps.cache.close();
-  await deps.db.close();
-  deps.breakers.shutdown();
+export async function closeStore(store: StoreDeps): Promise<void> {
+  await store.index.close();
+  await store.db.close();
+}
+
+export async function closeBase(base: BaseDeps): Promise<void> {
+  await base.cache.close();
+  base.breakers.shutdown();
 }

@@ -1,16 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
+import { ensureDataDir } from '../lib/data-dir.ts';
 import type { Logger } from '../lib/logger.ts';
+import { describeStartupFailure } from '../lib/startup-failure.ts';
 import { version } from '../lib/version.ts';
 import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import { createApp } from './app.ts';
 import { hashKey, parseApiKeys, type ApiKey } from './auth/keys.ts';
 import { createRateLimiter } from './limits/limiter.ts';
 import { policyBudgets } from './limits/policy.ts';
-import { assembleDeps, closeDeps } from './assemble.ts';
+import { assembleBase, closeBase, closeStore, connectStore, type StoreDeps } from './assemble.ts';
+import { createBoot, type Boot } from './boot/boot.ts';
+import { gatedDeps } from './boot/gated-deps.ts';
 import { dependencyChecks } from './health/checks.ts';
 import { watchEventLoop } from './health/event-loop.ts';
 import { createHealth, type Health } from './health/health.ts';
+import { sanitizeError } from './health/sanitize.ts';
+import { ProblemError } from './http/problems.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
 import type { RouteDef } from './routes/route.ts';
@@ -22,12 +29,15 @@ import { watchTlsFiles, type TlsReloader } from './tls/reloader.ts';
 
 export interface RunningService {
   readonly app: FastifyInstance;
+  /** Routes see these; the database and index throw the 503 `starting` problem until ready. */
   readonly deps: KnowledgeDeps;
   readonly health: Health;
   /** Every route served, as the route table defines them. */
   readonly routes: readonly RouteDef[];
   /** Base URL the service listens on. */
   readonly url: string;
+  /** Resolves once PostgreSQL answered, migrations ran and the vector index is prepared. */
+  ready(): Promise<void>;
   /** Closes dependencies and telemetry; call after the HTTP server stopped. */
   release(): Promise<void>;
   /** Stops at once (tests); `aidb serve` runs the graceful sequence of shutdown.ts instead. */
@@ -46,38 +56,82 @@ async function apiKeys(config: Config, logger: Logger): Promise<ApiKey[]> {
   return [{ name: 'local', scope: 'admin', hash: hashKey(key) }];
 }
 
-/** Starts the service: telemetry, dependencies, schema, health, then the HTTP listener. */
+/** The data directory holds the embedded database and the local key; else nothing needs it. */
+function usesDataDir(config: Config): boolean {
+  return config.profile === 'embedded' || config.auth.apiKeys === undefined;
+}
+
+/**
+ * Starts the service: checks what the user configured (data directory, then the port), listens,
+ * and only then reaches for PostgreSQL, in the background and for as long as it takes, so the
+ * probes tell Kubernetes what is happening instead of the process crash-looping. A busy port or
+ * an unusable data directory throws a StartupFailure that names the setting.
+ */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  if (usesDataDir(config)) await ensureDataDir(config.dataDir);
   const keys = await apiKeys(config, logger);
   const telemetry = config.service.telemetry
     ? createServiceTelemetry({ version })
     : createNoopTelemetry();
-  let deps: KnowledgeDeps;
   let https: HttpsServer | undefined;
   try {
     https = await httpsServer(config, telemetry);
-    deps = await assembleDeps(config, logger, telemetry);
   } catch (error) {
     await telemetry.shutdown();
     throw error;
   }
+  const base = assembleBase(config, logger, telemetry);
+  const boot: Boot<StoreDeps> = createBoot({
+    attempt: () => connectStore(config, logger, base),
+    backoff: {
+      initialMs: config.resilience.startupRetryInitialMs,
+      maxMs: config.resilience.startupRetryMaxMs,
+    },
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+    random: Math.random,
+    now: Date.now,
+    describe: sanitizeError,
+    discard: closeStore,
+    onFailure: (state) => {
+      logger.warn(
+        {
+          attempt: state.attempts,
+          reason: state.lastError,
+          retryInMs: (state.nextAttemptAt ?? Date.now()) - Date.now(),
+        },
+        'start-up could not reach its store yet; retrying',
+      );
+    },
+  });
+  const notReady = (): string => boot.state().lastError ?? 'connecting to PostgreSQL';
+  const deps = gatedDeps(base, () => {
+    const store = boot.value();
+    if (store !== undefined) return store;
+    throw new ProblemError('starting', `the service is starting: ${notReady()}`, {
+      retryAfterSeconds: config.resilience.retryAfterSeconds,
+    });
+  });
   const eventLoop = watchEventLoop();
   const health = createHealth({
-    checks: dependencyChecks(deps),
+    checks: () => (boot.value() === undefined ? [] : dependencyChecks(deps)),
+    starting: () => (boot.value() === undefined ? notReady() : undefined),
     checkTimeoutMs: config.health.checkTimeoutMs,
     readyCacheMs: config.health.readyCacheMs,
     eventLoopStallMs: config.health.eventLoopStallMs,
     eventLoop,
     telemetry,
-    breakers: deps.breakers,
-    indexKind: deps.index.kind,
+    breakers: base.breakers,
+    indexKind: () => boot.value()?.index.kind ?? 'none',
     version,
   });
   let reloader: TlsReloader | undefined;
   const releaseAll = async (): Promise<void> => {
     reloader?.stop();
     eventLoop.stop();
-    await closeDeps(deps);
+    await boot.stop();
+    const store = boot.value();
+    if (store !== undefined) await closeStore(store);
+    await closeBase(base);
     await telemetry.shutdown();
   };
   const routes = routeTable({
@@ -89,6 +143,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const app = createApp({
     deps,
+    telemetry,
     routes,
     logger,
     bodyLimitBytes: config.service.bodyLimitBytes,
@@ -99,7 +154,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       limiter: config.rateLimit.enabled
         ? createRateLimiter({
             budgets: policyBudgets(config.rateLimit),
-            redis: deps.redis,
+            redis: base.redis,
             whenRedisDown: config.rateLimit.whenRedisDown,
             onDecision: (decision) => {
               telemetry.rateLimitDecided(decision);
@@ -112,29 +167,46 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     corsOrigins: config.service.corsOrigins,
     ...(https === undefined ? {} : { serverFactory: https.factory }),
   });
+  const { host, port } = config.service;
   try {
-    await app.listen({ host: config.service.host, port: config.service.port });
+    await app.listen({ host, port });
   } catch (error) {
     await releaseAll();
-    throw error;
+    throw (
+      describeStartupFailure(error, {
+        kind: 'listen',
+        host,
+        port,
+        hostEnv: 'AIDB_HOST',
+        portEnv: 'AIDB_PORT',
+      }) ?? error
+    );
   }
-  // First contact with every dependency right away, so /health/startup turns 200 without waiting.
-  void health.startup();
+  boot.start();
   const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.service.port;
-  const host = config.service.host.includes(':') ? `[${config.service.host}]` : config.service.host;
-  const url = `${https === undefined ? 'http' : 'https'}://${host}:${port}`;
+  const listening = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `${https === undefined ? 'http' : 'https'}://${shownHost}:${listening}`;
   if (https !== undefined) reloader = watchTls(config, https, telemetry, logger);
   logger.info(
-    { url, profile: config.profile, index: deps.index.kind, embedder: deps.embedder.model },
+    { url, profile: config.profile, embedder: base.embedder.model },
     'aidb service listening',
   );
+  const started = boot.ready().then((store) => {
+    logger.info({ index: store.index.kind }, 'aidb service ready');
+    // A stall while starting is not one of a running service: liveness judges from here on.
+    eventLoop.takeWorstMs();
+    // First contact with every dependency right away, so /health/startup turns 200 without waiting.
+    void health.startup();
+  });
+  started.catch(() => undefined);
   return {
     app,
     deps,
     health,
     routes,
     url,
+    ready: () => started,
     release: releaseAll,
     async close() {
       await app.close();

@@ -50,7 +50,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/openapi.json`)).ok) break;
+      if ((await fetch(`${url}/health/ready`)).ok) break;
     } catch {
       if (attempt > 600) throw new Error('service did not start');
     }

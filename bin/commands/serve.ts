@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { createLogger } from '../../lib/logger.ts';
 import { version } from '../../lib/version.ts';
-import { loadCommandConfig } from '../config-option.ts';
+import { StartupFailure } from '../../lib/startup-failure.ts';
+import { ExitError, loadCommandConfig } from '../config-option.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -20,7 +21,11 @@ export function serveCommand(): Command {
         : undefined;
       const { startService } = await import('../../service/server.ts');
       const { createShutdown } = await import('../../service/health/shutdown.ts');
-      const service = await startService(config, logger);
+      const service = await startService(config, logger).catch((error: unknown) => {
+        // A condition the user can fix is one line and its own exit status, not a trace.
+        if (error instanceof StartupFailure) throw new ExitError(error.message, error.exitCode);
+        throw error;
+      });
       const graceful = createShutdown({
         drain: () => {
           service.health.drain();

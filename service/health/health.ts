@@ -29,7 +29,10 @@ export interface HealthReport {
 }
 
 export interface HealthOptions {
-  readonly checks: readonly DependencyCheck[];
+  /** The dependency checks; empty until start-up has reached the store. */
+  readonly checks: () => readonly DependencyCheck[];
+  /** Why the service cannot serve yet (start-up still reaching PostgreSQL), or undefined. */
+  readonly starting: () => string | undefined;
   readonly checkTimeoutMs: number;
   /** How long a readiness result is reused (≤ 2 s), so probes cannot flood dependencies. */
   readonly readyCacheMs: number;
@@ -37,7 +40,7 @@ export interface HealthOptions {
   readonly eventLoop: EventLoopWatch;
   readonly telemetry: ServiceTelemetry;
   readonly breakers: Breakers;
-  readonly indexKind: string;
+  readonly indexKind: () => string;
   readonly version: string;
   readonly now?: () => number;
 }
@@ -97,7 +100,7 @@ export function createHealth(options: HealthOptions): Health {
 
   const checkAll = (): Promise<DependencyResult[]> => {
     const results = Promise.all(
-      options.checks.map((check) => runCheck(check, options.checkTimeoutMs)),
+      options.checks().map((check) => runCheck(check, options.checkTimeoutMs)),
     );
     void results.then((list) => {
       for (const result of list)
@@ -105,7 +108,11 @@ export function createHealth(options: HealthOptions): Health {
           result.name as DependencyCheck['name'],
           result.status === 'healthy',
         );
-      if (list.every((r) => r.status === 'healthy' || !r.critical)) started = true;
+      if (
+        options.starting() === undefined &&
+        list.every((r) => r.status === 'healthy' || !r.critical)
+      )
+        started = true;
     });
     return results;
   };
@@ -157,7 +164,9 @@ export function createHealth(options: HealthOptions): Health {
     live() {
       const startedAt = performance.now();
       const worst = options.eventLoop.takeWorstMs();
-      const stalled = worst > options.eventLoopStallMs;
+      // Start-up may block the loop (PGlite compiles its WebAssembly); Kubernetes runs no
+      // liveness probe before the startup probe succeeds, and neither does this judgement.
+      const stalled = worst > options.eventLoopStallMs && options.starting() === undefined;
       return report(
         'liveness',
         stalled ? 'unhealthy' : 'healthy',
@@ -174,6 +183,15 @@ export function createHealth(options: HealthOptions): Health {
           'unhealthy',
           `${service} is shutting down`,
           { draining: true },
+          startedAt,
+        );
+      const reason = options.starting();
+      if (reason !== undefined)
+        return report(
+          'readiness',
+          'unhealthy',
+          `${service} is starting: ${reason}`,
+          { starting: reason, dependencies: [], critical_failures: 1, non_critical_failures: 0 },
           startedAt,
         );
       const results = await cachedResults();
@@ -198,12 +216,15 @@ export function createHealth(options: HealthOptions): Health {
     },
     async startup() {
       const startedAt = performance.now();
-      if (!started) await cachedResults();
+      const reason = options.starting();
+      if (!started && reason === undefined) await cachedResults();
       return report(
         'startup',
         started ? 'healthy' : 'unhealthy',
-        started ? `${service} startup complete` : `${service} is starting`,
-        { startup_complete: started },
+        started
+          ? `${service} startup complete`
+          : `${service} is starting${reason === undefined ? '' : `: ${reason}`}`,
+        { startup_complete: started, ...(reason === undefined ? {} : { starting: reason }) },
         startedAt,
       );
     },
@@ -211,19 +232,26 @@ export function createHealth(options: HealthOptions): Health {
       const startedAt = performance.now();
       // Run now, uncached: a person asking wants the present, not the last second.
       const results = await checkAll();
+      const reason = options.starting();
       const summary = summarize(results);
+      const status = draining || reason !== undefined ? 'unhealthy' : summary.status;
       const breakers = Object.fromEntries(
         options.breakers.dependencies.map((d) => [d, options.breakers.state(d)]),
       );
       return report(
         'detailed',
-        draining ? 'unhealthy' : summary.status,
-        draining ? `${service} is shutting down` : `${service} is ${summary.status}`,
+        status,
+        draining
+          ? `${service} is shutting down`
+          : reason === undefined
+            ? `${service} is ${summary.status}`
+            : `${service} is starting: ${reason}`,
         {
           version: options.version,
           uptime_seconds: Math.round(process.uptime()),
-          vector_index: options.indexKind,
+          vector_index: options.indexKind(),
           draining,
+          ...(reason === undefined ? {} : { starting: reason }),
           dependencies: results.map((r) => ({ ...r, breaker: breakers[r.name] ?? null })),
           circuit_breakers: breakers,
         },

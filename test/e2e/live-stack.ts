@@ -136,7 +136,8 @@ export async function startLiveStack(options: {
     const service = await startAidbProcess({
       command: 'serve',
       portEnv: 'AIDB_PORT',
-      readyPath: '/health/live',
+      // Live from the first moment; started once migrations ran and dependencies answered.
+      readyPath: '/health/startup',
       env: {
         ...backendEnv,
         AIDB_DATA_DIR: join(dir, 'service'),

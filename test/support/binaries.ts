@@ -18,6 +18,8 @@ export const binaries = {
   pgDump: { name: 'pg_dump', debianPackage: 'postgresql-client-15', dirs: postgresDirs },
   pgRestore: { name: 'pg_restore', debianPackage: 'postgresql-client-15', dirs: postgresDirs },
   runuser: { name: 'runuser', debianPackage: 'util-linux', dirs: ['/usr/sbin', '/sbin'] },
+  // A private mount namespace for a read-only filesystem, with no privilege beyond the test's.
+  unshare: { name: 'unshare', debianPackage: 'util-linux', dirs: ['/usr/bin', '/bin'] },
   redisServer: { name: 'redis-server', debianPackage: 'redis-server' },
   prometheus: { name: 'prometheus', debianPackage: 'prometheus' },
   promtool: { name: 'promtool', debianPackage: 'prometheus' },

@@ -81,6 +81,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     { ...config, service: { ...config.service, port: 0 } },
     createLogger({ level: config.logLevel, name: 'service' }),
   );
+  // Start-up reaches the store in the background; tests begin once it has.
+  await service.ready();
   return Object.assign(Object.create(service) as RunningService, service, {
     config,
     dataDir,

@@ -48,7 +48,7 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
       },
       stdio: 'inherit',
     });
-    await waitFor('the service', async () => (await fetch(`${url}/openapi.json`)).ok, {
+    await waitFor('the service', async () => (await fetch(`${url}/health/ready`)).ok, {
       timeoutMs: 60_000,
     });
     const put = await fetch(`${url}/v1/collections/kb`, {
