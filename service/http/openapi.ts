@@ -57,6 +57,10 @@ function parameters(route: RouteDef): JsonSchema[] {
 function responses(route: RouteDef): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const [status, doc] of Object.entries(route.responses)) {
+    if (status === '204') {
+      out[status] = { description: doc.description };
+      continue;
+    }
     const mediaType = doc.contentType ?? 'application/json';
     const schema =
       doc.schema === undefined
