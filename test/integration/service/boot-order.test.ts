@@ -30,12 +30,15 @@ describe('boot order: a dependency down at start-up, then started', () => {
     await Promise.all([postgres.close(), redis.close(), qdrant.close()]);
   });
 
-  async function serve(env: Record<string, string>): Promise<AidbProcess> {
+  /** A fresh database, then `aidb serve` on it; PostgreSQL stopped first when asked. */
+  async function serve(
+    env: Record<string, string>,
+    { postgresDown = false } = {},
+  ): Promise<AidbProcess> {
     databases += 1;
-    const wasRunning = await postgres.isRunning();
-    if (!wasRunning) await postgres.start();
+    if (!(await postgres.isRunning())) await postgres.start();
     const url = await postgres.createDatabase(`boot_${String(databases)}`);
-    if (!wasRunning) await postgres.stop();
+    if (postgresDown) await postgres.stop();
     const service = await startServe({
       AIDB_PROFILE: 'external',
       DATABASE_URL: url,
@@ -50,8 +53,7 @@ describe('boot order: a dependency down at start-up, then started', () => {
     (await call(service.url, 'GET', '/health/ready')).status === 200;
 
   it('PostgreSQL down: listens, live, not started nor ready with the reason, API 503 with Retry-After; ready once PostgreSQL starts', async () => {
-    await postgres.stop();
-    const service = await serve({});
+    const service = await serve({}, { postgresDown: true });
     const live = await call(service.url, 'GET', '/health/live');
     expect(live.status).toBe(200);
     await waitFor('the first attempt to fail', async () => {
