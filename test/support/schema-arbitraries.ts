@@ -65,7 +65,7 @@ function strings(schema: Schema): fc.Arbitrary<string> {
   const minLength = num(schema.minLength) ?? 0;
   const maxLength = num(schema.maxLength) ?? 4096;
   const fits = (s: string) => {
-    const length = [...s].length;
+    const length = Array.from(s).length;
     return length >= minLength && length <= maxLength;
   };
   const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
@@ -117,9 +117,7 @@ function objects(schema: Schema, root: Schema): fc.Arbitrary<Record<string, unkn
     const record = Object.fromEntries(
       names.map((n) => [n, arbitraryOf(properties[n] ?? {}, root)]),
     );
-    return fc.record(record, {
-      requiredKeys: names.filter((n) => required.has(n)),
-    }) as fc.Arbitrary<Record<string, unknown>>;
+    return fc.record(record, { requiredKeys: names.filter((n) => required.has(n)) });
   }
   const keys =
     schema.propertyNames === undefined

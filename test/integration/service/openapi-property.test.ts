@@ -230,8 +230,8 @@ describe.each(['embedded', 'external'] as const)(
         }
       }
       const covered = operations.filter((op) => statuses.has(op.id)).length;
-      console.log(
-        `openapi property (${profile}): ${String(counts.valid + counts.invalid)} requests (${String(counts.valid)} valid, ${String(counts.invalid)} invalid) + ${String(counts.victimReads)} victim reads; ${String(covered)}/${String(operations.length)} operations covered; seed ${String(seed)}`,
+      process.stdout.write(
+        `openapi property (${profile}): ${String(counts.valid + counts.invalid)} requests (${String(counts.valid)} valid, ${String(counts.invalid)} invalid) + ${String(counts.victimReads)} victim reads; ${String(covered)}/${String(operations.length)} operations covered; seed ${String(seed)}\n`,
       );
       expect(covered).toBe(operations.length);
     }, 600_000);
