@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKey } from '../service/auth/keys.ts';
+import { generateKey } from './api-keys.ts';
 
 /**
  * With no API keys configured, the service makes one admin key and keeps it in the data

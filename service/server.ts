@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.ts';
 import { version } from '../lib/version.ts';
 import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import { createApp } from './app.ts';
-import { hashKey, parseApiKeys, type ApiKey } from './auth/keys.ts';
+import { hashKey, parseApiKeys, type ApiKey } from '../lib/api-keys.ts';
 import { createRateLimiter } from './limits/limiter.ts';
 import { policyBudgets } from './limits/policy.ts';
 import { assembleDeps, closeDeps } from './assemble.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseApiKeys } from '../../service/auth/keys.ts';
+import { parseApiKeys } from '../../lib/api-keys.ts';
 import { setting } from '../setting.ts';
 
 export const auth = z
