@@ -5,6 +5,8 @@ export interface BannerInput {
   readonly pids: Readonly<Record<'service' | 'agent', number | undefined>>;
   /** The key file the embedded default writes when no API keys are configured (auth contract). */
   readonly keyFile: string;
+  /** The agent's local key file, written when `agent.apiKeys` is unset. */
+  readonly agentKeyFile: string;
 }
 
 /** The URL of a listener from this machine: a wildcard address is reached through loopback. */
@@ -15,7 +17,7 @@ export function localUrl(host: string, port: number): string {
 }
 
 /** What `aidb up` prints once the service is ready: where everything is. */
-export function upBanner({ config, pids, keyFile }: BannerInput): string {
+export function upBanner({ config, pids, keyFile, agentKeyFile }: BannerInput): string {
   const api = localUrl(config.service.host, config.service.port);
   const agent = localUrl(config.agent.host, config.agent.port);
   const pid = (value: number | undefined): string => (value === undefined ? '?' : String(value));
@@ -27,6 +29,7 @@ export function upBanner({ config, pids, keyFile }: BannerInput): string {
     `  health        ${api}/health/ready`,
     `  data dir      ${config.dataDir}`,
     `  API key       ${keyFile} (admin key of the embedded default, when no keys are configured)`,
+    `  agent key     ${agentKeyFile} (admin key of the agent’s endpoint, when agent.apiKeys is unset)`,
     `  dashboards    \`aidb generate --out out\` writes dashboards, rules, runbooks and manifests`,
     '  Ctrl-C stops both.',
   ].join('\n');

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agentNodeOptions } from '../../agent/node-options.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
+import { agentKeyFile, ensureLocalKey, localKeyPath } from '../../lib/local-key.ts';
 import { supervise } from '../../lib/supervisor.ts';
 import { waitUntilReady } from '../../lib/wait-until-ready.ts';
 import { loadCommandConfig } from '../config-option.ts';
@@ -36,6 +37,9 @@ export function upCommand(): Command {
       write(
         `aidb up: starting service and agent (profile ${config.profile}, data in ${config.dataDir})…`,
       );
+      // Made here, before either child starts, so the banner's key file exists when it is shown;
+      // the agent reads the same file (ensureLocalKey keeps the first key written).
+      if (config.agent.apiKeys === undefined) await ensureLocalKey(config.dataDir, agentKeyFile);
       const supervisor = supervise(
         [
           {
@@ -74,7 +78,8 @@ export function upCommand(): Command {
           upBanner({
             config,
             pids: { service: supervisor.pids.service, agent: supervisor.pids.agent },
-            keyFile: join(resolve(config.dataDir), 'api-key'),
+            keyFile: localKeyPath(resolve(config.dataDir)),
+            agentKeyFile: localKeyPath(resolve(config.dataDir), agentKeyFile),
           }),
         );
       }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLocalKey } from '../../lib/local-key.ts';
+import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { cliPath } from '../support/cli.ts';
 import { freePort } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
@@ -97,7 +97,16 @@ describe('npm start (aidb up) on the embedded profile', () => {
       expect(first.output()).toContain(where);
     }
     expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${first.agentUrl}/status`)).status).toBe(200);
+    expect((await fetch(`${first.agentUrl}/status`)).status).toBe(401);
+    const agentKey = readLocalKey(dataDir, agentKeyFile);
+    expect(first.output()).toContain(`agent key     ${join(dataDir, agentKeyFile)}`);
+    expect(
+      (
+        await fetch(`${first.agentUrl}/status`, {
+          headers: { authorization: `Bearer ${agentKey ?? ''}` },
+        })
+      ).status,
+    ).toBe(200);
     expect(first.output()).toMatch(/^service\s*\| /m);
     expect(first.output()).toMatch(/^agent\s*\| /m);
     await json(`${first.url}/v1/collections/notes`, first.key, 'PUT', { description: 'notes' });

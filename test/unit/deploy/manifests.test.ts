@@ -19,6 +19,7 @@ import type { ServiceMonitor } from '../../../deploy/service-monitor.ts';
 import { generators } from '../../../bin/commands/generators.ts';
 import { probeSpecs } from '../../../service/health/probe-spec.ts';
 import { describedRoutes } from '../../../service/routes/described.ts';
+import { hashKey } from '../../../lib/api-keys.ts';
 
 function config(env: Record<string, string> = {}): Config {
   return loadConfig({ env, readFile: () => '' }).config;
@@ -175,6 +176,8 @@ describe('the Kubernetes manifests', () => {
       status: () => ({}) as AgentStatus,
       isReady: () => true,
       runJob: () => undefined,
+      keys: () => [{ name: 'prometheus', scope: 'read', hash: hashKey('a-read-key-of-16+chars') }],
+      readsRequireKey: true,
       logger: pino({ level: 'silent' }),
     });
     const base = await server.listen();
@@ -183,9 +186,16 @@ describe('the Kubernetes manifests', () => {
         (probe) => probe?.httpGet?.path,
       );
       expect(paths).toEqual(['/health/ready', '/health/live']);
-      for (const path of [...paths, '/metrics']) {
+      // The kubelet sends no key: the probed paths must be public.
+      for (const path of paths) {
         expect((await fetch(`${base}${String(path)}`)).status, path).toBe(200);
       }
+      const metrics = (key?: string) =>
+        fetch(`${base}/metrics`, {
+          headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+        });
+      expect((await metrics()).status).toBe(401);
+      expect((await metrics('a-read-key-of-16+chars')).status).toBe(200);
       expect((await fetch(`${base}/health/nope`)).status).toBe(404);
     } finally {
       await server.close();
