@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../backups/calendar.ts';
 import { setting } from '../setting.ts';
-
-const cron = z.string().min(1);
+import { cronExpression } from './cron.ts';
 
 const retention = z
   .object({
@@ -88,15 +87,15 @@ export const backups = z
         doc: 'Comma-separated age X25519 recipients (`age1…`) backups are encrypted to; default: the identity’s own.',
       },
     ),
-    schedule: setting(cron.default('0 2 * * *'), {
+    schedule: setting(cronExpression('0 2 * * *'), {
       env: 'AIDB_BACKUP_SCHEDULE',
       doc: 'Cron expression of scheduled backups (each followed by a level-1 verification).',
     }),
-    verifySchedule: setting(cron.default('30 3 * * 0'), {
+    verifySchedule: setting(cronExpression('30 3 * * 0'), {
       env: 'AIDB_BACKUP_VERIFY_SCHEDULE',
       doc: 'Cron expression of level-2 verification (restore of the newest backup into a scratch database).',
     }),
-    pruneSchedule: setting(cron.default('0 5 * * *'), {
+    pruneSchedule: setting(cronExpression('0 5 * * *'), {
       env: 'AIDB_BACKUP_PRUNE_SCHEDULE',
       doc: 'Cron expression of retention runs.',
     }),
