@@ -59,7 +59,7 @@ export function serviceOverview(): DashboardSpec {
   const red = redPanels('Requests', {
     rate: q(Q.requestsByRoute, '{{http_route}}'),
     errors: q(Q.errorRatioByRoute, '{{http_route}}'),
-    duration: [q(Q.latency(0.99), 'p99 {{http_route}}')],
+    duration: [q(Q.overallLatency(0.5), 'p50'), q(Q.overallLatency(0.99), 'p99')],
   }).map((p, i) => (i === 0 ? { ...p, unit: 'reqps' as const } : p));
   return {
     id: 'service-overview',

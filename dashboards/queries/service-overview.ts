@@ -34,6 +34,9 @@ export const overviewQueries = {
       ['http_route'],
       rate(s.buckets(httpServerRequestDuration), rateInterval),
     ),
+  /** Over every route: what the API as a whole feels like (the per-route view has its panel). */
+  overallLatency: (quantile: number) =>
+    histogramQuantile(quantile, [], rate(s.buckets(httpServerRequestDuration), rateInterval)),
 };
 
 /** SLO panels read the recorded SLI series the alert rules write (job-level, no instance). */
