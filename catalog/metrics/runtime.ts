@@ -67,6 +67,19 @@ export const buildInfo = defineMetric({
   emitters: ['service', 'agent'],
 });
 
+export const targetInfo = defineMetric({
+  name: 'target_info',
+  kind: 'gauge',
+  unit: 'info',
+  help: 'Always 1; the OpenTelemetry resource of the process as labels (service name and version, plus any OTEL_RESOURCE_ATTRIBUTES).',
+  labels: {
+    service_name: { boundedBy: 'resourceAttributes' },
+    service_version: { boundedBy: 'buildVersion' },
+  },
+  emitters: ['service', 'agent'],
+  fromResource: true,
+});
+
 export const runtimeMetrics = [
   processStartTime,
   processCpu,
@@ -75,4 +88,5 @@ export const runtimeMetrics = [
   heapSize,
   gcDuration,
   buildInfo,
+  targetInfo,
 ];

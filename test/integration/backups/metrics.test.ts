@@ -18,17 +18,11 @@ import {
 
 const signal = new AbortController().signal;
 
-/** `name{labels} value` lines of the exposition, without the otel_scope labels, sorted. */
+/** `name{labels} value` lines of the exposition, sorted. */
 function samples(text: string, prefix: string): string[] {
   return text
     .split('\n')
     .filter((line) => line.startsWith(prefix))
-    .map((line) =>
-      line
-        .replace(/,?otel_scope_[a-z_]+="[^"]*"/g, '')
-        .replace('{,', '{')
-        .replace('{}', ''),
-    )
     .sort();
 }
 
