@@ -33,8 +33,8 @@ export interface BackupEngineDeps {
   /** The targets this installation backs up. */
   readonly drivers: Partial<Record<BackupTarget, TargetDriver>>;
   readonly recipients: readonly string[];
-  /** Needed to verify and restore; backups are written without it. */
-  readonly identity?: string | undefined;
+  /** Needed to verify and restore; backups are written without them. */
+  readonly identities?: readonly string[];
   readonly compressionLevel: number;
   readonly retention: RetentionPolicy;
   readonly logger: Logger;
@@ -158,7 +158,7 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
 
   const verifyContext = (signal: AbortSignal, onProgress?: OnProgress): VerifyContext => ({
     repository,
-    identity: deps.identity,
+    identities: deps.identities ?? [],
     logger,
     now,
     signal,
@@ -304,7 +304,10 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
         const feed = createFeed(manifest, context, 'restore');
         await checkStoredFiles(manifest, context);
         for (const part of manifest.parts) {
-          await checkDecryptable(repository.dataPath(part.file), requireIdentity(deps.identity));
+          await checkDecryptable(
+            repository.dataPath(part.file),
+            requireIdentity(deps.identities ?? []),
+          );
         }
         const report = await driver.restore(manifest, destination, { force, signal, feed });
         logger.info({ id, destination, actions: report.actions }, 'backup restored');

@@ -14,21 +14,22 @@ import type { Repository } from './repository.ts';
 
 export interface VerifyContext {
   readonly repository: Repository;
-  readonly identity: string | undefined;
+  /** The configured identities; empty when none are. */
+  readonly identities: readonly string[];
   readonly logger: Logger;
   readonly now: () => Date;
   readonly signal: AbortSignal;
   readonly onProgress?: OnProgress | undefined;
 }
 
-export function requireIdentity(identity: string | undefined): string {
-  if (identity === undefined) {
+export function requireIdentity(identities: readonly string[]): readonly string[] {
+  if (identities.length === 0) {
     throw new BackupError(
       'other',
       'backups: no age identity configured (AIDB_BACKUP_IDENTITY or AIDB_BACKUP_IDENTITY_FILE)',
     );
   }
-  return identity;
+  return identities;
 }
 
 /**
@@ -40,12 +41,12 @@ export function createFeed(
   context: VerifyContext,
   phase: 'verify' | 'restore',
 ): Feed {
-  const identity = requireIdentity(context.identity);
+  const identities = requireIdentity(context.identities);
   return async (part: ManifestPart, consumer: Consumer) => {
     const reading = readDecrypted({
       path: context.repository.dataPath(part.file),
       part,
-      identity,
+      identities,
       consumer: consumer.stream,
       signal: context.signal,
       onProgress: (bytes) =>
@@ -103,7 +104,7 @@ export async function verifyBackup(
   driver: TargetDriver,
   context: VerifyContext,
 ): Promise<{ readonly manifest: Manifest; readonly verification: Verification }> {
-  requireIdentity(context.identity);
+  requireIdentity(context.identities);
   const started = context.now();
   let verification: Verification;
   try {

@@ -234,7 +234,7 @@ describe('backup faults', () => {
       await readDecrypted({
         path: dataPath,
         part,
-        identity: keys.identity,
+        identities: [keys.identity],
         consumer: new Writable({
           write(chunk: Buffer, _encoding, callback) {
             plain.push(chunk);
