@@ -20,6 +20,7 @@ import {
 } from './retention.ts';
 import { checkDecryptable } from './pipeline.ts';
 import {
+  checkRecipients,
   checkStoredFiles,
   createFeed,
   requireIdentity,
@@ -301,6 +302,7 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
         const manifest = await repository.read(id);
         const driver = driverFor(manifest.target);
         const context = verifyContext(signal, onProgress);
+        await checkRecipients(manifest, deps.identities ?? []);
         const feed = createFeed(manifest, context, 'restore');
         await checkStoredFiles(manifest, context);
         for (const part of manifest.parts) {

@@ -2,9 +2,11 @@
  * Verification of a stored backup. Level 1 (after every backup): each file's size and SHA-256,
  * then decrypt, decompress and read the whole archive, checking the plain stream's SHA-256 too.
  * Level 2 (scheduled): restore into a scratch place and compare row counts with the manifest.
- * The result is appended to the manifest (rewritten atomically) whatever it is.
+ * The result is appended to the manifest (rewritten atomically) whatever it is, except when no
+ * configured identity can open the backup at all: that says nothing about the backup.
  */
 import type { Logger } from 'pino';
+import { recipientOf } from './age.ts';
 import type { Consumer, Feed, TargetDriver } from './driver.ts';
 import { BackupError, reasonOf } from './errors.ts';
 import type { Manifest, ManifestPart, Verification } from './manifest.ts';
@@ -30,6 +32,24 @@ export function requireIdentity(identities: readonly string[]): readonly string[
     );
   }
   return identities;
+}
+
+/**
+ * Refuses a backup none of the identities can open, before anything reads or records: a
+ * verification that fails for want of the key proves nothing about the backup, and recording
+ * it as failed would let retention delete a good backup. Names the recipient the backup needs.
+ */
+export async function checkRecipients(
+  manifest: Manifest,
+  identities: readonly string[],
+): Promise<void> {
+  const mine = await Promise.all(requireIdentity(identities).map(recipientOf));
+  const needed = manifest.encryption.recipients;
+  if (needed.some((recipient) => mine.includes(recipient))) return;
+  throw new BackupError(
+    'other',
+    `backups: ${manifest.id} is encrypted to ${needed.join(', ')}; no configured identity (${mine.join(', ')}) is one of its recipients: set AIDB_BACKUP_IDENTITY or AIDB_BACKUP_IDENTITY_FILE to its identity (nothing was recorded)`,
+  );
 }
 
 /**
@@ -104,7 +124,7 @@ export async function verifyBackup(
   driver: TargetDriver,
   context: VerifyContext,
 ): Promise<{ readonly manifest: Manifest; readonly verification: Verification }> {
-  requireIdentity(context.identities);
+  await checkRecipients(manifest, context.identities);
   const started = context.now();
   let verification: Verification;
   try {

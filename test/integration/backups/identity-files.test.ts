@@ -23,6 +23,18 @@ describe('age identity files made by age-keygen (Debian age)', () => {
   let wrong: { path: string; file: string; recipient: string };
   let id: string;
 
+  const manifestOf = async (backup: string) =>
+    JSON.parse(await readFile(join(dir, 'repo', `${backup}.manifest.json`), 'utf8')) as {
+      verifications: unknown[];
+    };
+  const stateOf = async (env: Record<string, string>) => {
+    const listed = await runCli(['backup', 'list'], env);
+    return listed.stdout
+      .split('\n')
+      .find((line) => line.startsWith(id))
+      ?.split(/\s{2,}/)[6];
+  };
+
   beforeAll(async () => {
     server = await startPostgres();
     await seedServiceDatabase(await server.createDatabase('source'), {
@@ -96,5 +108,20 @@ describe('age identity files made by age-keygen (Debian age)', () => {
         'aidb: config: invalid configuration (1 problem):\n' +
         `  - backups.identity: line 4 is not an age X25519 identity (AGE-SECRET-KEY-1…) (from env AIDB_BACKUP_IDENTITY_FILE)\n`,
     });
+  });
+
+  it('a wrong key says which recipient the backup needs, and leaves the backup verified', async () => {
+    const before = (await manifestOf(id)).verifications.length;
+    const env = { ...base, AIDB_BACKUP_IDENTITY_FILE: wrong.path };
+    const verify = await runCli(['backup', 'verify', id], env);
+    expect({ code: verify.code, stderr: verify.stderr }).toEqual({
+      code: 1,
+      stderr: `aidb: backups: ${id} is encrypted to ${right.recipient}; no configured identity (${wrong.recipient}) is one of its recipients: set AIDB_BACKUP_IDENTITY or AIDB_BACKUP_IDENTITY_FILE to its identity (nothing was recorded)\n`,
+    });
+    expect((await manifestOf(id)).verifications).toHaveLength(before);
+    expect(await stateOf(env)).toBe('verified');
+    const restore = await runCli(['backup', 'verify', id, '--restore'], env, 60_000);
+    expect(restore.code).toBe(1);
+    expect((await manifestOf(id)).verifications).toHaveLength(before);
   });
 });
