@@ -112,6 +112,8 @@ export interface BackupEngine {
     },
   ): Promise<RestoreOutcome>;
   list(): Promise<Listing>;
+  /** Lists the repository and sets every gauge derived from it (the agent does so periodically). */
+  refresh(): Promise<Listing>;
 }
 
 export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
@@ -153,7 +155,7 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
 
   async function observe(): Promise<Listing> {
     const listing = await repository.list();
-    metrics?.observeRepository(listing.manifests, await repository.usage());
+    metrics?.observeRepository(listing, await repository.usage());
     return listing;
   }
 
@@ -264,12 +266,12 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
     },
     async prune({ dryRun, signal }) {
       const outcome = await exclusive('prune', async () => {
-        const { manifests } = await repository.list();
+        const { manifests, missing } = await repository.list();
         const candidates = manifests.map((m) => ({
           id: m.id,
           target: m.target,
           startedAt: Date.parse(m.startedAt),
-          state: stateOf(m),
+          state: stateOf(m, missing.has(m.id)),
         }));
         const plan = planRetention(candidates, now().getTime(), deps.retention);
         for (const { target, reason } of plan.blocked) {
@@ -317,5 +319,6 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
       });
     },
     list: () => repository.list(),
+    refresh: observe,
   };
 }
