@@ -98,6 +98,11 @@ export interface MetricDef<
    * instrument: declared so that scrapes can be checked against the catalog, never created.
    */
   readonly fromResource?: true;
+  /**
+   * Why no generated dashboard panel or alert reads it (a test lists these): detail for ad-hoc
+   * queries, a name kept for compatibility… A metric nobody reads must say why it is kept.
+   */
+  readonly unconsumed?: string;
 }
 
 /**

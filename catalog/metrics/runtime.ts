@@ -78,6 +78,8 @@ export const targetInfo = defineMetric({
   },
   emitters: ['service', 'agent'],
   fromResource: true,
+  unconsumed:
+    'The OpenTelemetry resource, for joins (`… * on (job, instance) group_left (service_version) target_info`); nothing to show or alert on by itself.',
 });
 
 export const runtimeMetrics = [
