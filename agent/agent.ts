@@ -110,7 +110,15 @@ export function createAgent(deps: AgentDeps): Agent {
   return {
     async start() {
       keys = await endpointKeys(config, logger);
-      const url = await server.listen();
+      let url: string;
+      try {
+        url = await server.listen();
+      } catch (error) {
+        // Nothing else has started; stopping releases the metrics so the process can end.
+        stopping ??= shutdown();
+        await stopping;
+        throw error;
+      }
       for (const runner of runners) runner.start();
       await scheduler.start();
       ready = true;

@@ -6,6 +6,7 @@ import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
 import { resolveTargets } from '../../agent/targets.ts';
 import type { Config } from '../../config/schema.ts';
+import { describeListenError } from '../../lib/listen-error.ts';
 import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
@@ -88,7 +89,19 @@ export function agentCommand(): Command {
         import('../../agent/agent.ts'),
         import('../../agent/run.ts'),
       ]);
-      await runUntilSignal(createAgent({ config, logger, readFile }), logger);
+      try {
+        await runUntilSignal(createAgent({ config, logger, readFile }), logger);
+      } catch (error) {
+        const line = describeListenError(error, {
+          who: 'agent',
+          host: config.agent.host,
+          port: config.agent.port,
+          portEnv: 'AIDB_AGENT_PORT',
+          hostEnv: 'AIDB_AGENT_HOST',
+        });
+        if (line !== undefined) throw new ExitError(line, exitCodes.failure);
+        throw error;
+      }
     });
 
   agent

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/schema.ts';
+import { localUrl, serviceUrl } from './local-url.ts';
 
 export interface BannerInput {
   readonly config: Config;
@@ -9,16 +10,9 @@ export interface BannerInput {
   readonly agentKeyFile: string;
 }
 
-/** The URL of a listener from this machine: a wildcard address is reached through loopback. */
-export function localUrl(host: string, port: number): string {
-  const reachable =
-    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${reachable}:${port}`;
-}
-
 /** What `aidb up` prints once the service is ready: where everything is. */
 export function upBanner({ config, pids, keyFile, agentKeyFile }: BannerInput): string {
-  const api = localUrl(config.service.host, config.service.port);
+  const api = serviceUrl(config);
   const agent = localUrl(config.agent.host, config.agent.port);
   const pid = (value: number | undefined): string => (value === undefined ? '?' : String(value));
   return [

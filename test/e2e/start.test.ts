@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
+import { makeCertificate } from '../support/certificates.ts';
 import { cliPath } from '../support/cli.ts';
 import { freePort } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
@@ -19,13 +20,19 @@ const isAlive = (pid: number): boolean => {
 };
 
 /** `aidb up` as `npm start` runs it, in its own process, until its banner says it is ready. */
-async function up(dataDir: string, port: number, agentPort: number) {
+async function up(
+  dataDir: string,
+  port: number,
+  agentPort: number,
+  env: Record<string, string> = {},
+) {
   const child = spawn(process.execPath, [cliPath, 'up'], {
     env: {
       PATH: process.env.PATH ?? '',
       AIDB_DATA_DIR: dataDir,
       AIDB_PORT: String(port),
       AIDB_AGENT_PORT: String(agentPort),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -150,5 +157,29 @@ describe('npm start (aidb up) on the embedded profile', () => {
       'aidb up: agent exited unexpectedly (SIGKILL); stopping the others',
     );
     expect(isAlive(running.pids.service)).toBe(false);
+  });
+
+  it('waits for its own service over HTTPS when TLS is configured, and shows https URLs', async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), 'aidb-up-tls-'));
+    const day = 86_400_000;
+    const certificate = await makeCertificate(
+      new Date(Date.now() - day),
+      new Date(Date.now() + 20 * day),
+    );
+    await writeFile(join(tlsDir, 'cert.pem'), certificate.certPem);
+    await writeFile(join(tlsDir, 'key.pem'), certificate.keyPem);
+    try {
+      const running = await up(join(tlsDir, 'data'), port, agentPort, {
+        AIDB_TLS_CERT_FILE: join(tlsDir, 'cert.pem'),
+        AIDB_TLS_KEY_FILE: join(tlsDir, 'key.pem'),
+      });
+      expect(running.output()).toContain(
+        `API           https://127.0.0.1:${port}  (OpenAPI: https://127.0.0.1:${port}/openapi.json`,
+      );
+      expect(running.output()).toContain(`health        https://127.0.0.1:${port}/health/ready`);
+      expect(await running.stop()).toBe(0);
+    } finally {
+      await rm(tlsDir, { recursive: true, force: true });
+    }
   });
 });
