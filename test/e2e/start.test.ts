@@ -127,14 +127,14 @@ describe('npm start (aidb up) on the embedded profile', () => {
       query: 'how long to steep green tea',
     });
     expect(found.results[0].document_id).toBe('tea');
-    expect(await first.stop()).toBe(0);
+    expect(await first.stop(), first.output()).toBe(0);
 
     const second = await up(dataDir, port, agentPort);
     const again = await json(`${second.url}/v1/collections/notes/search`, second.key, 'POST', {
       query: 'bicycle chain oil',
     });
     expect(again.results[0].document_id).toBe('bikes');
-    expect(await second.stop()).toBe(0);
+    expect(await second.stop(), second.output()).toBe(0);
     expect([first.pids, second.pids].flatMap((p) => [p.service, p.agent]).map(isAlive)).toEqual([
       false,
       false,
@@ -177,7 +177,7 @@ describe('npm start (aidb up) on the embedded profile', () => {
         `API           https://127.0.0.1:${port}  (OpenAPI: https://127.0.0.1:${port}/openapi.json`,
       );
       expect(running.output()).toContain(`health        https://127.0.0.1:${port}/health/ready`);
-      expect(await running.stop()).toBe(0);
+      expect(await running.stop(), running.output()).toBe(0);
     } finally {
       await rm(tlsDir, { recursive: true, force: true });
     }
