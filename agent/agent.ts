@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { metricsOf } from '../catalog/metrics.ts';
 import type { Config } from '../config/schema.ts';
+import { hashKey, parseApiKeys, type ApiKey } from '../lib/api-keys.ts';
+import { agentKeyFile, ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createPrometheusMetrics } from '../lib/telemetry/prometheus.ts';
 import { registerRuntimeMetrics } from '../lib/telemetry/runtime.ts';
@@ -39,6 +41,18 @@ export function jobStatePath(config: Config): string {
   return join(config.dataDir, 'agent', 'job-state.json');
 }
 
+/** The configured keys of the endpoint, or its local admin key made on first start when none are. */
+async function endpointKeys(config: Config, logger: Logger): Promise<ApiKey[]> {
+  if (config.agent.apiKeys !== undefined) return parseApiKeys(config.agent.apiKeys).keys;
+  const { key, created } = await ensureLocalKey(config.dataDir, agentKeyFile);
+  if (created)
+    logger.warn(
+      { path: localKeyPath(config.dataDir, agentKeyFile) },
+      'agent: no agent.apiKeys configured: created a local admin key for its endpoint',
+    );
+  return [{ name: 'local', scope: 'admin', hash: hashKey(key) }];
+}
+
 export function createAgent(deps: AgentDeps): Agent {
   const { config, logger } = deps;
   const targets = resolveTargets(config, deps.readFile);
@@ -64,6 +78,7 @@ export function createAgent(deps: AgentDeps): Agent {
     logger,
   });
   let ready = false;
+  let keys: readonly ApiKey[] = [];
   let stopping: Promise<void> | undefined;
   const status = (): AgentStatus => ({
     targets: runners.map((runner) => runner.status()),
@@ -77,6 +92,8 @@ export function createAgent(deps: AgentDeps): Agent {
     status,
     isReady: () => ready,
     runJob: (name) => (scheduler.has(name) ? scheduler.runNow(name) : undefined),
+    keys: () => keys,
+    readsRequireKey: config.auth.readsRequireKey,
     logger,
   });
 
@@ -92,7 +109,16 @@ export function createAgent(deps: AgentDeps): Agent {
 
   return {
     async start() {
-      const url = await server.listen();
+      keys = await endpointKeys(config, logger);
+      let url: string;
+      try {
+        url = await server.listen();
+      } catch (error) {
+        // Nothing else has started; stopping releases the metrics so the process can end.
+        stopping ??= shutdown();
+        await stopping;
+        throw error;
+      }
       for (const runner of runners) runner.start();
       await scheduler.start();
       ready = true;

@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { prometheusContentType } from '../lib/telemetry/prometheus.ts';
+import { checkBearer, type ApiKey, type KeyScope } from '../lib/api-keys.ts';
 import type { Logger } from '../lib/logger.ts';
+import {
+  isJsonContentType,
+  problemContentType,
+  problemDocument,
+  requestIdOf,
+} from '../lib/problem-json.ts';
+import { prometheusContentType } from '../lib/telemetry/prometheus.ts';
+import { AgentProblem, agentProblems } from './problems.ts';
 import type { JobOutcome } from './scheduler.ts';
 import type { AgentStatus } from './status.ts';
 
@@ -14,6 +22,10 @@ export interface AgentServerDeps {
   readonly isReady: () => boolean;
   /** Runs a job now; undefined when no job of that name is configured. */
   readonly runJob: (name: string) => Promise<JobOutcome> | undefined;
+  /** Keys the endpoint accepts (`agent.apiKeys`, or the agent's local admin key). */
+  readonly keys: () => readonly ApiKey[];
+  /** `auth.readsRequireKey`: whether `/status` needs a key; `/metrics` always does. */
+  readonly readsRequireKey: boolean;
   readonly logger: Logger;
 }
 
@@ -23,72 +35,118 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-function json(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  type = 'application/json',
-): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  response.end(`${JSON.stringify(body)}\n`);
-}
+/** What a route asks of its caller, as the service's route table says it for its own routes. */
+type Access = { readonly scope: 'public' } | { readonly scope: KeyScope; readonly always: boolean };
 
-function problem(response: ServerResponse, status: number, code: string, title: string): void {
-  json(response, status, { type: 'about:blank', title, status, code }, 'application/problem+json');
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(`${JSON.stringify(body)}\n`);
 }
 
 /**
  * The agent's own endpoint: `/metrics`, `/health/live`, `/health/ready`, `/status`, and
- * `POST /jobs/{name}/run` for `aidb agent run-job`.
+ * `POST /jobs/{name}/run` for `aidb agent run-job`. Jobs need an admin key, `/metrics` a read
+ * key, `/status` a read key unless reads are open; the health routes are public (kubelet).
  */
 export function createAgentServer(deps: AgentServerDeps): AgentServer {
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://agent').pathname;
-    const job = /^\/jobs\/([a-z_]+)\/run$/.exec(path)?.[1];
-    if (request.method === 'POST' && job !== undefined) {
-      // A JSON content type cannot be sent cross-origin without a CORS preflight, which this
-      // server never grants: a web page the operator visits cannot trigger jobs.
-      if (request.headers['content-type'] !== 'application/json') {
-        problem(response, 415, 'unsupported_media_type', 'send Content-Type: application/json');
-        return;
-      }
-      const run = deps.runJob(job);
-      if (run === undefined) {
-        problem(response, 404, 'unknown_job', `no job named ${job} is configured`);
-        return;
-      }
-      json(response, 200, await run);
+  function authorize(request: IncomingMessage, access: Access): void {
+    if (access.scope === 'public') return;
+    const optional = access.scope === 'read' && !access.always && !deps.readsRequireKey;
+    const check = checkBearer(deps.keys(), access.scope, request.headers.authorization, optional);
+    if (check.ok) return;
+    if (check.reason === 'insufficient_scope')
+      throw new AgentProblem(
+        'forbidden',
+        `the API key lacks the ${access.scope} scope this route needs`,
+      );
+    throw new AgentProblem('unauthorized', 'send an API key as `Authorization: Bearer <key>`', {
+      'www-authenticate':
+        check.reason === 'missing_key'
+          ? 'Bearer realm="aidb-agent"'
+          : 'Bearer realm="aidb-agent", error="invalid_token"',
+    });
+  }
+
+  async function runJob(request: IncomingMessage, response: ServerResponse, job: string) {
+    authorize(request, { scope: 'admin', always: true });
+    // A JSON content type cannot be sent cross-origin without a CORS preflight, which this
+    // server never grants: a web page the operator visits cannot trigger jobs.
+    if (!isJsonContentType(request.headers['content-type']))
+      throw new AgentProblem('unsupported_media_type', 'send Content-Type: application/json');
+    const run = deps.runJob(job);
+    if (run === undefined)
+      throw new AgentProblem('unknown_job', `no job named ${job} is configured in this agent`);
+    json(response, 200, await run);
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse, path: string) {
+    const job = /^\/jobs\/([^/]+)\/run$/.exec(path)?.[1];
+    if (job !== undefined) {
+      if (request.method !== 'POST')
+        throw new AgentProblem('method_not_allowed', `${String(request.method)} is not allowed`, {
+          allow: 'POST',
+        });
+      await runJob(request, response, job);
       return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      problem(response, 405, 'method_not_allowed', `${String(request.method)} is not allowed`);
-      return;
-    }
+    const known = ['/metrics', '/health/live', '/health/ready', '/status'];
+    if (!known.includes(path)) throw new AgentProblem('route_not_found', `no route ${path}`);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      throw new AgentProblem('method_not_allowed', `${String(request.method)} is not allowed`, {
+        allow: 'GET, HEAD',
+      });
     switch (path) {
       case '/metrics':
+        authorize(request, { scope: 'read', always: true });
         response.writeHead(200, { 'content-type': prometheusContentType });
         response.end(await deps.renderMetrics());
+        return;
+      case '/status':
+        authorize(request, { scope: 'read', always: false });
+        json(response, 200, deps.status());
         return;
       case '/health/live':
         json(response, 200, { status: 'ok' });
         return;
-      case '/health/ready':
+      default:
         if (deps.isReady()) json(response, 200, { status: 'ok' });
         else json(response, 503, { status: 'unavailable' });
-        return;
-      case '/status':
-        json(response, 200, deps.status());
-        return;
-      default:
-        problem(response, 404, 'not_found', `no route ${path}`);
     }
   }
 
   const server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      deps.logger.error({ err: error, url: request.url }, 'agent: request failed');
-      if (!response.headersSent) problem(response, 500, 'internal', 'internal error');
-      else response.destroy();
+    const requestId = requestIdOf(request.headers['x-request-id']);
+    response.setHeader('x-request-id', requestId);
+    const path = new URL(request.url ?? '/', 'http://agent').pathname;
+    route(request, response, path).catch((error: unknown) => {
+      const problem =
+        error instanceof AgentProblem
+          ? error
+          : new AgentProblem(
+              'internal_error',
+              'the request failed; the request id identifies it in the logs',
+            );
+      if (problem.code === 'internal_error')
+        deps.logger.error({ err: error, url: request.url, requestId }, 'agent: request failed');
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const { status, title } = agentProblems[problem.code];
+      response.writeHead(status, {
+        ...problem.headers,
+        'content-type': problemContentType,
+        'cache-control': 'no-store',
+      });
+      const body = problemDocument({
+        code: problem.code,
+        title,
+        status,
+        detail: problem.message,
+        instance: path,
+        requestId,
+      });
+      response.end(`${JSON.stringify(body)}\n`);
     });
   });
 

@@ -5,30 +5,20 @@ import type { InputSeries } from './model.ts';
 
 /**
  * Input series for promtool tests, typed against the catalog like the rules themselves, and
- * labelled as a real scrape labels them: job, instance and, for aidb's own series, the
- * `otel_scope_*` labels the OpenTelemetry exporter adds, so the tests prove those never split
- * an alert.
+ * labelled as a real scrape labels them: job and instance.
  */
 export interface Target {
   readonly job: string;
   readonly instance: string;
 }
 
-export const otelScope = { otel_scope_name: 'aidb', otel_scope_version: '0.1.0' } as const;
-
 function seriesText(name: string, labels: Readonly<Record<string, string>>): string {
   const pairs = Object.entries(labels).map(([key, value]) => `${key}=${quote(value)}`);
   return `${name}{${pairs.join(',')}}`;
 }
 
-function scrapeLabels(def: MetricDef, target: Target, labels: object): Record<string, string> {
-  const own = def.emitters.some((e) => e === 'service' || e === 'agent');
-  return {
-    ...(labels as Record<string, string>),
-    job: target.job,
-    instance: target.instance,
-    ...(own ? otelScope : {}),
-  };
+function scrapeLabels(target: Target, labels: object): Record<string, string> {
+  return { ...(labels as Record<string, string>), job: target.job, instance: target.instance };
 }
 
 /** One series of a gauge or counter, or the `_count` series of a histogram. */
@@ -39,7 +29,7 @@ export function input<D extends MetricDef>(
   values: string,
   suffix: '' | '_count' = '',
 ): InputSeries {
-  return { series: seriesText(`${def.name}${suffix}`, scrapeLabels(def, target, labels)), values };
+  return { series: seriesText(`${def.name}${suffix}`, scrapeLabels(target, labels)), values };
 }
 
 /** `start`, then `step` added each interval, `count` times: promtool's `a+bxn`. */
@@ -70,7 +60,7 @@ export function histogramInput<D extends MetricDef>(
   observations: readonly Observations[],
   count: number,
 ): InputSeries[] {
-  const base = scrapeLabels(def, target, labels);
+  const base = scrapeLabels(target, labels);
   const below = (bound: number) =>
     observations.filter((o) => o.value <= bound).reduce((n, o) => n + o.perInterval, 0);
   const total = below(Infinity);

@@ -19,11 +19,22 @@ export function carriedLabels(alert: AlertSpec): string[] {
   ].sort();
 }
 
-// The order of preference for `equal`: the narrowest scope every participant shares.
-const equalCandidates = ['job', 'instance', 'dependency', 'target'];
+// Scrape identity first, then the rest in name order, so the output reads the same every run.
+const leading = ['job', 'instance'];
 
+/**
+ * Every label all participants carry except `severity`, which tells them apart by design: the
+ * subject (this certificate file and domain, this dependency on this instance) must match, or one
+ * certificate about to expire would silence the warning of every other one.
+ */
 function sharedLabels(participants: readonly AlertSpec[]): string[] {
-  return equalCandidates.filter((l) => participants.every((a) => carriedLabels(a).includes(l)));
+  const shared = carriedLabels(participants[0] as AlertSpec).filter(
+    (label) => label !== 'severity' && participants.every((a) => carriedLabels(a).includes(label)),
+  );
+  return [
+    ...leading.filter((label) => shared.includes(label)),
+    ...shared.filter((label) => !leading.includes(label)).sort(),
+  ];
 }
 
 /** `AidbDependencyPostgresDown` for a dependency: the name its down template gives it. */

@@ -54,9 +54,10 @@ export function createEncryptStream(recipients: readonly string[]): Duplex {
   return webDuplex((input) => encrypter.encrypt(input));
 }
 
-export function createDecryptStream(identity: string): Duplex {
+/** Decrypts with whichever of `identities` the file's header names (as `age -i` does). */
+export function createDecryptStream(identities: readonly string[]): Duplex {
   const decrypter = new Decrypter();
-  decrypter.addIdentity(identity);
+  for (const identity of identities) decrypter.addIdentity(identity);
   // Header and chunk failures alike: wrong key, flipped byte (tag mismatch), truncation.
   return webDuplex(
     (input) => decrypter.decrypt(input),

@@ -20,6 +20,7 @@ import {
 } from './retention.ts';
 import { checkDecryptable } from './pipeline.ts';
 import {
+  checkRecipients,
   checkStoredFiles,
   createFeed,
   requireIdentity,
@@ -33,8 +34,8 @@ export interface BackupEngineDeps {
   /** The targets this installation backs up. */
   readonly drivers: Partial<Record<BackupTarget, TargetDriver>>;
   readonly recipients: readonly string[];
-  /** Needed to verify and restore; backups are written without it. */
-  readonly identity?: string | undefined;
+  /** Needed to verify and restore; backups are written without them. */
+  readonly identities?: readonly string[];
   readonly compressionLevel: number;
   readonly retention: RetentionPolicy;
   readonly logger: Logger;
@@ -111,6 +112,8 @@ export interface BackupEngine {
     },
   ): Promise<RestoreOutcome>;
   list(): Promise<Listing>;
+  /** Lists the repository and sets every gauge derived from it (the agent does so periodically). */
+  refresh(): Promise<Listing>;
 }
 
 export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
@@ -152,13 +155,13 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
 
   async function observe(): Promise<Listing> {
     const listing = await repository.list();
-    metrics?.observeRepository(listing.manifests, await repository.usage());
+    metrics?.observeRepository(listing, await repository.usage());
     return listing;
   }
 
   const verifyContext = (signal: AbortSignal, onProgress?: OnProgress): VerifyContext => ({
     repository,
-    identity: deps.identity,
+    identities: deps.identities ?? [],
     logger,
     now,
     signal,
@@ -263,12 +266,12 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
     },
     async prune({ dryRun, signal }) {
       const outcome = await exclusive('prune', async () => {
-        const { manifests } = await repository.list();
+        const { manifests, missing } = await repository.list();
         const candidates = manifests.map((m) => ({
           id: m.id,
           target: m.target,
           startedAt: Date.parse(m.startedAt),
-          state: stateOf(m),
+          state: stateOf(m, missing.has(m.id)),
         }));
         const plan = planRetention(candidates, now().getTime(), deps.retention);
         for (const { target, reason } of plan.blocked) {
@@ -301,10 +304,14 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
         const manifest = await repository.read(id);
         const driver = driverFor(manifest.target);
         const context = verifyContext(signal, onProgress);
+        await checkRecipients(manifest, deps.identities ?? []);
         const feed = createFeed(manifest, context, 'restore');
         await checkStoredFiles(manifest, context);
         for (const part of manifest.parts) {
-          await checkDecryptable(repository.dataPath(part.file), requireIdentity(deps.identity));
+          await checkDecryptable(
+            repository.dataPath(part.file),
+            requireIdentity(deps.identities ?? []),
+          );
         }
         const report = await driver.restore(manifest, destination, { force, signal, feed });
         logger.info({ id, destination, actions: report.actions }, 'backup restored');
@@ -312,5 +319,6 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
       });
     },
     list: () => repository.list(),
+    refresh: observe,
   };
 }

@@ -2,6 +2,7 @@
  * Builds the backup engine from the configuration: a driver for each configured target
  * (configured-targets.ts), the repository and the retention policy.
  */
+import { parseAgeIdentities } from '../lib/age-identities.ts';
 import { readLocalKey } from '../lib/local-key.ts';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -98,16 +99,20 @@ export async function createEngineFromConfig(
   deps: EngineFromConfigDeps,
 ): Promise<BackupEngine> {
   const repository = createRepository(repositoryDir(config));
-  const { identity } = config.backups;
+  const identities =
+    config.backups.identity === undefined
+      ? []
+      : parseAgeIdentities(config.backups.identity).identities;
+  const first = identities[0];
   const recipients =
-    config.backups.recipients.length > 0 || identity === undefined
+    config.backups.recipients.length > 0 || first === undefined
       ? config.backups.recipients
-      : [await recipientOf(identity)];
+      : [await recipientOf(first)];
   return createBackupEngine({
     repository,
     drivers: drivers(config, repository.tempPath),
     recipients,
-    identity,
+    identities,
     compressionLevel: config.backups.compressionLevel,
     retention: retentionPolicy(config),
     logger: deps.logger,

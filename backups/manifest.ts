@@ -93,8 +93,12 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`;
 }
 
-/** Verified when the latest verification passed, failed when it failed, else unverified. */
-export function stateOf(manifest: Manifest): BackupState {
+/**
+ * Missing when a data file is gone or resized (`missing`, from the repository's listing),
+ * else verified when the latest verification passed, failed when it failed, else unverified.
+ */
+export function stateOf(manifest: Manifest, missing = false): BackupState {
+  if (missing) return 'missing';
   const last = manifest.verifications.at(-1);
   if (last === undefined) return 'unverified';
   return last.ok ? 'verified' : 'failed';

@@ -29,6 +29,7 @@ import {
 } from '../catalog/labels.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import { lastVerification, stateOf, type Manifest, type Verification } from './manifest.ts';
+import type { Listing } from './repository.ts';
 import type { BackupTarget, PruneBlockReason } from './retention.ts';
 
 type RunResult = (typeof jobResults)[number];
@@ -46,7 +47,7 @@ export interface BackupMetrics {
   pruneBlocked(target: BackupTarget, reason: PruneBlockReason): void;
   /** Sets every gauge derived from the repository's content. */
   observeRepository(
-    manifests: readonly Manifest[],
+    listing: Pick<Listing, 'manifests' | 'missing'>,
     usage: { readonly bytes: number; readonly freeBytes: number },
   ): void;
 }
@@ -133,14 +134,15 @@ export function createBackupMetrics(
     pruneBlocked(target, reason) {
       blocked.add(1, { target, reason });
     },
-    observeRepository(manifests, usage) {
+    observeRepository({ manifests, missing }, usage) {
+      const state = (m: Manifest) => stateOf(m, missing.has(m.id));
       repositorySize.record(usage.bytes, {});
       repositoryFree.record(usage.freeBytes, {});
       const present = new Set([...targets, ...manifests.map((m) => m.target)]);
       for (const target of present) {
         const mine = manifests.filter((m) => m.target === target);
-        for (const state of backupStates) {
-          stored.record(mine.filter((m) => stateOf(m) === state).length, { target, state });
+        for (const s of backupStates) {
+          stored.record(mine.filter((m) => state(m) === s).length, { target, state: s });
         }
         const first = mine[0];
         if (first !== undefined) oldest.record(seconds(first.startedAt), { target });

@@ -95,7 +95,7 @@ export async function checkStoredDigest(
 export interface ReadOptions {
   readonly path: string;
   readonly part: ManifestPart;
-  readonly identity: string;
+  readonly identities: readonly string[];
   /** Consumes the plain stream: an archive reader, a restore, or a file. */
   readonly consumer: Writable;
   readonly signal: AbortSignal;
@@ -111,7 +111,7 @@ export async function readDecrypted(options: ReadOptions): Promise<void> {
     await pipeline(
       createReadStream(options.path),
       stored,
-      createDecryptStream(options.identity),
+      createDecryptStream(options.identities),
       decompress,
       plain,
       options.consumer,
@@ -128,10 +128,10 @@ export async function readDecrypted(options: ReadOptions): Promise<void> {
   compare('plain', options.part.plain, plain.result());
 }
 
-/** Fails unless the identity opens the file's header: checked before a restore touches anything. */
-export async function checkDecryptable(path: string, identity: string): Promise<void> {
+/** Fails unless an identity opens the file's header: checked before a restore touches anything. */
+export async function checkDecryptable(path: string, identities: readonly string[]): Promise<void> {
   const source = createReadStream(path);
-  const decrypt = createDecryptStream(identity);
+  const decrypt = createDecryptStream(identities);
   try {
     await new Promise<void>((resolve, reject) => {
       decrypt.once('readable', resolve);

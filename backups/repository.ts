@@ -23,6 +23,8 @@ export interface Listing {
   readonly manifests: readonly Manifest[];
   /** Manifests that could not be read, with the reason: reported, never deleted. */
   readonly problems: readonly string[];
+  /** Backups with a data file gone or of another size than recorded, by id: what is wrong. */
+  readonly missing: ReadonlyMap<string, string>;
 }
 
 export interface Repository {
@@ -31,7 +33,7 @@ export interface Repository {
   init(): Promise<void>;
   readonly tempPath: (name: string) => string;
   readonly dataPath: (file: string) => string;
-  /** Manifests oldest first. */
+  /** Manifests oldest first, each part checked to exist with its recorded size. */
   list(): Promise<Listing>;
   read(id: string): Promise<Manifest>;
   /** Moves a finished temp file beside the manifests, durably. */
@@ -64,6 +66,21 @@ export function createRepository(dir: string): Repository {
       .sort();
   }
 
+  /** The first part of a manifest whose file is not there as recorded (a `stat` each). */
+  async function missingPart(manifest: Manifest): Promise<string | undefined> {
+    for (const part of manifest.parts) {
+      let size: number;
+      try {
+        size = (await stat(join(dir, part.file))).size;
+      } catch {
+        return `${part.file} is gone`;
+      }
+      if (size !== part.stored.bytes)
+        return `${part.file} has ${String(size)} bytes, the manifest records ${String(part.stored.bytes)}`;
+    }
+    return undefined;
+  }
+
   const repository: Repository = {
     dir,
     lockPath: join(dir, '.lock'),
@@ -83,7 +100,12 @@ export function createRepository(dir: string): Repository {
         }
       }
       manifests.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
-      return { manifests, problems };
+      const missing = new Map<string, string>();
+      for (const manifest of manifests) {
+        const gone = await missingPart(manifest);
+        if (gone !== undefined) missing.set(manifest.id, gone);
+      }
+      return { manifests, problems, missing };
     },
     async read(id) {
       let text: string;

@@ -50,7 +50,12 @@ export const keepReasons = [
 ] as const;
 export type KeepReason = (typeof keepReasons)[number];
 
-export const deleteReasons = ['expired', 'unverified_expired', 'failed_expired'] as const;
+export const deleteReasons = [
+  'expired',
+  'unverified_expired',
+  'failed_expired',
+  'missing_expired',
+] as const;
 export type DeleteReason = (typeof deleteReasons)[number];
 
 export type RetentionDecision =
@@ -122,7 +127,12 @@ function planTarget(
     } else if (now - backup.startedAt < policy.gracePeriodMs) {
       keep(backup.id, 'grace_period');
     } else {
-      const reason = backup.state === 'failed' ? 'failed_expired' : 'unverified_expired';
+      const reason =
+        backup.state === 'failed'
+          ? 'failed_expired'
+          : backup.state === 'missing'
+            ? 'missing_expired'
+            : 'unverified_expired';
       drafts.set(backup.id, { action: 'delete', reasons: [reason] });
     }
   }

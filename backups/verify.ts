@@ -2,9 +2,11 @@
  * Verification of a stored backup. Level 1 (after every backup): each file's size and SHA-256,
  * then decrypt, decompress and read the whole archive, checking the plain stream's SHA-256 too.
  * Level 2 (scheduled): restore into a scratch place and compare row counts with the manifest.
- * The result is appended to the manifest (rewritten atomically) whatever it is.
+ * The result is appended to the manifest (rewritten atomically) whatever it is, except when no
+ * configured identity can open the backup at all: that says nothing about the backup.
  */
 import type { Logger } from 'pino';
+import { recipientOf } from './age.ts';
 import type { Consumer, Feed, TargetDriver } from './driver.ts';
 import { BackupError, reasonOf } from './errors.ts';
 import type { Manifest, ManifestPart, Verification } from './manifest.ts';
@@ -14,21 +16,40 @@ import type { Repository } from './repository.ts';
 
 export interface VerifyContext {
   readonly repository: Repository;
-  readonly identity: string | undefined;
+  /** The configured identities; empty when none are. */
+  readonly identities: readonly string[];
   readonly logger: Logger;
   readonly now: () => Date;
   readonly signal: AbortSignal;
   readonly onProgress?: OnProgress | undefined;
 }
 
-export function requireIdentity(identity: string | undefined): string {
-  if (identity === undefined) {
+export function requireIdentity(identities: readonly string[]): readonly string[] {
+  if (identities.length === 0) {
     throw new BackupError(
       'other',
       'backups: no age identity configured (AIDB_BACKUP_IDENTITY or AIDB_BACKUP_IDENTITY_FILE)',
     );
   }
-  return identity;
+  return identities;
+}
+
+/**
+ * Refuses a backup none of the identities can open, before anything reads or records: a
+ * verification that fails for want of the key proves nothing about the backup, and recording
+ * it as failed would let retention delete a good backup. Names the recipient the backup needs.
+ */
+export async function checkRecipients(
+  manifest: Manifest,
+  identities: readonly string[],
+): Promise<void> {
+  const mine = await Promise.all(requireIdentity(identities).map(recipientOf));
+  const needed = manifest.encryption.recipients;
+  if (needed.some((recipient) => mine.includes(recipient))) return;
+  throw new BackupError(
+    'other',
+    `backups: ${manifest.id} is encrypted to ${needed.join(', ')}; no configured identity (${mine.join(', ')}) is one of its recipients: set AIDB_BACKUP_IDENTITY or AIDB_BACKUP_IDENTITY_FILE to its identity (nothing was recorded)`,
+  );
 }
 
 /**
@@ -40,12 +61,12 @@ export function createFeed(
   context: VerifyContext,
   phase: 'verify' | 'restore',
 ): Feed {
-  const identity = requireIdentity(context.identity);
+  const identities = requireIdentity(context.identities);
   return async (part: ManifestPart, consumer: Consumer) => {
     const reading = readDecrypted({
       path: context.repository.dataPath(part.file),
       part,
-      identity,
+      identities,
       consumer: consumer.stream,
       signal: context.signal,
       onProgress: (bytes) =>
@@ -103,7 +124,7 @@ export async function verifyBackup(
   driver: TargetDriver,
   context: VerifyContext,
 ): Promise<{ readonly manifest: Manifest; readonly verification: Verification }> {
-  requireIdentity(context.identity);
+  await checkRecipients(manifest, context.identities);
   const started = context.now();
   let verification: Verification;
   try {

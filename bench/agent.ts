@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dump } from 'js-yaml';
 import { agentNodeOptions } from '../agent/node-options.ts';
 import { formatTable } from '../agent/report.ts';
+import { agentKeyFile, readLocalKey } from '../lib/local-key.ts';
 import { freePort } from '../test/support/ports.ts';
 import { waitFor } from '../test/support/wait.ts';
 import { quick, type Figure } from './support/figures.ts';
@@ -101,7 +102,12 @@ try {
   const cpu = (await cpuSeconds(pid)) - cpuStart;
   const peakRssKb = await memoryKb(pid, 'VmHWM');
   const probes = stub.requests() - requestsStart;
-  const metrics = await (await fetch(`http://127.0.0.1:${agentPort}/metrics`)).text();
+  const key = readLocalKey(join(dir, 'data'), agentKeyFile) ?? '';
+  const metrics = await (
+    await fetch(`http://127.0.0.1:${agentPort}/metrics`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
+  ).text();
   const failing = [...metrics.matchAll(/^probe_success\{.*\} 0$/gm)].length;
 
   const result = {

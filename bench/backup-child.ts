@@ -21,7 +21,7 @@ const engine = createBackupEngine({
     postgres: createPostgresDriver({ connection: { url, binDir }, scratchPrefix: 'aidb_bench_' }),
   },
   recipients: [recipient],
-  identity,
+  identities: [identity],
   compressionLevel: 3,
   retention: {
     daily: 1,

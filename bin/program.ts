@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { agentCommand } from './commands/agent.ts';
 import { backupCommand } from './commands/backup.ts';
 import { generateCommand } from './commands/generate.ts';
+import { healthCommand } from './commands/health.ts';
 import { keysCommand } from './commands/keys.ts';
 import { serveCommand } from './commands/serve.ts';
 import { upCommand } from './commands/up.ts';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
     generateCommand(),
     backupCommand(),
     keysCommand(),
+    healthCommand(),
   ]) {
     program.addCommand(inherit(command, program));
   }

@@ -113,7 +113,8 @@ export const backupFailureReasons = [
 ] as const;
 /** Verification levels: 1 re-reads and decodes the archive, 2 restores it into a scratch database. */
 export const verificationLevels = ['1', '2'] as const;
-export const backupStates = ['verified', 'unverified', 'failed'] as const;
+/** `missing`: a data file of the backup is gone or has another size than its manifest says. */
+export const backupStates = ['verified', 'unverified', 'failed', 'missing'] as const;
 export const pruneBlockReasons = ['clock_skew', 'no_verified_backup', 'max_deletions'] as const;
 
 export const successOrFailure = ['success', 'failure'] as const;

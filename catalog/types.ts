@@ -65,6 +65,7 @@ export const boundedBy = {
   buildVersion: 'the one version of the running build',
   monitoringConfig: 'rule groups, Alertmanagers and integrations of the monitoring configuration',
   alertRules: 'alert names of the generated rules',
+  resourceAttributes: 'resource attributes from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES',
 } as const;
 export type BoundedBy = keyof typeof boundedBy;
 
@@ -92,6 +93,16 @@ export interface MetricDef<
    * queries already use (blackbox_exporter, the original service). Exempts the unit suffix only.
    */
   readonly compatibility?: string;
+  /**
+   * Written by the Prometheus exporter from the OpenTelemetry resource (`target_info`), not by an
+   * instrument: declared so that scrapes can be checked against the catalog, never created.
+   */
+  readonly fromResource?: true;
+  /**
+   * Why no generated dashboard panel or alert reads it (a test lists these): detail for ad-hoc
+   * queries, a name kept for compatibility… A metric nobody reads must say why it is kept.
+   */
+  readonly unconsumed?: string;
 }
 
 /**

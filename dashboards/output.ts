@@ -5,6 +5,7 @@ import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { dashboardSpecs } from './all.ts';
 import { buildDashboard } from './build.ts';
 import { dashboardUid } from './ids.ts';
+import { lintDashboards } from './lint/checks.ts';
 import { dashboardsReadme } from './readme.ts';
 
 /** Grafana's file provider (provisioning/dashboards/*.yaml, apiVersion 1). */
@@ -25,13 +26,23 @@ export function provisioning(config: Config) {
   };
 }
 
-/** The dashboards as Grafana JSON, the provisioning file and the README. */
+/**
+ * The dashboards as Grafana JSON, the provisioning file and the README. Dashboards that fail a
+ * check (dashboards/lint) are refused rather than written: a query nobody emits, two panels
+ * running one query, a legacy panel type…
+ */
 export function dashboardFiles(config: Config): GeneratedFile[] {
   const specs = dashboardSpecs(ruleContext(config));
+  const boards = specs.map(buildDashboard);
+  const problems = lintDashboards(boards);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `  - ${p.dashboard}: ${p.message} (${p.check})`);
+    throw new RangeError(`dashboards: refusing to write dashboards:\n${lines.join('\n')}`);
+  }
   return [
-    ...specs.map((spec) => ({
+    ...specs.map((spec, i) => ({
       path: `dashboards/${dashboardUid(spec.id)}.json`,
-      content: `${JSON.stringify(buildDashboard(spec), null, 2)}\n`,
+      content: `${JSON.stringify(boards[i], null, 2)}\n`,
     })),
     { path: 'dashboards/README.md', content: dashboardsReadme(specs) },
     yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),

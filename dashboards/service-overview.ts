@@ -59,7 +59,7 @@ export function serviceOverview(): DashboardSpec {
   const red = redPanels('Requests', {
     rate: q(Q.requestsByRoute, '{{http_route}}'),
     errors: q(Q.errorRatioByRoute, '{{http_route}}'),
-    duration: [q(Q.latency(0.99), 'p99 {{http_route}}')],
+    duration: [q(Q.overallLatency(0.5), 'p50'), q(Q.overallLatency(0.99), 'p99')],
   }).map((p, i) => (i === 0 ? { ...p, unit: 'reqps' as const } : p));
   return {
     id: 'service-overview',
@@ -108,6 +108,31 @@ export function serviceOverview(): DashboardSpec {
         ],
       },
       { title: 'Service level objectives', panels: allSlos.flatMap(sloPanels) },
+      {
+        title: 'Health probes',
+        panels: [
+          timeseries(
+            {
+              title: 'Probe answers by kind and outcome',
+              question: 'What do the probes (kubelet, agent) hear back, and is readiness failing?',
+              description:
+                'Health-check answers per second by probe kind (liveness, readiness, startup, detailed) and status (healthy, degraded, unhealthy).',
+            },
+            [q(Q.healthAnswers, '{{check_type}} {{status}}')],
+            { unit: 'reqps', min: 0 },
+          ),
+          timeseries(
+            {
+              title: 'Probe answer time (p99)',
+              question: 'Is a probe close to its timeout?',
+              description:
+                'p99 time to answer a health check by probe kind; readiness checks every dependency, so a slow one shows here before the kubelet cuts the probe.',
+            },
+            [q(Q.healthAnswerTime(0.99), 'p99 {{check_type}}')],
+            { min: 0 },
+          ),
+        ],
+      },
     ],
   };
 }

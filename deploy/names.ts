@@ -40,8 +40,8 @@ export function ports(config: Config) {
 export const secretName = appName;
 
 /**
- * The key of the Secret holding a plain `read` API key for Prometheus to scrape the service's
- * `/metrics` with; its SHA-256 entry belongs in `AIDB_API_KEYS` like any other key.
+ * The key of the Secret holding a plain `read` API key Prometheus scrapes both `/metrics` with;
+ * its SHA-256 entry belongs in `AIDB_API_KEYS` and in `AIDB_AGENT_API_KEYS`.
  */
 export const metricsKeySecretKey = 'metrics-key';
 

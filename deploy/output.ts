@@ -4,10 +4,11 @@ import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { backupCronJob } from './backup-cronjob.ts';
 import { dashboardConfigMaps } from './dashboards.ts';
 import { deployment, podDisruptionBudget } from './deployment.ts';
-import { imageName } from './names.ts';
+import { imageName, selectorLabels } from './names.ts';
 import { checkProbeTimings } from './probes.ts';
 import { backupsClaim, configMap, service } from './resources.ts';
-import { serviceMonitor } from './service-monitor.ts';
+import { networkPolicy } from './network-policy.ts';
+import { agentPodMonitor, serviceMonitor } from './service-monitor.ts';
 import { version } from '../lib/version.ts';
 
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
@@ -34,7 +35,12 @@ export function k8sFiles(config: Config, dashboards: readonly GeneratedFile[]): 
       serviceMonitor(config, { matchLabels: { ...(svc.metadata?.labels ?? {}) } }),
     ),
     'dashboards.yaml': documents(dashboardConfigMaps(dashboards)),
+    'networkpolicy.yaml': yaml(networkPolicy(config)),
   };
+  if (!config.generate.agentServicePort)
+    files['podmonitor.yaml'] = yaml(
+      agentPodMonitor(config, { matchLabels: { ...selectorLabels } }),
+    );
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',

@@ -11,7 +11,10 @@ import {
   selectorLabels,
 } from './names.ts';
 
-/** One Service for the API and the agent's metrics, so both scrape targets share a selector. */
+/**
+ * The API's Service. The agent's port (job triggers, status, metrics) stays off it unless
+ * `generate.agentServicePort` asks for it: Prometheus then scrapes the agent through it.
+ */
 export function service(config: Config): Service {
   const port = ports(config);
   return {
@@ -23,7 +26,9 @@ export function service(config: Config): Service {
       selector: { ...selectorLabels },
       ports: [
         { name: portNames.service, port: port.service, targetPort: portNames.service },
-        { name: portNames.agent, port: port.agent, targetPort: portNames.agent },
+        ...(config.generate.agentServicePort
+          ? [{ name: portNames.agent, port: port.agent, targetPort: portNames.agent }]
+          : []),
       ],
     },
   };

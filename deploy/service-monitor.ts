@@ -17,6 +17,17 @@ export interface ServiceMonitorEndpoint {
   readonly relabelings: readonly { readonly targetLabel: string; readonly replacement: string }[];
 }
 
+/** prometheus-operator's PodMonitor (monitoring.coreos.com/v1), the parts aidb uses. */
+export interface PodMonitor {
+  readonly apiVersion: 'monitoring.coreos.com/v1';
+  readonly kind: 'PodMonitor';
+  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  readonly spec: {
+    readonly selector: LabelSelector;
+    readonly podMetricsEndpoints: readonly ServiceMonitorEndpoint[];
+  };
+}
+
 export interface ServiceMonitor {
   readonly apiVersion: 'monitoring.coreos.com/v1';
   readonly kind: 'ServiceMonitor';
@@ -28,11 +39,23 @@ export interface ServiceMonitor {
 }
 
 /**
- * Both `/metrics` endpoints. The rules select `job` by `generate.serviceJob`/`agentJob`, so each
+ * A `/metrics` endpoint. The rules select `job` by `generate.serviceJob`/`agentJob`, so each
  * endpoint sets its job label to match instead of the operator's default (the Service name).
- * The service's endpoint needs a bearer key, taken from the Secret by reference.
+ * Both endpoints need a read key, taken from the Secret by reference.
  */
+function metricsEndpoint(port: string, job: string): ServiceMonitorEndpoint {
+  return {
+    port,
+    path: '/metrics',
+    interval: '15s',
+    authorization: { type: 'Bearer', credentials: { name: secretName, key: metricsKeySecretKey } },
+    relabelings: [{ targetLabel: 'job', replacement: job }],
+  };
+}
+
+/** The service's `/metrics`, and the agent's when `generate.agentServicePort` puts it on the Service. */
 export function serviceMonitor(config: Config, selector: LabelSelector): ServiceMonitor {
+  const { serviceJob, agentJob, agentServicePort } = config.generate;
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
@@ -40,23 +63,22 @@ export function serviceMonitor(config: Config, selector: LabelSelector): Service
     spec: {
       selector,
       endpoints: [
-        {
-          port: portNames.service,
-          path: '/metrics',
-          interval: '15s',
-          authorization: {
-            type: 'Bearer',
-            credentials: { name: secretName, key: metricsKeySecretKey },
-          },
-          relabelings: [{ targetLabel: 'job', replacement: config.generate.serviceJob }],
-        },
-        {
-          port: portNames.agent,
-          path: '/metrics',
-          interval: '15s',
-          relabelings: [{ targetLabel: 'job', replacement: config.generate.agentJob }],
-        },
+        metricsEndpoint(portNames.service, serviceJob),
+        ...(agentServicePort ? [metricsEndpoint(portNames.agent, agentJob)] : []),
       ],
+    },
+  };
+}
+
+/** The agent's `/metrics` on each pod, when its port is kept off the Service (the default). */
+export function agentPodMonitor(config: Config, selector: LabelSelector): PodMonitor {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: { name: `${appName}-agent`, labels: commonLabels('monitoring') },
+    spec: {
+      selector,
+      podMetricsEndpoints: [metricsEndpoint(portNames.agent, config.generate.agentJob)],
     },
   };
 }

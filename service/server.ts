@@ -7,7 +7,7 @@ import { describeStartupFailure } from '../lib/startup-failure.ts';
 import { version } from '../lib/version.ts';
 import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import { createApp } from './app.ts';
-import { hashKey, parseApiKeys, type ApiKey } from './auth/keys.ts';
+import { hashKey, parseApiKeys, type ApiKey } from '../lib/api-keys.ts';
 import { createRateLimiter } from './limits/limiter.ts';
 import { policyBudgets } from './limits/policy.ts';
 import { assembleBase, closeBase, closeStore, connectStore, type StoreDeps } from './assemble.ts';

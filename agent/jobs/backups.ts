@@ -30,6 +30,9 @@ export function backupsConfigured(config: Config): boolean {
 
 const busy = 'the backup repository is busy (another backup, verify, prune or restore)';
 
+/** How often the agent re-checks the repository between jobs (`aidb_backups{state="missing"}`). */
+const refreshIntervalMs = 5 * 60_000;
+
 export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
   const { config, logger } = deps;
   const metrics = createBackupMetrics(deps.meter, configuredTargets(config));
@@ -56,8 +59,20 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     async prepare(signal) {
       // Rebuilds last success, sizes and verification gauges from the manifests, so a restart
       // of the agent does not look like backups that stopped.
-      const report = await (await engineOf()).open(signal);
+      const current = await engineOf();
+      const report = await current.open(signal);
       for (const problem of report.problems) logger.warn({ problem }, 'backups: repository');
+      // Between jobs, a data file deleted or cut short by hand or by a failing disk would show
+      // only at the next run: look again every few minutes (a stat per file).
+      const timer = setInterval(() => {
+        current.refresh().catch((error: unknown) => {
+          logger.warn({ err: error }, 'backups: could not refresh the repository gauges');
+        });
+      }, refreshIntervalMs);
+      timer.unref();
+      signal.addEventListener('abort', () => {
+        clearInterval(timer);
+      });
     },
     async run(signal) {
       const current = await engineOf();
@@ -78,12 +93,15 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     schedule: config.backups.verifySchedule,
     async run(signal) {
       const current = await engineOf();
-      const { manifests } = await current.list();
+      const { manifests, missing } = await current.list();
       const failures: string[] = [];
       for (const target of current.targets) {
         signal.throwIfAborted();
         const newest = manifests
-          .filter((m) => m.target === target && stateOf(m) !== 'failed')
+          .filter(
+            (m) =>
+              m.target === target && !['failed', 'missing'].includes(stateOf(m, missing.has(m.id))),
+          )
           .at(-1);
         if (newest === undefined) {
           failures.push(`${target}: no backup to verify`);

@@ -8,6 +8,7 @@ import {
   backupPruneBlocked,
   backupRepositoryFree,
   backupVerificationOk,
+  backupsStored,
 } from '../../catalog/metrics/backups.ts';
 import { formatDuration, jobScope, selectors } from '../../lib/promql/index.ts';
 import { input } from '../fixtures.ts';
@@ -35,6 +36,8 @@ export function backupParts(context: RuleContext) {
       input(backupLastSize, target, { target: 'postgres', stream }, values),
     duration: (values: string) => input(backupLastDuration, target, { target: 'postgres' }, values),
     free: (values: string) => input(backupRepositoryFree, target, {}, values),
+    missing: (values: string) =>
+      input(backupsStored, target, { target: 'postgres', state: 'missing' }, values),
     blocked: (values: string) =>
       input(
         backupPruneBlocked,

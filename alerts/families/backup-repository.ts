@@ -2,20 +2,61 @@ import {
   backupLastSize,
   backupPruneBlocked,
   backupRepositoryFree,
+  backupsStored,
 } from '../../catalog/metrics/backups.ts';
-import { formatDuration, gt, increase, lt, min, mul, sum } from '../../lib/promql/index.ts';
+import { formatDuration, gt, increase, lt, max, min, mul, sum } from '../../lib/promql/index.ts';
 import { steady } from '../fixtures.ts';
 import type { AlertSpec, RuleContext } from '../model.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { alert, targetLabels } from './common.ts';
 
-/** Room for the next backups, and retention that can delete old ones. */
+/** Room for the next backups, retention that can delete old ones, and data that is still there. */
 export function repositoryAlerts(context: RuleContext): AlertSpec[] {
   const { s, target, pg, series } = backupParts(context);
   // A prune keeps alerting until a run within the schedule's gap passes without being blocked.
   const blockedWindow = formatDuration(context.backups.staleAfterSeconds);
+  const missing = max([...perTarget], s.gauge(backupsStored, { state: 'missing' }));
   return [
+    alert({
+      name: 'AidbBackupDataMissing',
+      expr: gt(missing, 0),
+      severity: 'warning',
+      summary: tpl`${label('target')} backups of ${label('instance')} have data files missing`,
+      description: tpl`The repository of ${label('instance')} holds ${label('target')} backups whose data file is gone or has another size than their manifest records: they cannot be restored.`,
+      dashboard: 'backups',
+      runbook: {
+        meaning:
+          'A manifest names a data file that is no longer there as written. The agent checks every part with a `stat` after each job and every five minutes; `aidb backup list` shows such backups as `missing`. Retention no longer counts them as verified and deletes their manifests after the grace period.',
+        causes: [
+          'Someone deleted or moved files in the repository by hand, or a cleanup tool did.',
+          'The repository volume was restored from an older snapshot, or a disk lost data.',
+          'Another installation shares the directory and pruned it.',
+        ],
+        firstQueries: [{ title: 'Backups with missing data by target', expr: missing }],
+        mitigation: [
+          'Run `aidb backup list`: it names each missing or resized file on standard error.',
+          'Bring the file back from a copy if there is one; otherwise run `aidb agent run-job backup` so a complete, verified backup exists again.',
+        ],
+      },
+      tests: {
+        firing: [
+          {
+            name: 'a backup whose data file disappeared fires',
+            series: [series.missing('0x4 1x20')],
+            at: '10m',
+            labels: pg,
+          },
+        ],
+        silent: [
+          {
+            name: 'every data file in place stays silent',
+            series: [series.missing(steady(0, 25))],
+            at: '20m',
+          },
+        ],
+      },
+    }),
     alert({
       name: 'AidbBackupRepositorySpaceLow',
       expr: lt(

@@ -6,6 +6,8 @@ import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
 import { resolveTargets } from '../../agent/targets.ts';
 import type { Config } from '../../config/schema.ts';
+import { describeListenError } from '../../lib/listen-error.ts';
+import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -16,11 +18,25 @@ function agentUrl(config: Config, override: string | undefined): string {
   return (override ?? `http://${config.agent.host}:${config.agent.port}`).replace(/\/$/, '');
 }
 
-async function call(url: string, init?: RequestInit): Promise<Response> {
+/** The key the CLI sends: `agent.key`, else the agent's local key in the data directory. */
+function agentKey(config: Config): string | undefined {
+  return config.agent.key ?? readLocalKey(config.dataDir, agentKeyFile);
+}
+
+async function call(
+  config: Config,
+  url: string,
+  init: { readonly method: 'GET' | 'POST' } = { method: 'GET' },
+): Promise<Response> {
+  const key = agentKey(config);
   try {
     return await fetch(url, {
-      ...init,
-      signal: AbortSignal.timeout(init === undefined ? 10_000 : 24 * 3600_000),
+      method: init.method,
+      headers: {
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+        ...(init.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      },
+      signal: AbortSignal.timeout(init.method === 'GET' ? 10_000 : 24 * 3600_000),
     });
   } catch (error) {
     // undici puts the system error in `cause`, or a list of them when several addresses failed.
@@ -31,6 +47,26 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
       exitCodes.failure,
     );
   }
+}
+
+/** One line for a refused key (401/403), naming the setting that fixes it. */
+async function refusal(
+  command: string,
+  response: Response,
+  scope: 'read' | 'admin',
+): Promise<ExitError | undefined> {
+  if (response.status !== 401 && response.status !== 403) return undefined;
+  let reason = String(response.status);
+  try {
+    const problem = (await response.json()) as { code?: unknown; detail?: unknown };
+    reason = `${reason} ${String(problem.code)}: ${String(problem.detail)}`;
+  } catch {
+    // Not problem+json: the status says enough.
+  }
+  return new ExitError(
+    `agent ${command}: the agent refused the key (${reason}); set AIDB_AGENT_KEY or AIDB_AGENT_KEY_FILE to ${scope === 'admin' ? 'an admin' : 'a read'} key of agent.apiKeys`,
+    exitCodes.failure,
+  );
 }
 
 function targetsOf(config: Config) {
@@ -53,7 +89,19 @@ export function agentCommand(): Command {
         import('../../agent/agent.ts'),
         import('../../agent/run.ts'),
       ]);
-      await runUntilSignal(createAgent({ config, logger, readFile }), logger);
+      try {
+        await runUntilSignal(createAgent({ config, logger, readFile }), logger);
+      } catch (error) {
+        const line = describeListenError(error, {
+          who: 'agent',
+          host: config.agent.host,
+          port: config.agent.port,
+          portEnv: 'AIDB_AGENT_PORT',
+          hostEnv: 'AIDB_AGENT_HOST',
+        });
+        if (line !== undefined) throw new ExitError(line, exitCodes.failure);
+        throw error;
+      }
     });
 
   agent
@@ -63,7 +111,9 @@ export function agentCommand(): Command {
     .action(async (options: { url?: string }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const url = `${agentUrl(config, options.url)}/status`;
-      const response = await call(url);
+      const response = await call(config, url);
+      const refused = await refusal('status', response, 'read');
+      if (refused !== undefined) throw refused;
       if (!response.ok)
         throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
       const status = (await response.json()) as AgentStatus;
@@ -106,10 +156,9 @@ export function agentCommand(): Command {
     .action(async (job: string, options: { url?: string }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const url = `${agentUrl(config, options.url)}/jobs/${encodeURIComponent(job)}/run`;
-      const response = await call(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-      });
+      const response = await call(config, url, { method: 'POST' });
+      const refused = await refusal('run-job', response, 'admin');
+      if (refused !== undefined) throw refused;
       if (response.status === 404) {
         throw new ExitError(
           `agent run-job: no job ${job} is configured in the running agent`,

@@ -1,6 +1,7 @@
 /** Text the `aidb backup` commands print: tables and the progress line. Pure. */
 import { lastVerification, stateOf, type Manifest } from '../../backups/manifest.ts';
 import type { Progress } from '../../backups/progress.ts';
+import type { Listing } from '../../backups/repository.ts';
 import type { RetentionPlan } from '../../backups/retention.ts';
 
 const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
@@ -35,7 +36,7 @@ function verificationCell(manifest: Manifest, level: '1' | '2'): string {
   return v.ok ? `ok ${v.at.slice(0, 10)}` : `FAILED (${v.reason ?? 'unknown'})`;
 }
 
-export function formatList(manifests: readonly Manifest[]): string {
+export function formatList({ manifests, missing }: Pick<Listing, 'manifests' | 'missing'>): string {
   const rows = manifests.map((m) => [
     m.id,
     m.target,
@@ -43,7 +44,7 @@ export function formatList(manifests: readonly Manifest[]): string {
     `${((Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000).toFixed(1)} s`,
     formatBytes(m.parts.reduce((sum, p) => sum + p.plain.bytes, 0)),
     formatBytes(m.parts.reduce((sum, p) => sum + p.stored.bytes, 0)),
-    stateOf(m),
+    stateOf(m, missing.has(m.id)),
     verificationCell(m, '1'),
     verificationCell(m, '2'),
   ]);

@@ -155,9 +155,11 @@ function listCommand(): Command {
     .option('--json', 'print the manifests as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
-        const { manifests, problems } = await engine.list();
-        print(options.json === true ? JSON.stringify(manifests, null, 2) : formatList(manifests));
+        const listing = await engine.list();
+        const { manifests, problems, missing } = listing;
+        print(options.json === true ? JSON.stringify(manifests, null, 2) : formatList(listing));
         for (const problem of problems) process.stderr.write(`aidb backup: ${problem}\n`);
+        for (const [id, what] of missing) process.stderr.write(`aidb backup: ${id}: ${what}\n`);
         if (problems.length > 0) process.exitCode = exitCodes.failure;
       });
     });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { generateKey, keyEntry, keyNamePattern, keyScopes } from '../../service/auth/keys.ts';
+import { generateKey, keyEntry, keyNamePattern, keyScopes } from '../../lib/api-keys.ts';
 
 /**
  * `aidb keys create`: a new API key, printed once, with the entry for `AIDB_API_KEYS`; the

@@ -1,22 +1,18 @@
 import type { Config } from '../../config/schema.ts';
+import { localUrl, serviceUrl } from './local-url.ts';
 
 export interface BannerInput {
   readonly config: Config;
   readonly pids: Readonly<Record<'service' | 'agent', number | undefined>>;
   /** The key file the embedded default writes when no API keys are configured (auth contract). */
   readonly keyFile: string;
-}
-
-/** The URL of a listener from this machine: a wildcard address is reached through loopback. */
-export function localUrl(host: string, port: number): string {
-  const reachable =
-    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${reachable}:${port}`;
+  /** The agent's local key file, written when `agent.apiKeys` is unset. */
+  readonly agentKeyFile: string;
 }
 
 /** What `aidb up` prints once the service is ready: where everything is. */
-export function upBanner({ config, pids, keyFile }: BannerInput): string {
-  const api = localUrl(config.service.host, config.service.port);
+export function upBanner({ config, pids, keyFile, agentKeyFile }: BannerInput): string {
+  const api = serviceUrl(config);
   const agent = localUrl(config.agent.host, config.agent.port);
   const pid = (value: number | undefined): string => (value === undefined ? '?' : String(value));
   return [
@@ -27,6 +23,7 @@ export function upBanner({ config, pids, keyFile }: BannerInput): string {
     `  health        ${api}/health/ready`,
     `  data dir      ${config.dataDir}`,
     `  API key       ${keyFile} (admin key of the embedded default, when no keys are configured)`,
+    `  agent key     ${agentKeyFile} (admin key of the agent’s endpoint, when agent.apiKeys is unset)`,
     `  dashboards    \`aidb generate --out out\` writes dashboards, rules, runbooks and manifests`,
     '  Ctrl-C stops both.',
   ].join('\n');

@@ -1,13 +1,19 @@
 import { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agentNodeOptions } from '../../agent/node-options.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
+import { agentKeyFile, ensureLocalKey, localKeyPath } from '../../lib/local-key.ts';
+import { describeListenError, type ListenTarget } from '../../lib/listen-error.ts';
+import { tryListen } from '../../lib/port-check.ts';
+import { listensOn } from '../../lib/port-owner.ts';
 import { supervise } from '../../lib/supervisor.ts';
 import { waitUntilReady } from '../../lib/wait-until-ready.ts';
-import { loadCommandConfig } from '../config-option.ts';
-import { localUrl, upBanner } from './up-banner.ts';
+import { ExitError, loadCommandConfig } from '../config-option.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { serviceUrl } from './local-url.ts';
+import { upBanner } from './up-banner.ts';
 
 const cli = fileURLToPath(new URL('../aidb.ts', import.meta.url));
 
@@ -19,8 +25,39 @@ function agentEnv(config: Config, origins: Origins): NodeJS.ProcessEnv {
   if (origins.has('agent.serviceUrl')) return process.env;
   return {
     ...process.env,
-    AIDB_AGENT_SERVICE_URL: localUrl(config.service.host, config.service.port),
+    AIDB_AGENT_SERVICE_URL: serviceUrl(config),
   };
+}
+
+/**
+ * Refuses to start when an address is taken, with one line naming the setting: otherwise the
+ * child would die of it, and another instance on the port could answer the readiness poll.
+ */
+async function checkAddresses(config: Config): Promise<void> {
+  const targets: ListenTarget[] = [
+    {
+      who: 'service',
+      host: config.service.host,
+      port: config.service.port,
+      portEnv: 'AIDB_PORT',
+      hostEnv: 'AIDB_HOST',
+    },
+    {
+      who: 'agent',
+      host: config.agent.host,
+      port: config.agent.port,
+      portEnv: 'AIDB_AGENT_PORT',
+      hostEnv: 'AIDB_AGENT_HOST',
+    },
+  ];
+  for (const target of targets) {
+    const error = await tryListen(target.host, target.port);
+    if (error === undefined) continue;
+    const line =
+      describeListenError(error, target) ??
+      `${target.who}: cannot listen on ${target.host}:${String(target.port)} (${(error as Error).message})`;
+    throw new ExitError(`up: ${line}; nothing was started`, exitCodes.failure);
+  }
 }
 
 export function upCommand(): Command {
@@ -36,6 +73,10 @@ export function upCommand(): Command {
       write(
         `aidb up: starting service and agent (profile ${config.profile}, data in ${config.dataDir})…`,
       );
+      await checkAddresses(config);
+      // Made here, before either child starts, so the banner's key file exists when it is shown;
+      // the agent reads the same file (ensureLocalKey keeps the first key written).
+      if (config.agent.apiKeys === undefined) await ensureLocalKey(config.dataDir, agentKeyFile);
       const supervisor = supervise(
         [
           {
@@ -65,16 +106,23 @@ export function upCommand(): Command {
       void supervisor.done.then(() => {
         gaveUp.abort();
       });
+      // Ready means ready and served by our own child: a process that took the port after the
+      // check above must not be reported as this service (the child then dies and up with it).
       const ready = await waitUntilReady({
-        url: `${localUrl(config.service.host, config.service.port)}/health/ready`,
+        url: `${serviceUrl(config)}/health/ready`,
         signal: gaveUp.signal,
+        isOurs: async () => {
+          const pid = supervisor.pids.service;
+          return pid !== undefined && (await listensOn(pid, config.service.port)) !== false;
+        },
       });
       if (ready) {
         write(
           upBanner({
             config,
             pids: { service: supervisor.pids.service, agent: supervisor.pids.agent },
-            keyFile: join(resolve(config.dataDir), 'api-key'),
+            keyFile: localKeyPath(resolve(config.dataDir)),
+            agentKeyFile: localKeyPath(resolve(config.dataDir), agentKeyFile),
           }),
         );
       }

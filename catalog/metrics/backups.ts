@@ -38,6 +38,8 @@ export const backupLastRunOk = defineMetric({
   help: 'Whether the last backup run of the target succeeded (1) or failed (0).',
   labels: target,
   emitters: ['agent'],
+  unconsumed:
+    'Summarised by aidb_backup_consecutive_failures, which the backup alerts and dashboard read.',
 });
 
 /**
@@ -87,6 +89,8 @@ export const backupInProgress = defineMetric({
   help: 'Whether a backup of the target is running (1) or not (0).',
   labels: target,
   emitters: ['agent'],
+  unconsumed:
+    'Run detail for ad-hoc queries; a run that never ends shows as a stale last success, which is alerted.',
 });
 
 export const backupVerificationOk = defineMetric({
@@ -123,6 +127,8 @@ export const backupOldest = defineMetric({
   help: 'Start time of the oldest backup of the target kept in the repository.',
   labels: target,
   emitters: ['agent'],
+  unconsumed:
+    'Retention detail for ad-hoc queries; retention problems are alerted through aidb_backup_prune_blocked_total.',
 });
 
 export const backupRepositorySize = defineMetric({

@@ -19,6 +19,8 @@ export const certificateRemaining = defineMetric({
   help: 'Time left until the certificate of the domain expires (negative once expired).',
   labels: domain,
   emitters: ['agent'],
+  unconsumed:
+    'The same figure as aidb_certificate_not_after_timestamp_seconds minus time(), which the rules and dashboard use so that a stale scrape cannot hide an expiry.',
 });
 
 export const certificateRenewals = defineMetric({
@@ -46,6 +48,7 @@ export const certificateLastRenewalAttempt = defineMetric({
   help: 'When issuance or renewal was last attempted for the domain, whatever the result.',
   labels: domain,
   emitters: ['agent'],
+  unconsumed: 'Renewal detail for ad-hoc queries; failed renewals are counted and alerted.',
 });
 
 export const certificateHookRuns = defineMetric({
@@ -64,6 +67,8 @@ export const tlsReloads = defineMetric({
   help: 'Reloads of the service’s certificate files; a failure keeps the previous certificate.',
   labels: { result: { values: successOrFailure } },
   emitters: ['service'],
+  unconsumed:
+    'Service-side view of certificate reloads for ad-hoc queries; what clients are served is probed and alerted by the agent (probe_ssl_earliest_cert_expiry).',
 });
 
 export const tlsCertificateNotAfter = defineMetric({
@@ -73,6 +78,8 @@ export const tlsCertificateNotAfter = defineMetric({
   help: 'Expiry (notAfter) of the certificate the service is serving now.',
   labels: {},
   emitters: ['service'],
+  unconsumed:
+    "The served certificate's expiry seen from inside the service; the agent's TLS probe alerts on the same expiry as clients see it (probe_ssl_earliest_cert_expiry).",
 });
 
 export const certificateMetrics = [

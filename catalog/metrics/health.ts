@@ -38,6 +38,8 @@ export const serviceHealthStatus = defineMetric({
   labels: { service: { values: ['aidb'] }, check_type: { values: checkTypes } },
   emitters: ['service'],
   compatibility: originalNames,
+  unconsumed:
+    "The original service's per-process gauge of its last health answer. The agent's probes of the service's health routes already drive the probe dashboard and alerts, and the health-probe panels read health_check_total; an alert on this gauge would page twice for one cause.",
 });
 
 export const dependencyHealthStatus = defineMetric({

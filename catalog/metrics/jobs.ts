@@ -37,6 +37,8 @@ export const jobLastRun = defineMetric({
   help: 'When the job last started.',
   labels: job,
   emitters: ['agent'],
+  unconsumed:
+    'Job timeline detail for ad-hoc queries and `aidb agent status`; panels and alerts read job outcomes and last success instead.',
 });
 
 export const jobNextRun = defineMetric({
@@ -46,6 +48,8 @@ export const jobNextRun = defineMetric({
   help: 'When the job is next due by its schedule.',
   labels: job,
   emitters: ['agent'],
+  unconsumed:
+    'Job timeline detail for ad-hoc queries and `aidb agent status`; panels and alerts read job outcomes and last success instead.',
 });
 
 export const jobRunning = defineMetric({
@@ -55,6 +59,8 @@ export const jobRunning = defineMetric({
   help: 'Whether the job is running now (1) or not (0).',
   labels: job,
   emitters: ['agent'],
+  unconsumed:
+    'Job timeline detail for ad-hoc queries and `aidb agent status`; panels and alerts read job outcomes and last success instead.',
 });
 
 export const jobMetrics = [

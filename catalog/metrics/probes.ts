@@ -35,6 +35,8 @@ export const probeHttpStatusCode = defineMetric({
   help: 'HTTP status code of the last probe response (0 when none arrived).',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    "blackbox_exporter's series, kept for queries written against it; probe success already accounts for unexpected statuses, and `aidb agent probe` shows the code.",
 });
 
 export const probeHttpPhaseDuration = defineMetric({
@@ -63,6 +65,8 @@ export const probePostgresServerVersion = defineMetric({
   help: 'server_version_num of the probed PostgreSQL (150007 for 15.7).',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    'Probe detail for ad-hoc queries and `aidb agent probe`: no value of it means trouble on its own, so no panel or alert reads it.',
 });
 
 export const probePostgresReplicationLag = defineMetric({
@@ -72,6 +76,8 @@ export const probePostgresReplicationLag = defineMetric({
   help: 'Replication lag reported by the configured lag query of a PostgreSQL target.',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    "Only exported by targets with a `replicationLagQuery`; the lag a replica may have is the operator's to choose, so aidb generates no alert for it.",
 });
 
 export const probeRedisMaster = defineMetric({
@@ -81,6 +87,8 @@ export const probeRedisMaster = defineMetric({
   help: 'Whether the probed Redis reports the master role (1) or not (0).',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    'Probe detail for ad-hoc queries and `aidb agent probe`: no value of it means trouble on its own, so no panel or alert reads it.',
 });
 
 export const probeRedisMemory = defineMetric({
@@ -90,6 +98,8 @@ export const probeRedisMemory = defineMetric({
   help: 'used_memory reported by the probed Redis.',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    'Probe detail for ad-hoc queries and `aidb agent probe`: no value of it means trouble on its own, so no panel or alert reads it.',
 });
 
 export const probeQdrantCollections = defineMetric({
@@ -99,6 +109,8 @@ export const probeQdrantCollections = defineMetric({
   help: 'Collections listed by the probed Qdrant.',
   labels: { target: { boundedBy: 'configuredTarget' } },
   emitters: ['agent'],
+  unconsumed:
+    'Probe detail for ad-hoc queries and `aidb agent probe`: no value of it means trouble on its own, so no panel or alert reads it.',
 });
 
 export const agentProbeState = defineMetric({
@@ -126,6 +138,8 @@ export const agentProbeLastTransition = defineMetric({
   help: 'When the target last changed state (up or down).',
   labels: probeLabels,
   emitters: ['agent'],
+  unconsumed:
+    "Answers 'since when' in ad-hoc queries; the up/down state itself is what panels and alerts read.",
 });
 
 export const probeMetrics = [

@@ -67,6 +67,21 @@ export const buildInfo = defineMetric({
   emitters: ['service', 'agent'],
 });
 
+export const targetInfo = defineMetric({
+  name: 'target_info',
+  kind: 'gauge',
+  unit: 'info',
+  help: 'Always 1; the OpenTelemetry resource of the process as labels (service name and version, plus any OTEL_RESOURCE_ATTRIBUTES).',
+  labels: {
+    service_name: { boundedBy: 'resourceAttributes' },
+    service_version: { boundedBy: 'buildVersion' },
+  },
+  emitters: ['service', 'agent'],
+  fromResource: true,
+  unconsumed:
+    'The OpenTelemetry resource, for joins (`… * on (job, instance) group_left (service_version) target_info`); nothing to show or alert on by itself.',
+});
+
 export const runtimeMetrics = [
   processStartTime,
   processCpu,
@@ -75,4 +90,5 @@ export const runtimeMetrics = [
   heapSize,
   gcDuration,
   buildInfo,
+  targetInfo,
 ];

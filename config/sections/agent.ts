@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseApiKeys } from '../../lib/api-keys.ts';
 import { setting } from '../setting.ts';
 import { defaultTargetNames, targetSchema } from './agent-targets.ts';
 import { certificatesJob } from './agent-certificates.ts';
@@ -63,6 +64,26 @@ export const agent = z
       env: 'AIDB_AGENT_ADMIN_KEY',
       secret: true,
       doc: 'Admin API key the agent uses for the service’s maintenance routes; unset: the service’s local key in `<dataDir>/api-key`.',
+    }),
+    apiKeys: setting(
+      z
+        .string()
+        .min(1)
+        .superRefine((text, context) => {
+          for (const message of parseApiKeys(text).problems)
+            context.addIssue({ code: 'custom', message });
+        })
+        .optional(),
+      {
+        env: 'AIDB_AGENT_API_KEYS',
+        secret: true,
+        doc: 'Keys the agent’s endpoint accepts, in the format of `AIDB_API_KEYS`: `admin` runs jobs (`POST /jobs/{name}/run`), `read` scrapes `/metrics` and reads `/status`. Unset: the agent creates an admin key in `<dataDir>/agent-key`.',
+      },
+    ),
+    key: setting(z.string().min(1).optional(), {
+      env: 'AIDB_AGENT_KEY',
+      secret: true,
+      doc: 'Key `aidb agent status` and `aidb agent run-job` send to the agent (an `admin` key of `agent.apiKeys` for jobs); unset: the agent’s local key in `<dataDir>/agent-key`.',
     }),
     probeDefaults: probeDefaults.prefault({}),
     defaultTargets: setting(z.boolean().default(true), {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseApiKeys } from '../../service/auth/keys.ts';
+import { parseApiKeys } from '../../lib/api-keys.ts';
 import { setting } from '../setting.ts';
 
 export const auth = z
@@ -21,7 +21,7 @@ export const auth = z
     ),
     readsRequireKey: setting(z.boolean().default(true), {
       env: 'AIDB_READS_REQUIRE_KEY',
-      doc: 'Whether read routes need an API key; `/metrics` always does.',
+      doc: 'Whether read routes of the service, and the agent’s `/status`, need an API key; `/metrics` always does.',
     }),
   })
   .strict();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../backups/calendar.ts';
+import { parseAgeIdentities } from '../../lib/age-identities.ts';
 import { setting } from '../setting.ts';
-
-const cron = z.string().min(1);
+import { cronExpression } from './cron.ts';
 
 const retention = z
   .object({
@@ -69,12 +69,15 @@ export const backups = z
     identity: setting(
       z
         .string()
-        .regex(/^AGE-SECRET-KEY-1[0-9A-Z]+$/, 'not an age X25519 identity (AGE-SECRET-KEY-1…)')
+        .superRefine((text, context) => {
+          for (const message of parseAgeIdentities(text).problems)
+            context.addIssue({ code: 'custom', message });
+        })
         .optional(),
       {
         env: 'AIDB_BACKUP_IDENTITY',
         secret: true,
-        doc: 'age identity (`AGE-SECRET-KEY-1…`) that decrypts backups for verification and restore.',
+        doc: 'age identities that decrypt backups for verification and restore: an identity file as `age-keygen` writes it (`AGE-SECRET-KEY-1…` lines, `#` comments, blank lines; several identities allowed), or one identity.',
       },
     ),
     recipients: setting(
@@ -85,18 +88,18 @@ export const backups = z
         .default([]),
       {
         env: 'AIDB_BACKUP_RECIPIENTS',
-        doc: 'Comma-separated age X25519 recipients (`age1…`) backups are encrypted to; default: the identity’s own.',
+        doc: 'Comma-separated age X25519 recipients (`age1…`) backups are encrypted to; default: that of the first identity of `backups.identity`.',
       },
     ),
-    schedule: setting(cron.default('0 2 * * *'), {
+    schedule: setting(cronExpression('0 2 * * *'), {
       env: 'AIDB_BACKUP_SCHEDULE',
       doc: 'Cron expression of scheduled backups (each followed by a level-1 verification).',
     }),
-    verifySchedule: setting(cron.default('30 3 * * 0'), {
+    verifySchedule: setting(cronExpression('30 3 * * 0'), {
       env: 'AIDB_BACKUP_VERIFY_SCHEDULE',
       doc: 'Cron expression of level-2 verification (restore of the newest backup into a scratch database).',
     }),
-    pruneSchedule: setting(cron.default('0 5 * * *'), {
+    pruneSchedule: setting(cronExpression('0 5 * * *'), {
       env: 'AIDB_BACKUP_PRUNE_SCHEDULE',
       doc: 'Cron expression of retention runs.',
     }),

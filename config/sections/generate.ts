@@ -28,6 +28,20 @@ export const generate = z
       env: 'AIDB_GRAFANA_DASHBOARDS_PATH',
       doc: 'Directory Grafana’s file provider reads the generated dashboards from.',
     }),
+    agentServicePort: setting(z.boolean().default(false), {
+      env: 'AIDB_K8S_AGENT_SERVICE_PORT',
+      doc: 'Kubernetes: publish the agent’s port on the Service and scrape it through the ServiceMonitor; off, a PodMonitor scrapes the agent’s pods and the Service carries the API only.',
+    }),
+    prometheusNamespace: setting(
+      z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+        .default('monitoring'),
+      {
+        env: 'AIDB_K8S_PROMETHEUS_NAMESPACE',
+        doc: 'Kubernetes: namespace of the Prometheus pods (`app.kubernetes.io/name: prometheus`) the NetworkPolicy admits to the agent’s port.',
+      },
+    ),
     backupStaleGraceSeconds: setting(z.number().int().min(1).default(3600), {
       env: 'AIDB_BACKUP_STALE_GRACE_SECONDS',
       doc: 'Time a backup may run late past the longest gap of `backups.schedule` before it is stale.',

@@ -17,6 +17,7 @@ export const checkIds = [
   'unique-title',
   'unique-panel-id',
   'unique-ref-id',
+  'unique-query',
   'grid',
   'panel-title',
   'panel-description',
@@ -67,6 +68,8 @@ function panelChecks(
   const problems: Omit<Problem, 'dashboard'>[] = [];
   const panels: Panel[] = board.panels ?? [];
   const ids = new Set<number>();
+  // A second panel with the same query shows the same line again and costs Prometheus twice.
+  const queries = new Map<string, string>();
   panels.forEach((panel, i) => {
     const name = `panel ${String(panel.id ?? '?')} "${panel.title ?? ''}"`;
     if (!modernPanelTypes.includes(panel.type))
@@ -118,6 +121,14 @@ function panelChecks(
           message: `${name} has a missing or repeated refId`,
         });
       if (target.refId !== undefined) refIds.add(target.refId);
+      const expr = (target.expr ?? '').replace(/\s+/g, ' ').trim();
+      const owner = queries.get(expr);
+      if (expr !== '' && owner !== undefined && owner !== name)
+        problems.push({
+          check: 'unique-query',
+          message: `${name} query ${target.refId ?? '?'} repeats a query of ${owner}`,
+        });
+      if (expr !== '' && owner === undefined) queries.set(expr, name);
       if (target.datasource?.uid !== '${datasource}')
         problems.push({
           check: 'datasource',

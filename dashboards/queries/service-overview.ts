@@ -1,3 +1,4 @@
+import { healthCheckDuration, healthChecks } from '../../catalog/metrics/health.ts';
 import { httpServerActiveRequests, httpServerRequestDuration } from '../../catalog/metrics/http.ts';
 import type { SloDef } from '../../catalog/slos.ts';
 import { sloModel } from '../../alerts/slo/model.ts';
@@ -34,6 +35,13 @@ export const overviewQueries = {
       ['http_route'],
       rate(s.buckets(httpServerRequestDuration), rateInterval),
     ),
+  /** Probe answers (kubelet, agent, load balancer) per second, by probe kind and outcome. */
+  healthAnswers: sum(['check_type', 'status'], rate(s.counter(healthChecks), rateInterval)),
+  healthAnswerTime: (quantile: number) =>
+    histogramQuantile(quantile, ['check_type'], rate(s.buckets(healthCheckDuration), rateInterval)),
+  /** Over every route: what the API as a whole feels like (the per-route view has its panel). */
+  overallLatency: (quantile: number) =>
+    histogramQuantile(quantile, [], rate(s.buckets(httpServerRequestDuration), rateInterval)),
 };
 
 /** SLO panels read the recorded SLI series the alert rules write (job-level, no instance). */

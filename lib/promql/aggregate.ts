@@ -9,9 +9,9 @@ export type Aggregation = (typeof aggregations)[number];
 type Aggregatable<L extends string> = Expr<'gauge' | 'vector' | 'bucketRate' | 'aggregated', L>;
 
 /**
- * Aggregates over an explicit allow-list of labels. Only `by` exists here, never `without`:
- * the OTel exporter puts `otel_scope_name`/`otel_scope_version` on every series, and a label
- * that is not listed cannot split a result.
+ * Aggregates over an explicit allow-list of labels. Only `by` exists here, never `without`: a
+ * label that is not listed (one a relabelling, a collector or an OTel exporter with scope labels
+ * adds) cannot split a result.
  */
 export function aggregate<L extends string, B extends L>(
   op: Aggregation,

@@ -10,7 +10,7 @@
  * - `buckets`: a raw `_bucket` selector of a histogram; only `rate` may take it.
  * - `gauge`: a raw gauge selector.
  * - `vector`: a per-series result that still carries every label of the source series,
- *   `otel_scope_*` included; it must be aggregated before it is compared or shown.
+ *   whatever the scrape added; it must be aggregated before it is compared or shown.
  * - `bucketRate`: `rate()` of buckets; only aggregation and `histogramQuantile` take it.
  * - `aggregated`: a vector whose labels are exactly the ones listed (an allow-list).
  * - `scalar`: a number.

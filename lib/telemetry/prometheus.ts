@@ -26,7 +26,7 @@ export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
  * A MeterProvider whose only reader is a Prometheus exporter that never opens its own port: the
- * process serves `render()` on its own `/metrics`. The resource is built from the standard OTEL_
+ * process serves `render()` on its own `/metrics`, without scope labels (`withoutScopeInfo`). The resource is built from the standard OTEL_
  * variables only; no process detector runs, so `target_info` cannot leak command-line arguments.
  */
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): PrometheusMetrics {
@@ -36,7 +36,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
   );
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ resource, readers: [exporter] });
-  const serializer = new PrometheusSerializer();
+  // No `otel_scope_name`/`otel_scope_version` on every series: Prometheus users do not expect
+  // them, each process has one scope, and they add series to every query that keeps labels.
+  const serializer = new PrometheusSerializer(undefined, undefined, undefined, false, true);
   const meter = createCatalogMeter(
     provider.getMeter(options.serviceName, options.serviceVersion),
     options.metrics,

@@ -1,5 +1,5 @@
 import type { authFailureReasons } from '../../catalog/labels.ts';
-import { findKey, scopeAllows, type ApiKey, type KeyScope } from './keys.ts';
+import { findKey, scopeAllows, type ApiKey, type KeyScope } from '../../lib/api-keys.ts';
 
 /** What a route asks of its caller: nothing, or a key holding a scope. */
 export type Requirement =

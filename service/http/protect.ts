@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate, type AuthFailureReason, type Requirement } from '../auth/authenticate.ts';
-import type { ApiKey } from '../auth/keys.ts';
+import type { ApiKey } from '../../lib/api-keys.ts';
 import { rateLimitHeaders } from '../limits/headers.ts';
 import type { RateLimiter } from '../limits/limiter.ts';
 import type { RateLimitPolicy } from '../limits/policy.ts';

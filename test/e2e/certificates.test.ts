@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobOutcome } from '../../agent/scheduler.ts';
-import type { AgentStatus } from '../../agent/status.ts';
 import { startTestAgent, valueOf, type TestAgent } from '../integration/agent/harness.ts';
 import { startPebble, type Pebble } from '../support/pebble.ts';
 import { freePort } from '../support/ports.ts';
@@ -26,10 +25,7 @@ function started(): TestService {
 }
 
 async function runJob(): Promise<JobOutcome> {
-  const response = await fetch(`${agent.url}/jobs/certificates/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-  });
+  const response = await agent.runJob('certificates');
   expect(response.status).toBe(200);
   return (await response.json()) as JobOutcome;
 }
@@ -150,7 +146,7 @@ describe('ACME certificates from a real ACME server (pebble)', () => {
       domain: 'localhost',
     });
     expect(attempt).toBeGreaterThan(success ?? Infinity);
-    const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+    const status = await agent.status();
     expect(status.certificates).toMatchObject([
       { domain: 'localhost', lastResult: 'failure', consecutiveFailures: 1, certFile },
     ]);

@@ -44,7 +44,7 @@ export interface LiveStack {
   readonly webhook: WebhookReceiver;
   /** The configuration the rules and dashboards were generated from. */
   readonly generateConfig: Config;
-  /** The admin key every request carries (auth contract of issue 5). */
+  /** The admin key every request carries, to the service and to the agent. */
   readonly adminKey: string;
   /** Output of every process, for failure messages. */
   output(): string;
@@ -87,7 +87,9 @@ function prometheusConfig(dir: string, targets: Record<string, string>, keyFile:
       job(jobs.serviceJob, targets.service ?? '', {
         authorization: { type: 'Bearer', credentials_file: keyFile },
       }),
-      job(jobs.agentJob, targets.agent ?? ''),
+      job(jobs.agentJob, targets.agent ?? '', {
+        authorization: { type: 'Bearer', credentials_file: keyFile },
+      }),
       job('prometheus', targets.prometheus ?? ''),
       job('alertmanager', targets.alertmanager ?? ''),
     ],
@@ -169,11 +171,12 @@ export async function startLiveStack(options: {
     const agent = await startAidbProcess({
       command: 'agent',
       portEnv: 'AIDB_AGENT_PORT',
-      readyPath: '/metrics',
+      readyPath: '/health/ready',
       env: {
         ...backendEnv,
         AIDB_CONFIG: agentFile,
         AIDB_AGENT_ADMIN_KEY: adminKey,
+        AIDB_AGENT_API_KEYS: keyEntry,
         AIDB_BACKUP_IDENTITY: await generateX25519Identity(),
       },
     });

@@ -127,7 +127,11 @@ beforeAll(async () => {
   expect(limited).toContain(429);
   expect(await driveMaintenance(client)).toEqual([200, 200]);
   for (const job of ['backup', 'verify', 'prune']) {
-    const run = await runCli(['agent', 'run-job', job, '--url', stack.agent.url], {}, 120_000);
+    const run = await runCli(
+      ['agent', 'run-job', job, '--url', stack.agent.url],
+      { AIDB_AGENT_KEY: stack.adminKey },
+      120_000,
+    );
     expect(run, stack.output()).toMatchObject({ code: 0 });
   }
 });

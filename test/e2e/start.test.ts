@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLocalKey } from '../../lib/local-key.ts';
+import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
+import { makeCertificate } from '../support/certificates.ts';
 import { cliPath } from '../support/cli.ts';
 import { freePort } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
@@ -19,13 +20,19 @@ const isAlive = (pid: number): boolean => {
 };
 
 /** `aidb up` as `npm start` runs it, in its own process, until its banner says it is ready. */
-async function up(dataDir: string, port: number, agentPort: number) {
+async function up(
+  dataDir: string,
+  port: number,
+  agentPort: number,
+  env: Record<string, string> = {},
+) {
   const child = spawn(process.execPath, [cliPath, 'up'], {
     env: {
       PATH: process.env.PATH ?? '',
       AIDB_DATA_DIR: dataDir,
       AIDB_PORT: String(port),
       AIDB_AGENT_PORT: String(agentPort),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,7 +104,16 @@ describe('npm start (aidb up) on the embedded profile', () => {
       expect(first.output()).toContain(where);
     }
     expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${first.agentUrl}/status`)).status).toBe(200);
+    expect((await fetch(`${first.agentUrl}/status`)).status).toBe(401);
+    const agentKey = readLocalKey(dataDir, agentKeyFile);
+    expect(first.output()).toContain(`agent key     ${join(dataDir, agentKeyFile)}`);
+    expect(
+      (
+        await fetch(`${first.agentUrl}/status`, {
+          headers: { authorization: `Bearer ${agentKey ?? ''}` },
+        })
+      ).status,
+    ).toBe(200);
     expect(first.output()).toMatch(/^service\s*\| /m);
     expect(first.output()).toMatch(/^agent\s*\| /m);
     await json(`${first.url}/v1/collections/notes`, first.key, 'PUT', { description: 'notes' });
@@ -111,14 +127,14 @@ describe('npm start (aidb up) on the embedded profile', () => {
       query: 'how long to steep green tea',
     });
     expect(found.results[0].document_id).toBe('tea');
-    expect(await first.stop()).toBe(0);
+    expect(await first.stop(), first.output()).toBe(0);
 
     const second = await up(dataDir, port, agentPort);
     const again = await json(`${second.url}/v1/collections/notes/search`, second.key, 'POST', {
       query: 'bicycle chain oil',
     });
     expect(again.results[0].document_id).toBe('bikes');
-    expect(await second.stop()).toBe(0);
+    expect(await second.stop(), second.output()).toBe(0);
     expect([first.pids, second.pids].flatMap((p) => [p.service, p.agent]).map(isAlive)).toEqual([
       false,
       false,
@@ -141,5 +157,29 @@ describe('npm start (aidb up) on the embedded profile', () => {
       'aidb up: agent exited unexpectedly (SIGKILL); stopping the others',
     );
     expect(isAlive(running.pids.service)).toBe(false);
+  });
+
+  it('waits for its own service over HTTPS when TLS is configured, and shows https URLs', async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), 'aidb-up-tls-'));
+    const day = 86_400_000;
+    const certificate = await makeCertificate(
+      new Date(Date.now() - day),
+      new Date(Date.now() + 20 * day),
+    );
+    await writeFile(join(tlsDir, 'cert.pem'), certificate.certPem);
+    await writeFile(join(tlsDir, 'key.pem'), certificate.keyPem);
+    try {
+      const running = await up(join(tlsDir, 'data'), port, agentPort, {
+        AIDB_TLS_CERT_FILE: join(tlsDir, 'cert.pem'),
+        AIDB_TLS_KEY_FILE: join(tlsDir, 'key.pem'),
+      });
+      expect(running.output()).toContain(
+        `API           https://127.0.0.1:${port}  (OpenAPI: https://127.0.0.1:${port}/openapi.json`,
+      );
+      expect(running.output()).toContain(`health        https://127.0.0.1:${port}/health/ready`);
+      expect(await running.stop(), running.output()).toBe(0);
+    } finally {
+      await rm(tlsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,7 @@ export const binaries = {
   amtool: { name: 'amtool', debianPackage: 'prometheus-alertmanager' },
   zstd: { name: 'zstd', debianPackage: 'zstd' },
   age: { name: 'age', debianPackage: 'age' },
+  ageKeygen: { name: 'age-keygen', debianPackage: 'age' },
   // Only for its injection wordlists (test/support/hostile-corpus.ts).
   wfuzz: { name: 'wfuzz', debianPackage: 'wfuzz' },
   shellcheck: { name: 'shellcheck', debianPackage: 'shellcheck' },

@@ -49,8 +49,8 @@ export function parseExposition(text: string): Map<string, Family> {
   return families;
 }
 
-/** Labels Prometheus or OTel add to every sample of a family, not declared by the catalog. */
-export const addedLabels: readonly string[] = ['le', 'otel_scope_name', 'otel_scope_version'];
+/** Labels Prometheus adds to histogram samples, not declared by the catalog. */
+export const addedLabels: readonly string[] = ['le'];
 
 /** Label names used by a family's samples, without the ones Prometheus or OTel add. */
 export function labelNames(family: Family): string[] {

@@ -39,7 +39,9 @@ describe('the agent’s backup, verify and prune jobs', () => {
 
   const runJob = async (job: string) => {
     if (agent === undefined) throw new Error('no agent');
-    const { code, stdout, stderr } = await runCli(['agent', 'run-job', job, '--url', agent.url]);
+    const { code, stdout, stderr } = await runCli(['agent', 'run-job', job, '--url', agent.url], {
+      AIDB_DATA_DIR: agent.dataDir,
+    });
     return { code, stdout: stdout.replace(/ in [\d.]+ s/, ' in N s'), stderr };
   };
   const metric = async (name: string, labels: Record<string, string> = {}) =>

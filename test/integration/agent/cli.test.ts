@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../../agent/status.ts';
 import { runCli } from '../../support/cli.ts';
 import { freePort } from '../../support/ports.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -17,7 +16,7 @@ beforeAll(async () => {
     { env: { AIDB_AGENT_SERVICE_URL: service.url } },
   );
   await waitFor('every target to have a state', async () => {
-    const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+    const status = await agent.status();
     return status.targets.every((t) => t.state !== 'unknown');
   });
 });
@@ -29,7 +28,9 @@ afterAll(async () => {
 
 describe('aidb agent status and probe', () => {
   it('`status` prints every target and job and exits 1 naming the targets that are down', async () => {
-    const { code, stdout, stderr } = await runCli(['agent', 'status', '--url', agent.url]);
+    const { code, stdout, stderr } = await runCli(['agent', 'status', '--url', agent.url], {
+      AIDB_DATA_DIR: agent.dataDir,
+    });
     const rows = stdout
       .split('\n')
       .slice(0, 4)

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { createAgent, type Agent } from '../../../agent/agent.ts';
 import type { Job } from '../../../agent/jobs/job.ts';
+import type { AgentStatus } from '../../../agent/status.ts';
 import type { Config } from '../../../config/schema.ts';
 import { loadConfig } from '../../../config/load.ts';
+import { agentKeyFile, readLocalKey } from '../../../lib/local-key.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { freePort } from '../../support/ports.ts';
 
@@ -26,6 +28,14 @@ export interface TestAgent {
   readonly agent: Agent;
   readonly url: string;
   readonly dataDir: string;
+  /** The agent's local admin key (no `agent.apiKeys` configured), else undefined. */
+  readonly key: string | undefined;
+  /** A request to the agent's endpoint carrying `key`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** GET /status with `key`. */
+  status(): Promise<AgentStatus>;
+  /** POST /jobs/{name}/run with `key`. */
+  runJob(name: string): Promise<Response>;
   scrape(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -49,11 +59,28 @@ export async function startTestAgent(
     env: {},
   });
   const url = await agent.start();
+  const key = readLocalKey(dataDir, agentKeyFile);
+  const request = (path: string, init: RequestInit = {}) =>
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: {
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
   return {
     agent,
     url,
     dataDir,
-    scrape: async () => (await fetch(`${url}/metrics`)).text(),
+    key,
+    request,
+    status: async () => (await (await request('/status')).json()) as AgentStatus,
+    runJob: (name) =>
+      request(`/jobs/${name}/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      }),
+    scrape: async () => (await request('/metrics')).text(),
     stop: () => agent.stop(),
   };
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../agent/jobs/job.ts';
-import type { AgentStatus } from '../../../agent/status.ts';
 import { runCli } from '../../support/cli.ts';
 import { waitFor } from '../../support/wait.ts';
 import { startTestAgent, valueOf, type TestAgent } from './harness.ts';
@@ -16,11 +15,8 @@ afterEach(async () => {
 });
 
 const yearly = '0 0 1 1 *';
-const runJob = async (url: string, name: string) =>
-  (await fetch(`${url}/jobs/${name}/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-  }).then((r) => r.json())) as { result: string; error: string | null };
+const runJob = async (running: TestAgent, name: string) =>
+  (await running.runJob(name).then((r) => r.json())) as { result: string; error: string | null };
 
 describe('the job scheduler', () => {
   it('counts a trigger that finds its job still running as skipped, never running it twice', async () => {
@@ -37,9 +33,9 @@ describe('the job scheduler', () => {
       },
     };
     agent = await startTestAgent({ agent: { defaultTargets: false } }, { jobs: [job] });
-    const first = runJob(agent.url, 'verify');
+    const first = runJob(agent, 'verify');
     await waitFor('the job to start', () => started === 1);
-    expect(await runJob(agent.url, 'verify')).toMatchObject({ result: 'skipped' });
+    expect(await runJob(agent, 'verify')).toMatchObject({ result: 'skipped' });
     release();
     expect(await first).toMatchObject({ result: 'success', error: null });
     const text = await agent.scrape();
@@ -107,13 +103,13 @@ describe('the job scheduler', () => {
         { agent: { defaultTargets: false } },
         { env: { AIDB_AGENT_SERVICE_URL: service.url, AIDB_AGENT_ADMIN_KEY: 'k' } },
       );
-      expect(await runJob(agent.url, 'gc')).toMatchObject({ result: 'success' });
+      expect(await runJob(agent, 'gc')).toMatchObject({ result: 'success' });
       service.gc({ status: 503 });
-      expect(await runJob(agent.url, 'gc')).toMatchObject({
+      expect(await runJob(agent, 'gc')).toMatchObject({
         result: 'failure',
         error: 'gc: service answered 503',
       });
-      const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+      const status = await agent.status();
       const gc = status.jobs.find((j) => j.name === 'gc');
       expect(gc?.lastRun?.result).toBe('failure');
       expect(gc?.lastSuccessAt).not.toBeNull();
@@ -129,16 +125,22 @@ describe('the job scheduler', () => {
         { agent: { defaultTargets: false } },
         { env: { AIDB_AGENT_SERVICE_URL: service.url, AIDB_AGENT_ADMIN_KEY: 'k' } },
       );
-      const ok = await runCli(['agent', 'run-job', 'gc', '--url', agent.url]);
+      const ok = await runCli(['agent', 'run-job', 'gc', '--url', agent.url], {
+        AIDB_DATA_DIR: agent.dataDir,
+      });
       expect({ code: ok.code, stdout: ok.stdout.replace(/[\d.]+ s/, 'N s') }).toEqual({
         code: 0,
         stdout: 'gc success in N s\n',
       });
       service.gc({ status: 500 });
-      const failed = await runCli(['agent', 'run-job', 'gc', '--url', agent.url]);
+      const failed = await runCli(['agent', 'run-job', 'gc', '--url', agent.url], {
+        AIDB_DATA_DIR: agent.dataDir,
+      });
       expect(failed.code).toBe(1);
       expect(failed.stdout).toContain('gc failure in');
-      const unknown = await runCli(['agent', 'run-job', 'backup', '--url', agent.url]);
+      const unknown = await runCli(['agent', 'run-job', 'backup', '--url', agent.url], {
+        AIDB_DATA_DIR: agent.dataDir,
+      });
       expect(unknown).toMatchObject({ code: 2 });
       expect(unknown.stderr).toContain('no job backup is configured in the running agent');
     } finally {

@@ -119,7 +119,7 @@ beforeAll(async () => {
     },
   );
   await waitFor('every target to be probed', async () => {
-    const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+    const status = await agent.status();
     return status.targets.every((t) => t.lastResult !== null);
   });
 });
@@ -136,8 +136,8 @@ afterAll(async () => {
   await Promise.all([pg.close(), redis.close(), service.close(), qdrant.close()]);
 });
 
-async function status(): Promise<AgentStatus> {
-  return (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+function status(): Promise<AgentStatus> {
+  return agent.status();
 }
 
 describe('the agent against real PostgreSQL and Redis, a service stub and a Qdrant API stub', () => {
@@ -222,10 +222,7 @@ describe('the agent against real PostgreSQL and Redis, a service stub and a Qdra
   });
 
   it('runs the gc job on request with the admin key and exports its outcome', async () => {
-    const response = await fetch(`${agent.url}/jobs/gc/run`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-    });
+    const response = await agent.runJob('gc');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ job: 'gc', result: 'success', error: null });
     expect(service.gcCalls.at(-1)).toEqual({
@@ -243,7 +240,7 @@ describe('the agent against real PostgreSQL and Redis, a service stub and a Qdra
   });
 
   it('refuses to run a job without a JSON content type (no cross-site trigger)', async () => {
-    const response = await fetch(`${agent.url}/jobs/gc/run`, { method: 'POST' });
+    const response = await agent.request('/jobs/gc/run', { method: 'POST' });
     expect(response.status).toBe(415);
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { agentKeyFile, readLocalKey } from '../../../lib/local-key.ts';
 import { freePort } from '../../support/ports.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -47,9 +48,10 @@ describe('graceful shutdown of the agent process', () => {
         'the agent to become ready',
         async () => (await fetch(`${url}/health/ready`)).ok,
       );
+      const key = readLocalKey(join(scratch, 'data'), agentKeyFile) ?? '';
       const run = fetch(`${url}/jobs/backup/run`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       }).then((r) => r.json() as Promise<{ result: string }>);
       let pgid = 0;
       await waitFor('the job to start its process group', () => {

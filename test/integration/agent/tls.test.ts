@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../../agent/status.ts';
 import { waitFor } from '../../support/wait.ts';
 import { makeCertificate, type Certificate } from '../../support/certificates.ts';
 import { startTestAgent, valueOf, type TestAgent } from './harness.ts';
@@ -47,7 +46,7 @@ beforeAll(async () => {
     },
   });
   await waitFor('every target to be probed', async () => {
-    const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+    const status = await agent.status();
     return status.targets.every((t) => t.lastResult !== null);
   });
 });
@@ -60,7 +59,7 @@ afterAll(async () => {
 describe('certificate expiry from self-signed certificates made by openssl', () => {
   it('reports each chain’s notAfter, keeps it for an expired chain, and fails the right ones', async () => {
     const text = await agent.scrape();
-    const status = (await (await fetch(`${agent.url}/status`)).json()) as AgentStatus;
+    const status = await agent.status();
     const rows = status.targets.map((t) => ({
       target: t.name,
       success: valueOf(text, 'probe_success', { target: t.name }),

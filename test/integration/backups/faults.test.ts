@@ -128,10 +128,10 @@ describe('backup faults', () => {
     expect((await engine.list()).manifests).toHaveLength(1);
     const text = await prometheus.render();
     expect(text).toMatch(
-      /aidb_backup_runs_total\{target="postgres",result="skipped",reason="locked",[^}]*\} 1/,
+      /aidb_backup_runs_total\{target="postgres",result="skipped",reason="locked"\} 1/,
     );
     expect(text).toMatch(
-      /aidb_backup_runs_total\{target="postgres",result="success",reason="none",[^}]*\} 1/,
+      /aidb_backup_runs_total\{target="postgres",result="success",reason="none"\} 1/,
     );
   });
 
@@ -234,7 +234,7 @@ describe('backup faults', () => {
       await readDecrypted({
         path: dataPath,
         part,
-        identity: keys.identity,
+        identities: [keys.identity],
         consumer: new Writable({
           write(chunk: Buffer, _encoding, callback) {
             plain.push(chunk);
@@ -275,21 +275,22 @@ describe('backup faults', () => {
       }
     });
 
-    it('a wrong key cannot verify or restore, and the restore touches nothing', async () => {
+    it('a wrong key cannot verify or restore, records nothing, and the restore touches nothing', async () => {
       const other = await generateKeys();
-      const wrong = testEngine({
+      const { engine: wrong, repository } = testEngine({
         dir,
         drivers: { postgres: driverWith(pgBin) },
         keys,
         identity: other.identity,
-      }).engine;
-      const outcome = await wrong.verify(manifest.id, '1', signal);
-      expect(
-        outcome.status === 'done' && [outcome.verification.ok, outcome.verification.reason],
-      ).toEqual([false, 'decrypt_failed']);
+      });
+      const before = (await repository.read(manifest.id)).verifications;
+      const needs = `backups: ${manifest.id} is encrypted to ${keys.recipient}; no configured identity (${other.recipient}) is one of its recipients`;
+      await expect(wrong.verify(manifest.id, '1', signal)).rejects.toThrow(needs);
+      await expect(wrong.verify(manifest.id, '2', signal)).rejects.toThrow(needs);
+      expect((await repository.read(manifest.id)).verifications).toEqual(before);
       await expect(
         wrong.restore(manifest.id, 'never_created', { force: false, signal }),
-      ).rejects.toThrow('backups: cannot decrypt');
+      ).rejects.toThrow(needs);
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       const { rowCount } = await client.query(

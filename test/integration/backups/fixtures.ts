@@ -58,7 +58,7 @@ export function testEngine(options: EngineOptions): {
     repository,
     drivers: options.drivers,
     recipients: [options.keys.recipient],
-    identity: options.identity ?? options.keys.identity,
+    identities: [options.identity ?? options.keys.identity],
     compressionLevel: 3,
     retention: testPolicy,
     logger: createLogger({ level: 'silent', name: 'backup-test' }),

@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { cp, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.ts';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { createBackupMetrics } from '../../../backups/metrics.ts';
 import { createPostgresDriver } from '../../../backups/postgres/driver.ts';
@@ -18,17 +19,11 @@ import {
 
 const signal = new AbortController().signal;
 
-/** `name{labels} value` lines of the exposition, without the otel_scope labels, sorted. */
+/** `name{labels} value` lines of the exposition, sorted. */
 function samples(text: string, prefix: string): string[] {
   return text
     .split('\n')
     .filter((line) => line.startsWith(prefix))
-    .map((line) =>
-      line
-        .replace(/,?otel_scope_[a-z_]+="[^"]*"/g, '')
-        .replace('{,', '{')
-        .replace('{}', ''),
-    )
     .sort();
 }
 
@@ -111,6 +106,7 @@ describe('backup metrics', () => {
         `aidb_backup_verification_ok{target="postgres",level="1"} 1`,
         `aidb_backup_verification_ok{target="postgres",level="2"} 1`,
         `aidb_backups{target="postgres",state="failed"} 0`,
+        `aidb_backups{target="postgres",state="missing"} 0`,
         `aidb_backups{target="postgres",state="unverified"} 0`,
         `aidb_backups{target="postgres",state="verified"} 1`,
       ].sort(),
@@ -127,5 +123,41 @@ describe('backup metrics', () => {
         (line) => !line.startsWith('aidb_backup_runs_total') && !line.includes('free_bytes'),
       );
     expect(gauges(await prometheus.render())).toEqual(gauges(firstScrape));
+  });
+
+  it('shows a backup whose data file is gone or resized as missing, in `list` and in the metrics', async () => {
+    const copy = await scratchDir('metrics-missing');
+    await cp(dir, copy, { recursive: true });
+    const part = manifest.parts[0]?.file ?? '';
+    const env = {
+      AIDB_PROFILE: 'external',
+      DATABASE_URL: server.urlFor('source'),
+      AIDB_BACKUP_REPOSITORY: copy,
+      AIDB_BACKUP_IDENTITY: keys.identity,
+      AIDB_LOG_LEVEL: 'warn',
+    };
+    const stateInList = async () =>
+      (await runCli(['backup', 'list'], env)).stdout
+        .split('\n')
+        .find((line) => line.startsWith(manifest.id))
+        ?.split(/\s{2,}/)[6];
+    expect(await stateInList()).toBe('verified');
+
+    await truncate(join(copy, part), 10);
+    expect(await stateInList()).toBe('missing');
+    await rm(join(copy, part));
+    expect(await stateInList()).toBe('missing');
+
+    const { prometheus, metrics } = agentMetrics();
+    const { engine } = testEngine({ dir: copy, drivers: { postgres: driver() }, keys, metrics });
+    const listing = await engine.refresh();
+    expect(listing.missing.get(manifest.id)).toBe(`${part} is gone`);
+    const stored = samples(await prometheus.render(), 'aidb_backups{');
+    expect(stored).toEqual([
+      'aidb_backups{target="postgres",state="failed"} 0',
+      'aidb_backups{target="postgres",state="missing"} 1',
+      'aidb_backups{target="postgres",state="unverified"} 0',
+      'aidb_backups{target="postgres",state="verified"} 0',
+    ]);
   });
 });

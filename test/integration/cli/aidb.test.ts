@@ -1,3 +1,4 @@
+import { generateX25519Identity } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
 
@@ -55,4 +56,27 @@ describe('aidb command line', () => {
     );
     expect(stderr).not.toContain('ShouldNotLeak');
   });
+
+  it.each([
+    ['AIDB_BACKUP_SCHEDULE', 'backups.schedule'],
+    ['AIDB_BACKUP_VERIFY_SCHEDULE', 'backups.verifySchedule'],
+    ['AIDB_BACKUP_PRUNE_SCHEDULE', 'backups.pruneSchedule'],
+    ['AIDB_AGENT_GC_SCHEDULE', 'agent.jobs.gc.schedule'],
+  ])(
+    '`aidb agent` refuses %s="every day" at load: exit 78, one line naming the setting, no stack',
+    async (env, path) => {
+      const { code, stderr } = await runCli(['agent'], {
+        [env]: 'every day',
+        // With an identity the backup jobs are on: the old agent died of croner's TypeError.
+        AIDB_BACKUP_IDENTITY: await generateX25519Identity(),
+        AIDB_DATA_DIR: '/nonexistent/aidb-never-created',
+      });
+      expect(code).toBe(78);
+      const problems = stderr.split('\n').filter((line) => line.startsWith('  - '));
+      expect(problems).toEqual([
+        `  - ${path}: is not a valid cron expression (CronPattern: invalid configuration format ('every day'), exactly five, six, or seven space separated parts are required.) (from env ${env})`,
+      ]);
+      expect(stderr).not.toMatch(/TypeError|^ {4}at /m);
+    },
+  );
 });

@@ -79,12 +79,16 @@ describe('aidb generate', () => {
     expect(backups).toContain('> 360');
   });
 
-  it('rejects a backup schedule that is not a cron expression with exit status 1', async () => {
+  it('rejects a backup schedule that is not a cron expression at load: exit 78, one line naming the setting', async () => {
     const { code, stderr } = await runCli(['generate', '--out', join(base, 'bad')], {
-      AIDB_BACKUP_SCHEDULE: 'daily',
+      AIDB_BACKUP_SCHEDULE: 'every day',
     });
-    expect(code).toBe(1);
-    expect(stderr).toContain('alerts: backups.schedule "daily" is not a cron expression');
+    expect({ code, stderr }).toEqual({
+      code: 78,
+      stderr:
+        'aidb: config: invalid configuration (1 problem):\n' +
+        "  - backups.schedule: is not a valid cron expression (CronPattern: invalid configuration format ('every day'), exactly five, six, or seven space separated parts are required.) (from env AIDB_BACKUP_SCHEDULE)\n",
+    });
   });
 
   it('refuses Kubernetes probes the dependency checks would outlast, with exit status 1', async () => {

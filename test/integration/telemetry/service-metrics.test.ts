@@ -19,7 +19,6 @@ import {
 
 // Emitted only while the service serves HTTPS; test/integration/service/tls.test.ts covers them.
 const httpsOnly = new Set<string>([tlsReloads.name, tlsCertificateNotAfter.name]);
-const runtimeMetadata = new Set(['target_info']);
 
 describe('the service /metrics against the catalog (real PostgreSQL and Redis, Qdrant and embeddings stubs)', () => {
   let postgres: PostgresServer;
@@ -81,12 +80,16 @@ describe('the service /metrics against the catalog (real PostgreSQL and Redis, Q
     expect(exportedShapes(scrape, defs)).toEqual(declaredShapes(defs));
   });
 
-  it('exports nothing the catalog does not declare, apart from runtime metadata', () => {
+  it('exports nothing the catalog does not declare, target_info included', () => {
     const declared = new Set(metricsOf('service').map((def) => def.name));
-    const undeclared = typedFamilies(scrape).filter(
-      (name) => !declared.has(name) && !runtimeMetadata.has(name),
-    );
+    const undeclared = typedFamilies(scrape).filter((name) => !declared.has(name));
     expect(undeclared).toEqual([]);
+    expect(declared).toContain('target_info');
+  });
+
+  it('puts no otel_scope_* label on any series', () => {
+    expect(scrape).toContain('http_server_request_duration_seconds_bucket{');
+    expect(scrape).not.toContain('otel_scope');
   });
 
   it('passes `promtool check metrics`', async () => {

@@ -7,7 +7,7 @@ import {
   keyEntry,
   parseApiKeys,
   scopeAllows,
-} from '../../../service/auth/keys.ts';
+} from '../../../lib/api-keys.ts';
 import { routeRequirement } from '../../../service/auth/requirement.ts';
 
 describe('API keys', () => {

@@ -219,6 +219,7 @@ describe('retention invariants (fast-check)', () => {
             verified: 'expired',
             unverified: 'unverified_expired',
             failed: 'failed_expired',
+            missing: 'missing_expired',
           };
           expect(d.reasons).toEqual([expected[state.get(d.id) ?? 'verified']]);
         }

@@ -22,7 +22,7 @@ function input(
 }
 
 // A syntactically valid age identity (not a real key: nothing is encrypted to it).
-const ageIdentity = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ';
+const ageIdentity = `AGE-SECRET-KEY-1${'Q'.repeat(58)}`;
 
 function problemsOf(source: LoadConfigInput): readonly string[] {
   try {
@@ -232,7 +232,16 @@ describe('each invalid configuration gives its own exact message', () => {
       name: 'a malformed backup identity is refused without echoing it',
       source: input({ AIDB_BACKUP_IDENTITY: 'hunter2' }),
       problems: [
-        'backups.identity: not an age X25519 identity (AGE-SECRET-KEY-1…) (from env AIDB_BACKUP_IDENTITY)',
+        'backups.identity: line 1 is not an age X25519 identity (AGE-SECRET-KEY-1…) (from env AIDB_BACKUP_IDENTITY)',
+      ],
+    },
+    {
+      name: 'an identity file of comments only is refused',
+      source: input({
+        AIDB_BACKUP_IDENTITY: '# created: 2026-01-01T00:00:00Z\n\n# public key: age1x',
+      }),
+      problems: [
+        'backups.identity: holds no age identity (AGE-SECRET-KEY-1…), only comments or blank lines (from env AIDB_BACKUP_IDENTITY)',
       ],
     },
     {
@@ -273,7 +282,7 @@ describe('each invalid configuration gives its own exact message', () => {
   ];
 
   it('covers every case in the table', () => {
-    expect(cases).toHaveLength(19);
+    expect(cases).toHaveLength(20);
   });
 
   it.each(cases)('$name', ({ source, problems }) => {

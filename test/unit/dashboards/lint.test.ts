@@ -86,6 +86,14 @@ const fixtures: readonly {
     },
   },
   {
+    check: 'unique-query',
+    name: 'two panels running the same query should fail.',
+    breakIt: (b) => {
+      const first = (panel(b, 1).targets as Mutable[])[0] as Mutable;
+      ((panel(b, 2).targets as Mutable[])[0] as Mutable).expr = first.expr;
+    },
+  },
+  {
     check: 'grid',
     name: 'a panel past the 24th column should fail.',
     breakIt: (b) => {

@@ -1,9 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { loadAll } from 'js-yaml';
+import { dump, loadAll } from 'js-yaml';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import type { ConfigMap, Container, PodSpec, Service } from 'kubernetes-types/core/v1.js';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
+import { Deployment as DeploymentModel } from 'kubernetes-models/apps/v1/Deployment';
+import { CronJob as CronJobModel } from 'kubernetes-models/batch/v1/CronJob';
+import { NetworkPolicy as NetworkPolicyModel } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget as PodDisruptionBudgetModel } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap as ConfigMapModel } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim as PersistentVolumeClaimModel } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Service as ServiceModel } from 'kubernetes-models/v1/Service';
+import { PodMonitor as PodMonitorModel } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule as PrometheusRuleModel } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor as ServiceMonitorModel } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { agentNodeOptions } from '../../../agent/node-options.ts';
@@ -15,14 +26,37 @@ import type { Config } from '../../../config/schema.ts';
 import { dashboardFiles } from '../../../dashboards/output.ts';
 import { entrypoint } from '../../../deploy/names.ts';
 import { k8sFiles } from '../../../deploy/output.ts';
-import type { ServiceMonitor } from '../../../deploy/service-monitor.ts';
+import type { PodMonitor, ServiceMonitor } from '../../../deploy/service-monitor.ts';
 import { generators } from '../../../bin/commands/generators.ts';
 import { probeSpecs } from '../../../service/health/probe-spec.ts';
 import { describedRoutes } from '../../../service/routes/described.ts';
+import { hashKey } from '../../../lib/api-keys.ts';
 
 function config(env: Record<string, string> = {}): Config {
   return loadConfig({ env, readFile: () => '' }).config;
 }
+
+function configFrom(file: Record<string, unknown>): Config {
+  return loadConfig({ env: {}, configPath: '/aidb.yaml', readFile: () => dump(file) }).config;
+}
+
+interface ModelClass {
+  new (data: unknown): { validate(): void };
+}
+
+/** The published schema of every kind the manifests use, by kind. */
+const models: Record<string, ModelClass> = {
+  ConfigMap: ConfigMapModel,
+  CronJob: CronJobModel,
+  Deployment: DeploymentModel,
+  NetworkPolicy: NetworkPolicyModel,
+  PersistentVolumeClaim: PersistentVolumeClaimModel,
+  PodDisruptionBudget: PodDisruptionBudgetModel,
+  PodMonitor: PodMonitorModel,
+  PrometheusRule: PrometheusRuleModel,
+  Service: ServiceModel,
+  ServiceMonitor: ServiceMonitorModel,
+} as unknown as Record<string, ModelClass>;
 
 /** Everything `aidb generate` writes under k8s/, parsed, by file name. */
 function manifests(cfg: Config = config()): Map<string, unknown[]> {
@@ -78,8 +112,10 @@ describe('the Kubernetes manifests', () => {
       'k8s/dashboards.yaml',
       'k8s/deployment.yaml',
       'k8s/kustomization.yaml',
+      'k8s/networkpolicy.yaml',
       'k8s/persistentvolumeclaim.yaml',
       'k8s/poddisruptionbudget.yaml',
+      'k8s/podmonitor.yaml',
       'k8s/prometheusrule.yaml',
       'k8s/service.yaml',
       'k8s/servicemonitor.yaml',
@@ -110,16 +146,93 @@ describe('the Kubernetes manifests', () => {
     expect(deployment.spec?.replicas).toBeGreaterThan(pdb.spec?.minAvailable as number);
   });
 
-  it('scrape the Service by its own labels and named ports, with the job names the rules select', () => {
+  it('scrape the service through the Service and the agent through a PodMonitor, with the job names the rules select', () => {
     const cfg = config({ AIDB_SERVICE_JOB: 'kb', AIDB_AGENT_JOB: 'kb-agent' });
-    const { service, monitor } = parts(cfg);
+    const { service, monitor, files, podLabels } = parts(cfg);
     expect(contains(service.metadata?.labels, monitor.spec.selector.matchLabels ?? {})).toBe(true);
-    const servicePorts = (service.spec?.ports ?? []).map((p) => p.name);
+    expect((service.spec?.ports ?? []).map((p) => p.name)).toEqual(['http']);
     expect(monitor.spec.endpoints.map((e) => [e.port, e.path, e.relabelings])).toEqual([
       ['http', '/metrics', [{ targetLabel: 'job', replacement: 'kb' }]],
-      ['agent', '/metrics', [{ targetLabel: 'job', replacement: 'kb-agent' }]],
+    ]);
+    const pods = one(files, 'podmonitor.yaml') as PodMonitor;
+    expect(contains(podLabels, pods.spec.selector.matchLabels ?? {})).toBe(true);
+    expect(pods.spec.podMetricsEndpoints).toEqual([
+      {
+        port: 'agent',
+        path: '/metrics',
+        interval: '15s',
+        authorization: { type: 'Bearer', credentials: { name: 'aidb', key: 'metrics-key' } },
+        relabelings: [{ targetLabel: 'job', replacement: 'kb-agent' }],
+      },
+    ]);
+  });
+
+  it('publish the agent port on the Service only when generate.agentServicePort asks, and scrape it there', () => {
+    const { service, monitor, files } = parts(config({ AIDB_K8S_AGENT_SERVICE_PORT: 'true' }));
+    const servicePorts = (service.spec?.ports ?? []).map((p) => p.name);
+    expect(servicePorts).toEqual(['http', 'agent']);
+    expect(monitor.spec.endpoints.map((e) => [e.port, e.authorization])).toEqual([
+      ['http', { type: 'Bearer', credentials: { name: 'aidb', key: 'metrics-key' } }],
+      ['agent', { type: 'Bearer', credentials: { name: 'aidb', key: 'metrics-key' } }],
     ]);
     for (const endpoint of monitor.spec.endpoints) expect(servicePorts).toContain(endpoint.port);
+    expect(files.has('podmonitor.yaml')).toBe(false);
+  });
+
+  it('admit API clients to the API port, only Prometheus to the agent port, and nothing else', () => {
+    const { files, podLabels } = parts(config({ AIDB_K8S_PROMETHEUS_NAMESPACE: 'observability' }));
+    const policy = one(files, 'networkpolicy.yaml') as NetworkPolicy;
+    expect(contains(podLabels, policy.spec?.podSelector.matchLabels ?? {})).toBe(true);
+    expect(policy.spec?.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec?.ingress).toEqual([
+      { ports: [{ port: 'http', protocol: 'TCP' }] },
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+        ports: [{ port: 'agent', protocol: 'TCP' }],
+      },
+    ]);
+  });
+
+  it('admit the CA to the standalone ACME responder when the agent renews certificates', () => {
+    const cfg = configFrom({
+      agent: {
+        jobs: {
+          certificates: {
+            challenge: { port: 8080 },
+            termsOfServiceAgreed: true,
+            certificates: [
+              { domains: ['kb.example.org'], certFile: '/tls/cert.pem', keyFile: '/tls/key.pem' },
+            ],
+          },
+        },
+      },
+    });
+    const policy = one(manifests(cfg), 'networkpolicy.yaml') as NetworkPolicy;
+    expect(policy.spec?.ingress?.at(-1)).toEqual({ ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+
+  it('validate against the Kubernetes and prometheus-operator schemas (kubernetes-models)', () => {
+    for (const cfg of [config(), config({ AIDB_K8S_AGENT_SERVICE_PORT: 'true' })]) {
+      const kinds: string[] = [];
+      for (const [name, docs] of manifests(cfg)) {
+        if (name === 'kustomization.yaml') continue;
+        for (const doc of docs) {
+          const { kind } = doc as { kind: string };
+          const Model = models[kind];
+          expect(Model, `${name}: a model for ${kind}`).toBeDefined();
+          expect(() => {
+            new (Model as ModelClass)(doc).validate();
+          }, `${name} (${kind})`).not.toThrow();
+          kinds.push(kind);
+        }
+      }
+      expect(new Set(kinds)).toContain('NetworkPolicy');
+    }
   });
 
   it('match ports across the Service, the containers and the ConfigMap', () => {
@@ -175,6 +288,8 @@ describe('the Kubernetes manifests', () => {
       status: () => ({}) as AgentStatus,
       isReady: () => true,
       runJob: () => undefined,
+      keys: () => [{ name: 'prometheus', scope: 'read', hash: hashKey('a-read-key-of-16+chars') }],
+      readsRequireKey: true,
       logger: pino({ level: 'silent' }),
     });
     const base = await server.listen();
@@ -183,9 +298,16 @@ describe('the Kubernetes manifests', () => {
         (probe) => probe?.httpGet?.path,
       );
       expect(paths).toEqual(['/health/ready', '/health/live']);
-      for (const path of [...paths, '/metrics']) {
+      // The kubelet sends no key: the probed paths must be public.
+      for (const path of paths) {
         expect((await fetch(`${base}${String(path)}`)).status, path).toBe(200);
       }
+      const metrics = (key?: string) =>
+        fetch(`${base}/metrics`, {
+          headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+        });
+      expect((await metrics()).status).toBe(401);
+      expect((await metrics('a-read-key-of-16+chars')).status).toBe(200);
       expect((await fetch(`${base}/health/nope`)).status).toBe(404);
     } finally {
       await server.close();

@@ -11,7 +11,6 @@ import {
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config/load.ts';
 import { entrypoint } from '../../../deploy/names.ts';
-import { probeSpecs } from '../../../service/health/probe-spec.ts';
 
 // Docker does not run on these machines: the image's promises are checked on the parsed file.
 const root = new URL('../../../', import.meta.url).pathname;
@@ -153,15 +152,12 @@ describe('the Containerfile', () => {
     expect(only(last, 'STOPSIGNAL').getArgumentsContent()).toBe('SIGTERM');
   });
 
-  it('checks its health on the liveness path the probes use, in exec form', () => {
+  it('checks its health with `aidb health` (the configured scheme and port), in exec form', () => {
     const healthcheck = only(finalStage(parse()), 'HEALTHCHECK');
     const content = healthcheck.getArgumentsContent() ?? '';
     const command = content.slice(content.indexOf('CMD') + 3).trim();
-    const args = JSON.parse(command) as string[];
-    expect(args[0]).toBe('node');
-    expect(args.join(' ')).toContain(probeSpecs.liveness.path);
+    expect(JSON.parse(command)).toEqual(['node', 'bin/aidb.ts', 'health']);
     const defaults = loadConfig({ env: {}, readFile: () => '' }).config;
-    expect(args.join(' ')).toContain(`AIDB_PORT ?? ${String(defaults.service.port)}`);
     const exposed = ofKind(finalStage(parse()), 'EXPOSE').flatMap((e) =>
       e.getArguments().map((a) => Number(a.getValue())),
     );

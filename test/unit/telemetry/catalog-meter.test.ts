@@ -24,8 +24,23 @@ describe('catalog meter', () => {
     const text = await metrics.render();
     expect(text).toContain('# TYPE aidb_dependency_errors_total counter');
     expect(text).toMatch(
-      /^aidb_dependency_errors_total\{dependency="postgres",operation="query",error_type="timeout",otel_scope_name="aidb",otel_scope_version="0.0.0-test"\} 2$/m,
+      /^aidb_dependency_errors_total\{dependency="postgres",operation="query",error_type="timeout"\} 2$/m,
     );
+  });
+
+  it('puts no otel_scope_* label on any series: Prometheus users do not expect them', async () => {
+    const metrics = serviceMetrics();
+    metrics.meter
+      .counter(dependencyErrors)
+      .add(1, { dependency: 'redis', operation: 'cache_get', error_type: 'timeout' });
+    metrics.meter.histogram(httpServerRequestDuration).record(0.2, {
+      http_request_method: 'GET',
+      http_route: '/v1/collections',
+      http_response_status_code: '200',
+    });
+    const text = await metrics.render();
+    expect(text).toContain('http_server_request_duration_seconds_bucket{');
+    expect(text).not.toContain('otel_scope');
   });
 
   it('uses the catalog bucket bounds for histograms', async () => {

@@ -7,7 +7,8 @@ import { registerRuntimeMetrics } from '../../../lib/telemetry/runtime.ts';
 import { waitFor } from '../../support/wait.ts';
 
 function sampleOf(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}`));
+  const prefix = labels === '' ? `${name} ` : `${name}{${labels}`;
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 

@@ -80,3 +80,31 @@ export function findKey(keys: readonly ApiKey[], presented: string): ApiKey | un
 export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
   return keyScopes.indexOf(held) >= keyScopes.indexOf(needed);
 }
+
+/** Why a request's key was refused (the catalog's `authFailureReasons`). */
+export type KeyRefusal = 'missing_key' | 'invalid_key' | 'insufficient_scope';
+
+export type KeyCheck =
+  | { readonly ok: true; readonly key: ApiKey | undefined }
+  | { readonly ok: false; readonly reason: KeyRefusal };
+
+const bearer = /^Bearer +([\x21-\x7e]{1,512})$/i;
+
+/**
+ * Decides a request from its `Authorization: Bearer <key>` header: the key must be configured
+ * and hold `scope`. With `optional`, a request without any key passes (open reads).
+ */
+export function checkBearer(
+  keys: readonly ApiKey[],
+  scope: KeyScope,
+  authorization: string | undefined,
+  optional = false,
+): KeyCheck {
+  if (authorization === undefined || authorization === '')
+    return optional ? { ok: true, key: undefined } : { ok: false, reason: 'missing_key' };
+  const presented = bearer.exec(authorization)?.[1];
+  const key = presented === undefined ? undefined : findKey(keys, presented);
+  if (key === undefined) return { ok: false, reason: 'invalid_key' };
+  if (!scopeAllows(key.scope, scope)) return { ok: false, reason: 'insufficient_scope' };
+  return { ok: true, key };
+}
