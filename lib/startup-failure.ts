@@ -48,10 +48,14 @@ export type StartupTarget =
     }
   | { readonly kind: 'dataDir'; readonly path: string; readonly env: string };
 
-const errnoOf = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-};
+/** The system error code of an error or of one of its causes (undici and pg wrap them). */
+function errnoOf(error: unknown): string | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
 
 /**
  * The one-line failure for an OS error while listening or preparing the data directory, or

@@ -6,9 +6,9 @@ import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
 import { resolveTargets } from '../../agent/targets.ts';
 import type { Config } from '../../config/schema.ts';
-import { describeListenError } from '../../lib/listen-error.ts';
 import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { describeStartupFailure } from '../../lib/startup-failure.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
 
@@ -92,14 +92,14 @@ export function agentCommand(): Command {
       try {
         await runUntilSignal(createAgent({ config, logger, readFile }), logger);
       } catch (error) {
-        const line = describeListenError(error, {
-          who: 'agent',
+        const failure = describeStartupFailure(error, {
+          kind: 'listen',
           host: config.agent.host,
           port: config.agent.port,
           portEnv: 'AIDB_AGENT_PORT',
           hostEnv: 'AIDB_AGENT_HOST',
         });
-        if (line !== undefined) throw new ExitError(line, exitCodes.failure);
+        if (failure !== undefined) throw new ExitError(`agent: ${failure.message}`, failure.exitCode);
         throw error;
       }
     });

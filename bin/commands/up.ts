@@ -5,8 +5,8 @@ import { agentNodeOptions } from '../../agent/node-options.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
 import { agentKeyFile, ensureLocalKey, localKeyPath } from '../../lib/local-key.ts';
-import { describeListenError, type ListenTarget } from '../../lib/listen-error.ts';
 import { tryListen } from '../../lib/port-check.ts';
+import { describeStartupFailure, type StartupTarget } from '../../lib/startup-failure.ts';
 import { listensOn } from '../../lib/port-owner.ts';
 import { supervise } from '../../lib/supervisor.ts';
 import { waitUntilReady } from '../../lib/wait-until-ready.ts';
@@ -34,8 +34,9 @@ function agentEnv(config: Config, origins: Origins): NodeJS.ProcessEnv {
  * child would die of it, and another instance on the port could answer the readiness poll.
  */
 async function checkAddresses(config: Config): Promise<void> {
-  const targets: ListenTarget[] = [
+  const targets: (StartupTarget & { readonly kind: 'listen'; readonly who: string })[] = [
     {
+      kind: 'listen',
       who: 'service',
       host: config.service.host,
       port: config.service.port,
@@ -43,6 +44,7 @@ async function checkAddresses(config: Config): Promise<void> {
       hostEnv: 'AIDB_HOST',
     },
     {
+      kind: 'listen',
       who: 'agent',
       host: config.agent.host,
       port: config.agent.port,
@@ -53,10 +55,14 @@ async function checkAddresses(config: Config): Promise<void> {
   for (const target of targets) {
     const error = await tryListen(target.host, target.port);
     if (error === undefined) continue;
+    const failure = describeStartupFailure(error, target);
     const line =
-      describeListenError(error, target) ??
-      `${target.who}: cannot listen on ${target.host}:${String(target.port)} (${(error as Error).message})`;
-    throw new ExitError(`up: ${line}; nothing was started`, exitCodes.failure);
+      failure?.message ??
+      `cannot listen on ${target.host}:${String(target.port)} (${(error as Error).message})`;
+    throw new ExitError(
+      `up: ${target.who}: ${line}; nothing was started`,
+      failure?.exitCode ?? exitCodes.failure,
+    );
   }
 }
 

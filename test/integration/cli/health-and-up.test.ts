@@ -96,8 +96,8 @@ describe('aidb up with an address already taken', () => {
       });
       expect(stdout).not.toContain('ready');
       expect({ code, stderr }).toEqual({
-        code: 1,
-        stderr: `aidb: up: service: cannot listen on 127.0.0.1:${other.port}: the address is in use by another process (EADDRINUSE); stop the other process or set AIDB_PORT; nothing was started\n`,
+        code: 80,
+        stderr: `aidb: up: service: port ${other.port} is already in use (127.0.0.1:${other.port}); set AIDB_PORT to a free port; nothing was started\n`,
       });
     } finally {
       other.server.close();
@@ -116,8 +116,8 @@ describe('aidb up with an address already taken', () => {
       });
       expect(stdout).not.toContain('ready');
       expect({ code, stderr }).toEqual({
-        code: 1,
-        stderr: `aidb: up: agent: cannot listen on 127.0.0.1:${other.port}: the address is in use by another process (EADDRINUSE); stop the other process or set AIDB_AGENT_PORT; nothing was started\n`,
+        code: 80,
+        stderr: `aidb: up: agent: port ${other.port} is already in use (127.0.0.1:${other.port}); set AIDB_AGENT_PORT to a free port; nothing was started\n`,
       });
     } finally {
       other.server.close();
@@ -135,8 +135,8 @@ describe('aidb up with an address already taken', () => {
         AIDB_AGENT_DEFAULT_TARGETS: 'false',
       });
       expect({ code, stderr }).toEqual({
-        code: 1,
-        stderr: `aidb: agent: cannot listen on 127.0.0.1:${other.port}: the address is in use by another process (EADDRINUSE); stop the other process or set AIDB_AGENT_PORT\n`,
+        code: 80,
+        stderr: `aidb: agent: port ${other.port} is already in use (127.0.0.1:${other.port}); set AIDB_AGENT_PORT to a free port\n`,
       });
     } finally {
       other.server.close();
