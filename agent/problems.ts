@@ -1,6 +1,7 @@
 /** Errors the agent's endpoint answers, with the service's problem+json conventions. */
 export const agentProblems = {
   unauthorized: { status: 401, title: 'An API key is required' },
+  invalid_api_key: { status: 401, title: 'Invalid API key' },
   forbidden: { status: 403, title: 'The API key lacks the required scope' },
   route_not_found: { status: 404, title: 'No such route' },
   unknown_job: { status: 404, title: 'No such job in this agent' },

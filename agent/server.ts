@@ -59,11 +59,12 @@ export function createAgentServer(deps: AgentServerDeps): AgentServer {
         'forbidden',
         `the API key lacks the ${access.scope} scope this route needs`,
       );
-    throw new AgentProblem('unauthorized', 'send an API key as `Authorization: Bearer <key>`', {
-      'www-authenticate':
-        check.reason === 'missing_key'
-          ? 'Bearer realm="aidb-agent"'
-          : 'Bearer realm="aidb-agent", error="invalid_token"',
+    if (check.reason === 'missing_key')
+      throw new AgentProblem('unauthorized', 'send an API key as `Authorization: Bearer <key>`', {
+        'www-authenticate': 'Bearer realm="aidb-agent"',
+      });
+    throw new AgentProblem('invalid_api_key', 'the API key is not one this agent accepts', {
+      'www-authenticate': 'Bearer realm="aidb-agent", error="invalid_token"',
     });
   }
 

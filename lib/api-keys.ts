@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { authFailureReasons } from '../catalog/labels.ts';
 
 /** Scopes a key can hold, weakest first: each one includes those before it. */
 export const keyScopes = ['read', 'write', 'admin'] as const;
@@ -81,8 +82,8 @@ export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
   return keyScopes.indexOf(held) >= keyScopes.indexOf(needed);
 }
 
-/** Why a request's key was refused (the catalog's `authFailureReasons`). */
-export type KeyRefusal = 'missing_key' | 'invalid_key' | 'insufficient_scope';
+/** Why a request's key was refused. */
+export type KeyRefusal = (typeof authFailureReasons)[number];
 
 export type KeyCheck =
   | { readonly ok: true; readonly key: ApiKey | undefined }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -6,6 +5,7 @@ import Fastify, {
 } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
+import { requestIdOf } from '../lib/problem-json.ts';
 import { isRejectionReason, toProblem } from './http/errors.ts';
 import cors from '@fastify/cors';
 import { routeRequirement } from './auth/requirement.ts';
@@ -39,14 +39,11 @@ export interface AppOptions {
   readonly serverFactory?: FastifyServerFactory;
 }
 
-// A client may name its request; anything else gets a fresh id so logs never hold client junk.
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 const noInput = z.object({}).strict();
 const maxParamLength = 256;
 
 function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
-  const offered = request.headers['x-request-id'];
-  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+  return requestIdOf(request.headers['x-request-id']);
 }
 
 /** Aborted when the connection closes before the response was sent: the client went away. */

@@ -1,5 +1,5 @@
 import type { authFailureReasons } from '../../catalog/labels.ts';
-import { findKey, scopeAllows, type ApiKey, type KeyScope } from '../../lib/api-keys.ts';
+import { checkBearer, type ApiKey, type KeyScope } from '../../lib/api-keys.ts';
 
 /** What a route asks of its caller: nothing, or a key holding a scope. */
 export type Requirement =
@@ -14,8 +14,6 @@ export type AuthResult =
   | { readonly ok: true; readonly key: ApiKey | undefined }
   | { readonly ok: false; readonly reason: AuthFailureReason };
 
-const bearer = /^Bearer +([\x21-\x7e]{1,512})$/i;
-
 /** Decides a request from its `Authorization` header alone. */
 export function authenticate(
   keys: readonly ApiKey[],
@@ -23,15 +21,5 @@ export function authenticate(
   authorization: string | undefined,
 ): AuthResult {
   if (requirement.key === 'none') return { ok: true, key: undefined };
-  if (authorization === undefined || authorization === '') {
-    return requirement.key === 'optional'
-      ? { ok: true, key: undefined }
-      : { ok: false, reason: 'missing_key' };
-  }
-  const presented = bearer.exec(authorization)?.[1];
-  const key = presented === undefined ? undefined : findKey(keys, presented);
-  if (key === undefined) return { ok: false, reason: 'invalid_key' };
-  if (!scopeAllows(key.scope, requirement.scope))
-    return { ok: false, reason: 'insufficient_scope' };
-  return { ok: true, key };
+  return checkBearer(keys, requirement.scope, authorization, requirement.key === 'optional');
 }

@@ -1,3 +1,7 @@
+import { problemDocument, type FieldError, type ProblemDocument } from '../../lib/problem-json.ts';
+
+export { problemContentType, type FieldError } from '../../lib/problem-json.ts';
+
 /**
  * Errors the API returns, as RFC 9457 problem details. Each has a stable `code` clients can
  * switch on; `type` is the same code as a URN, since aidb publishes no problem pages.
@@ -56,21 +60,8 @@ const titles: Readonly<Record<ProblemCode, string>> = {
   shutting_down: 'The service is shutting down',
 };
 
-/** One invalid field: where it is (`documents.0.content`) and what is wrong with it. */
-export interface FieldError {
-  readonly field: string;
-  readonly message: string;
-}
-
-export interface ProblemBody {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
+export interface ProblemBody extends ProblemDocument {
   readonly code: ProblemCode;
-  readonly detail: string;
-  readonly instance: string;
-  readonly request_id: string;
-  readonly errors?: readonly FieldError[];
 }
 
 export interface ProblemOptions {
@@ -102,15 +93,15 @@ export class ProblemError extends Error {
 
 export function problemBody(error: ProblemError, instance: string, requestId: string): ProblemBody {
   return {
-    type: `urn:aidb:problem:${error.code}`,
-    title: titles[error.code],
-    status: error.status,
+    ...problemDocument({
+      code: error.code,
+      title: titles[error.code],
+      status: error.status,
+      detail: error.message,
+      instance,
+      requestId,
+      errors: error.errors,
+    }),
     code: error.code,
-    detail: error.message,
-    instance,
-    request_id: requestId,
-    ...(error.errors === undefined ? {} : { errors: error.errors }),
   };
 }
-
-export const problemContentType = 'application/problem+json';

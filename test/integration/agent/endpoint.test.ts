@@ -87,7 +87,7 @@ describe('the agent endpoint with configured keys', () => {
           status: 401,
           type: 'application/problem+json',
           challenge: 'Bearer realm="aidb-agent", error="invalid_token"',
-          code: 'unauthorized',
+          code: 'invalid_api_key',
         },
         { status: 403, type: 'application/problem+json', challenge: null, code: 'forbidden' },
       ]);
