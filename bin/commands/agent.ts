@@ -99,7 +99,8 @@ export function agentCommand(): Command {
           portEnv: 'AIDB_AGENT_PORT',
           hostEnv: 'AIDB_AGENT_HOST',
         });
-        if (failure !== undefined) throw new ExitError(`agent: ${failure.message}`, failure.exitCode);
+        if (failure !== undefined)
+          throw new ExitError(`agent: ${failure.message}`, failure.exitCode);
         throw error;
       }
     });
