@@ -46,12 +46,16 @@ export const documentId = z
 
 export const metadataLimits = { keys: 32, keyLength: 64, valueLength: 1024 } as const;
 
+// `__proto__` would pass the pattern, but the JSON parser refuses it (prototype poisoning):
+// the document says so rather than let a client meet the refusal as a surprise.
 const metadataKey = z
   .string()
   .regex(
     /^[A-Za-z0-9_.-]{1,64}$/,
     'metadata keys are 1–64 characters of A-Z, a-z, 0-9, "_", "." and "-"',
-  );
+  )
+  .refine((key) => key !== '__proto__', 'a metadata key may not be "__proto__"')
+  .meta({ not: { const: '__proto__' } });
 
 /** Flat values only: nested objects would make equality filters and size bounds ambiguous. */
 export const metadataValue = z.union([

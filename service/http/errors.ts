@@ -17,7 +17,9 @@ const fastifyCodes: Readonly<Record<string, ProblemCode>> = {
 const details: Partial<Record<ProblemCode, string>> = {
   body_too_large: 'the request body exceeds the configured limit',
   unsupported_media_type: 'send the body as application/json',
-  invalid_json: 'the body is not valid JSON',
+  // Fastify's parser refuses `__proto__` keys (prototype poisoning) with the same error and
+  // drops the cause, so the detail names both.
+  invalid_json: 'the body is not valid JSON, or it holds a key named "__proto__"',
   invalid_body: 'the request body could not be read',
   invalid_path: 'the path could not be decoded',
 };

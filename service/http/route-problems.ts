@@ -19,7 +19,7 @@ export function routeProblems(route: RouteDef): ProblemDocs {
       : 'a query parameter does not match its schema, or is unknown';
   // Fastify reads a body on every method but GET and HEAD, whether or not the route wants one.
   if (route.method !== 'GET') {
-    problems.invalid_json = 'the body is not valid JSON';
+    problems.invalid_json = 'the body is not valid JSON, or holds a key named `__proto__`';
     problems.body_too_large = 'the body is larger than `service.bodyLimitBytes`';
     problems.unsupported_media_type = 'the body is not `application/json`';
   }

@@ -22,6 +22,7 @@ const known = new Set([
   'minLength',
   'maxLength',
   'pattern',
+  'not',
   'format',
   'minimum',
   'maximum',
@@ -157,6 +158,11 @@ function branches(schema: Schema, key: 'oneOf' | 'anyOf'): Schema[] {
  */
 export function arbitraryOf(schema: Schema, root: Schema): fc.Arbitrary<unknown> {
   checkKeywords(schema);
+  if (schema.not !== undefined) {
+    const { not, ...rest } = schema;
+    const excluded = excludedValues(not as Schema);
+    return arbitraryOf(rest, root).filter((value) => !excluded.includes(value));
+  }
   if (Array.isArray(schema.oneOf))
     return fc.oneof(...branches(schema, 'oneOf').map((b) => arbitraryOf(b, root)));
   if (Array.isArray(schema.anyOf))
@@ -183,6 +189,13 @@ export function arbitraryOf(schema: Schema, root: Schema): fc.Arbitrary<unknown>
   }
 }
 
+/** The values a `not` excludes; only `const` and `enum` are understood, anything else fails. */
+function excludedValues(not: Schema): unknown[] {
+  if ('const' in not && Object.keys(not).length === 1) return [not.const];
+  if (Array.isArray(not.enum) && Object.keys(not).length === 1) return not.enum as unknown[];
+  throw new Error(`schema arbitraries: unsupported not ${JSON.stringify(not)}`);
+}
+
 /** Values just past each bound of a schema: one character, item, key or unit too many or few. */
 export function violationsOf(schema: Schema): unknown[] {
   const out: unknown[] = [];
@@ -193,6 +206,7 @@ export function violationsOf(schema: Schema): unknown[] {
     if (schema.type === 'integer') out.push(1.5);
     out.push('1');
   }
+  if (schema.not !== undefined) out.push(...excludedValues(schema.not as Schema));
   if (schema.type === 'string') {
     if (n('maxLength') !== undefined) out.push('a'.repeat((n('maxLength') ?? 0) + 1));
     if ((n('minLength') ?? 0) > 0) out.push('');

@@ -32,6 +32,7 @@ describe('the OpenAPI document and the service agree', () => {
     template: string;
     method: 'post' | 'put';
     body: unknown;
+    code?: string;
   }[] = [
     {
       name: 'a text query',
@@ -116,9 +117,18 @@ describe('the OpenAPI document and the service agree', () => {
         filter: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i])),
       },
     },
+    {
+      // JSON.parse makes `__proto__` an own key, as a client's JSON would.
+      name: 'a metadata key named __proto__ (refused by the JSON parser for prototype poisoning)',
+      path: '/v1/collections/kb/documents',
+      template: '/v1/collections/{name}/documents',
+      method: 'post',
+      body: JSON.parse('{"documents":[{"id":"p","content":"x","metadata":{"__proto__":"x"}}]}'),
+      code: 'invalid_json',
+    },
   ];
 
-  it.each(cases)('$name', async ({ path, template, method, body }) => {
+  it.each(cases)('$name', async ({ path, template, method, body, code }) => {
     const valid = ajv.validate(bodySchema(template, method), body);
     const response = await service.request(method.toUpperCase(), path, body);
     const accepted = response.status < 400;
@@ -126,7 +136,7 @@ describe('the OpenAPI document and the service agree', () => {
       valid: accepted,
       status: response.status,
     });
-    if (!accepted) expect(response.body.code).toBe('invalid_body');
+    if (!accepted) expect(response.body.code).toBe(code ?? 'invalid_body');
   });
 
   it('says that ids within one batch must be unique, and refuses a repeat with its own code', async () => {
