@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import type { ChunkHit, Metadata } from '../store/documents.ts';
-import type { Sql } from '../store/sql.ts';
+import { transaction, type Sql } from '../store/sql.ts';
 import type { QdrantClient } from './qdrant-client.ts';
 import type { IndexedCollection, VectorIndex } from './vector-index.ts';
 
@@ -57,14 +57,64 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const scrollPage = 256;
 
-async function orphansOf(
+/**
+ * Writes to Qdrant happen inside the database transaction that records them, before it commits
+ * (so a failed write leaves no row). Until then the points or collection look orphaned to a
+ * garbage collector on any replica. Writers hold this advisory lock shared until commit; the
+ * collector holds it exclusively while it re-checks its candidates and deletes, so it never
+ * deletes what an in-flight write is about to commit. The number only has to be unique among
+ * aidb's advisory locks (migrate.ts holds another).
+ */
+const qdrantWriteLock = 7_126_451_002;
+
+async function holdWriteLockShared(tx: Sql): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [qdrantWriteLock]);
+}
+
+interface ChunkPoint {
+  readonly id: string | number;
+  readonly payload: { readonly document_id: string; readonly chunk_index: number };
+}
+
+interface Orphans {
+  /** Qdrant collections whose aidb collection does not exist. */
+  readonly collections: readonly string[];
+  /** Points without a chunk row, by aidb collection id. */
+  readonly points: ReadonlyMap<number, readonly ChunkPoint[]>;
+}
+
+async function knownCollectionNames(sql: Sql): Promise<Set<string>> {
+  const { rows } = await sql.query<{ id: string }>('SELECT id FROM collections');
+  return new Set(rows.map((row) => qdrantCollectionName({ id: Number(row.id) })));
+}
+
+/** Of `points` of one collection, those whose chunk row `sql` does not see. */
+async function withoutRows(
+  sql: Sql,
+  collectionId: number,
+  points: readonly ChunkPoint[],
+): Promise<ChunkPoint[]> {
+  if (points.length === 0) return [];
+  const { rows } = await sql.query<{ document_id: string; chunk_index: number }>(
+    `SELECT c.document_id, c.chunk_index FROM unnest($2::text[], $3::int[]) AS k(document_id, chunk_index)
+     JOIN chunks c ON c.collection_id = $1 AND c.document_id = k.document_id AND c.chunk_index = k.chunk_index`,
+    [
+      collectionId,
+      points.map((p) => p.payload.document_id),
+      points.map((p) => p.payload.chunk_index),
+    ],
+  );
+  const present = new Set(rows.map((row) => `${row.chunk_index}:${row.document_id}`));
+  return points.filter((p) => !present.has(`${p.payload.chunk_index}:${p.payload.document_id}`));
+}
+
+async function orphanPoints(
   client: QdrantClient,
   sql: Sql,
   collectionId: number,
-  dryRun: boolean,
-): Promise<number> {
+): Promise<ChunkPoint[]> {
   const name = qdrantCollectionName({ id: collectionId });
-  const orphans: (string | number)[] = [];
+  const orphans: ChunkPoint[] = [];
   let offset: string | number | null | undefined;
   do {
     const page = parsed(
@@ -76,28 +126,64 @@ async function orphansOf(
         ...(offset === undefined || offset === null ? {} : { offset }),
       }),
     );
-    const { rows } = await sql.query<{ document_id: string; chunk_index: number }>(
-      `SELECT c.document_id, c.chunk_index FROM unnest($2::text[], $3::int[]) AS k(document_id, chunk_index)
-       JOIN chunks c ON c.collection_id = $1 AND c.document_id = k.document_id AND c.chunk_index = k.chunk_index`,
-      [
-        collectionId,
-        page.points.map((p) => p.payload.document_id),
-        page.points.map((p) => p.payload.chunk_index),
-      ],
-    );
-    const present = new Set(rows.map((row) => `${row.chunk_index}:${row.document_id}`));
-    for (const point of page.points) {
-      if (!present.has(`${point.payload.chunk_index}:${point.payload.document_id}`))
-        orphans.push(point.id);
-    }
+    orphans.push(...(await withoutRows(sql, collectionId, page.points)));
     offset = page.next_page_offset;
   } while (offset !== undefined && offset !== null);
-  if (!dryRun && orphans.length > 0) {
-    await client.call('delete', 'POST', `/collections/${name}/points/delete?wait=true`, {
-      points: orphans,
-    });
+  return orphans;
+}
+
+/** Candidates only: a write in flight may still commit what looks orphaned here. */
+async function findOrphans(client: QdrantClient, sql: Sql): Promise<Orphans> {
+  const { collections } = parsed(
+    collectionsSchema,
+    await client.call('collection', 'GET', '/collections'),
+  );
+  const known = await knownCollectionNames(sql);
+  const orphanCollections: string[] = [];
+  const points = new Map<number, ChunkPoint[]>();
+  for (const { name } of collections) {
+    const id = /^aidb_(\d+)$/.exec(name)?.[1];
+    if (id === undefined) continue;
+    if (!known.has(name)) orphanCollections.push(name);
+    else points.set(Number(id), await orphanPoints(client, sql, Number(id)));
   }
-  return orphans.length;
+  return { collections: orphanCollections, points };
+}
+
+/** The candidates still orphaned after every write in flight when they were found committed. */
+async function confirmOrphans(sql: Sql, candidates: Orphans): Promise<Orphans> {
+  const known = await knownCollectionNames(sql);
+  const points = new Map<number, ChunkPoint[]>();
+  for (const [collectionId, list] of candidates.points)
+    points.set(collectionId, await withoutRows(sql, collectionId, list));
+  return { collections: candidates.collections.filter((name) => !known.has(name)), points };
+}
+
+/** Points in orphaned collections count too: every one of them is an orphan. */
+async function countOrphans(client: QdrantClient, orphans: Orphans): Promise<number> {
+  let total = 0;
+  for (const list of orphans.points.values()) total += list.length;
+  for (const name of orphans.collections) {
+    const result = await client.call('count', 'POST', `/collections/${name}/points/count`, {
+      exact: true,
+    });
+    total += parsed(countSchema, result).count;
+  }
+  return total;
+}
+
+async function deleteOrphans(client: QdrantClient, orphans: Orphans): Promise<void> {
+  for (const [collectionId, list] of orphans.points) {
+    if (list.length === 0) continue;
+    await client.call(
+      'delete',
+      'POST',
+      `/collections/${qdrantCollectionName({ id: collectionId })}/points/delete?wait=true`,
+      { points: list.map((p) => p.id) },
+    );
+  }
+  for (const name of orphans.collections)
+    await client.call('collection', 'DELETE', `/collections/${name}`);
 }
 
 /** Vector search on Qdrant, one Qdrant collection per aidb collection, cosine distance. */
@@ -124,7 +210,8 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
     async ping() {
       await client.call('ping', 'GET', '/collections');
     },
-    async createCollection(collection) {
+    async createCollection(collection, tx) {
+      await holdWriteLockShared(tx);
       const name = qdrantCollectionName(collection);
       const existing = await client.call(
         'collection',
@@ -147,7 +234,8 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
         true,
       );
     },
-    async upsert(_tx, collection, documents) {
+    async upsert(tx, collection, documents) {
+      await holdWriteLockShared(tx);
       // Old chunks first: a shorter new version must not leave its old tail searchable.
       await removeDocuments(
         collection,
@@ -211,29 +299,18 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
       return parsed(countSchema, result).count;
     },
     pending: () => Promise.resolve(0),
-    async collectOrphans(sql, dryRun) {
-      const { collections } = parsed(
-        collectionsSchema,
-        await client.call('collection', 'GET', '/collections'),
-      );
-      const { rows } = await sql.query<{ id: string }>('SELECT id FROM collections');
-      const known = new Set(rows.map((row) => qdrantCollectionName({ id: Number(row.id) })));
-      let total = 0;
-      for (const { name } of collections) {
-        const id = /^aidb_(\d+)$/.exec(name)?.[1];
-        if (id === undefined) continue;
-        if (known.has(name)) {
-          total += await orphansOf(client, sql, Number(id), dryRun);
-          continue;
-        }
-        // The aidb collection is gone (its drop failed midway): every point is an orphan.
-        const result = await client.call('count', 'POST', `/collections/${name}/points/count`, {
-          exact: true,
-        });
-        total += parsed(countSchema, result).count;
-        if (!dryRun) await client.call('collection', 'DELETE', `/collections/${name}`);
-      }
-      return total;
+    async collectOrphans(pool, dryRun) {
+      const candidates = await findOrphans(client, pool);
+      if (dryRun) return countOrphans(client, candidates);
+      // The exclusive lock waits for writes in flight and is held only for the re-check and
+      // the deletes, so ingest pauses for that, not for the whole scroll.
+      return transaction(pool, async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [qdrantWriteLock]);
+        const orphans = await confirmOrphans(tx, candidates);
+        const total = await countOrphans(client, orphans);
+        await deleteOrphans(client, orphans);
+        return total;
+      });
     },
     close: () => Promise.resolve(),
   };

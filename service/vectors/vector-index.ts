@@ -1,5 +1,6 @@
 import type { ChunkHit, ChunkWrite, Metadata } from '../store/documents.ts';
 import type { Sql } from '../store/sql.ts';
+import type pg from 'pg';
 
 export type VectorIndexKind = 'pgvector' | 'exact_sql' | 'qdrant';
 
@@ -64,7 +65,7 @@ export interface VectorIndex {
    * Vectors whose chunk row no longer exists (left by a failure between the index and the
    * database); deleted unless `dryRun`. Returns how many there were.
    */
-  collectOrphans(sql: Sql, dryRun: boolean): Promise<number>;
+  collectOrphans(pool: pg.Pool, dryRun: boolean): Promise<number>;
   /** Stops background work; pending work stays queued in the database. */
   close(): Promise<void>;
 }

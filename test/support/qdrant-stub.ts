@@ -47,6 +47,11 @@ export interface QdrantStubFaults {
   latencyMs: number;
   /** Every request answers 503 (an overloaded or restarting Qdrant). */
   unavailable: boolean;
+  /**
+   * Holds the answer to a request it returns a promise for, after the request took effect: a
+   * write Qdrant has applied while its caller has not heard back yet.
+   */
+  holdAnswer: ((request: StubRequest) => Promise<void> | undefined) | undefined;
 }
 
 export interface StubRequest {
@@ -372,6 +377,7 @@ export async function startQdrantStub(
     failSnapshots: new Set(),
     latencyMs: 0,
     unavailable: false,
+    holdAnswer: undefined,
   };
   const requests: StubRequest[] = [];
   const table = (options.routes ?? qdrantRoutes).map((route) => ({ route, regex: compile(route) }));
@@ -406,10 +412,19 @@ export async function startQdrantStub(
         Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]),
       );
       const request = await toRequest(incoming);
-      send(
-        response,
-        await match.route.handle({ params, query: url.searchParams, state, faults, request }),
-      );
+      const result = await match.route.handle({
+        params,
+        query: url.searchParams,
+        state,
+        faults,
+        request,
+      });
+      await faults.holdAnswer?.({
+        method: incoming.method ?? 'GET',
+        path: url.pathname,
+        query: url.search,
+      });
+      send(response, result);
     })().catch((error: unknown) => {
       send(response, fail(500, `stub: ${(error as Error).message}`));
     });

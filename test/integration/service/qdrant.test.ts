@@ -3,6 +3,7 @@ import { pointId, qdrantCollectionName } from '../../../service/vectors/qdrant.t
 import { externalBackends, type ProfileBackends } from '../../support/profiles.ts';
 import { startQdrantStub, type QdrantStub } from '../../support/qdrant-stub.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
+import { waitFor } from '../../support/wait.ts';
 
 describe('the service with Qdrant as its vector index (contract stub)', () => {
   let backends: ProfileBackends;
@@ -99,5 +100,70 @@ describe('the service with Qdrant as its vector index (contract stub)', () => {
       .flatMap((c) => [...c.points.values()])
       .filter((p) => p.payload.document_id === 'owls');
     expect(points.map((p) => p.payload.chunk_index)).toEqual([0]);
+  });
+
+  describe('garbage collection racing a write that Qdrant applied and the database has not committed', () => {
+    /** Holds Qdrant's answer to the first request matching `hold`, until `release`. */
+    function holdFirst(hold: (r: { method: string; path: string }) => boolean) {
+      let release = (): void => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let held = false;
+      qdrant.faults.holdAnswer = (request) => {
+        if (held || !hold(request)) return undefined;
+        held = true;
+        return released;
+      };
+      return {
+        release: () => {
+          qdrant.faults.holdAnswer = undefined;
+          release();
+        },
+      };
+    }
+
+    /** Runs a real gc while the write waits; without the lock, gc finishes first and deletes. */
+    async function collectWhileHeld(gate: { release(): void }): Promise<number> {
+      const seen = qdrant.requests.length;
+      const gc = service.request('POST', '/v1/admin/gc', { dry_run: false });
+      await waitFor('gc to list the Qdrant collections', () =>
+        qdrant.requests.slice(seen).some((r) => r.method === 'GET' && r.path === '/collections'),
+      );
+      await Promise.race([gc, new Promise((resolve) => setTimeout(resolve, 500))]);
+      gate.release();
+      return (await gc).body.orphan_points;
+    }
+
+    it('keeps a collection whose creation has not committed yet', async () => {
+      const before = new Set(qdrant.state.collections.keys());
+      const gate = holdFirst((r) => r.method === 'PUT' && /^\/collections\/aidb_\d+$/.test(r.path));
+      const created = service.request('PUT', '/v1/collections/racing', {});
+      await waitFor('Qdrant to have the new collection', () =>
+        [...qdrant.state.collections.keys()].some((name) => !before.has(name)),
+      );
+      const name = [...qdrant.state.collections.keys()].find((n) => !before.has(n)) ?? '';
+      expect(await collectWhileHeld(gate)).toBe(0);
+      expect((await created).status).toBe(201);
+      expect(qdrant.state.collections.has(name)).toBe(true);
+    });
+
+    it('keeps the points of an ingest that has not committed yet, and search finds them', async () => {
+      const gate = holdFirst((r) => r.method === 'PUT' && r.path.endsWith('/points'));
+      const ingested = service.request('POST', '/v1/collections/kb/documents', {
+        documents: [{ id: 'late', content: 'Herons stand still in shallow water.' }],
+      });
+      await waitFor('Qdrant to hold the new points', () =>
+        [...qdrant.state.collections.values()].some((c) =>
+          [...c.points.values()].some((p) => p.payload.document_id === 'late'),
+        ),
+      );
+      expect(await collectWhileHeld(gate)).toBe(0);
+      expect((await ingested).status).toBe(200);
+      const search = await service.request('POST', '/v1/collections/kb/search', {
+        query: 'herons shallow water',
+      });
+      expect(search.body.results[0]?.document_id).toBe('late');
+    });
   });
 });
