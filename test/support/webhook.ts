@@ -7,6 +7,8 @@ export interface NotifiedAlert {
   readonly status: 'firing' | 'resolved';
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** When the alert began firing (RFC 3339), as Prometheus sent it. */
+  readonly startsAt: string;
 }
 
 export interface Notification {
