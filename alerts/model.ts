@@ -1,6 +1,6 @@
 import type { DependencyName } from '../catalog/dependencies.ts';
 import type { Duration, Expr, SeriesDef } from '../lib/promql/index.ts';
-import type { DashboardId } from '../dashboards/ids.ts';
+import type { DashboardId } from '../config/generation.ts';
 import type { Template } from './template.ts';
 
 /** critical pages someone now; warning opens a ticket; info is for dashboards and inhibition. */
@@ -122,16 +122,4 @@ export interface FamilySpec {
   /** Alert names start with one of these (`AidbBackup…`). */
   readonly prefixes: readonly string[];
   readonly groups: readonly GroupSpec[];
-}
-
-/** What rule families need from the configuration; built once, pure afterwards. */
-export interface RuleContext {
-  readonly serviceJob: string;
-  readonly agentJob: string;
-  readonly backups: {
-    /** Longest gap between two scheduled backups plus the grace period, in seconds. */
-    readonly staleAfterSeconds: number;
-    /** Level-2 (restore) verification may be this old before it is stale, in seconds. */
-    readonly restoreVerifyStaleAfterSeconds: number;
-  };
 }

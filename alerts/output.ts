@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { syntaxProblems } from '../lib/promql/index.ts';
 import { alertmanagerYaml, type Receivers } from './alertmanager.ts';
-import { ruleContext } from './context.ts';
+import { generationContext } from '../config/generation.ts';
 import { coverageProblems } from './coverage.ts';
 import { rulesFileName } from './conventions.ts';
 import { ruleFamilies } from './families/index.ts';
@@ -44,7 +44,7 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
 export function alertFiles(config: Config, receivers: Receivers = {}): GeneratedFile[] {
-  const specs = ruleFamilies(ruleContext(config));
+  const specs = ruleFamilies(generationContext(config));
   const options = linkOptions(config);
   checkFamilies(specs, options);
   const { timeDivisor } = config.generate;

@@ -1,4 +1,4 @@
-import type { RuleContext } from '../alerts/model.ts';
+import type { GenerationContext } from '../config/generation.ts';
 import { agentProbesDashboard } from './agent-probes.ts';
 import { backupsDashboard } from './backups.ts';
 import { dependenciesDashboard } from './dependencies.ts';
@@ -12,7 +12,7 @@ import type { DashboardSpec } from './spec.ts';
  * Every generated dashboard, in link order. A new one (the certificates row of issue 11) is a
  * spec file, its queries file, an entry in `ids.ts` and a line here.
  */
-export function dashboardSpecs(context: RuleContext): DashboardSpec[] {
+export function dashboardSpecs(context: GenerationContext): DashboardSpec[] {
   return [
     serviceOverview(),
     dependenciesDashboard(),

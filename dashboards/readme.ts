@@ -1,4 +1,4 @@
-import { dashboardTitles, dashboardUid } from './ids.ts';
+import { dashboardTitles, dashboardUid } from '../config/generation.ts';
 import { generatedBy } from '../lib/generated-files.ts';
 import type { DashboardSpec } from './spec.ts';
 

@@ -1,6 +1,6 @@
 import type { MetricDef } from '../catalog/types.ts';
 import type { Expr } from '../lib/promql/index.ts';
-import type { DashboardId } from './ids.ts';
+import type { DashboardId } from '../config/generation.ts';
 import type { PanelUnit } from './units.ts';
 
 /** One query of a panel: an aggregated expression (never a raw series) and its legend. */

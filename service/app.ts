@@ -17,7 +17,7 @@ import { parseInput } from './http/validate.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
-import type { RouteDef } from './routes/route.ts';
+import type { RouteDef } from './http/route.ts';
 
 export interface AppOptions {
   /** What routes work with; the store part answers 503 `starting` until it is reached. */

@@ -20,7 +20,7 @@ import { sanitizeError } from './health/sanitize.ts';
 import { ProblemError } from './http/problems.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
-import type { RouteDef } from './routes/route.ts';
+import type { RouteDef } from './http/route.ts';
 import { createNoopTelemetry } from './telemetry/noop-telemetry.ts';
 import { createServiceTelemetry, type ServiceTelemetry } from './telemetry/service-telemetry.ts';
 import { loadTlsMaterial } from './tls/certificate-files.ts';

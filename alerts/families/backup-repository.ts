@@ -6,13 +6,14 @@ import {
 } from '../../catalog/metrics/backups.ts';
 import { formatDuration, gt, increase, lt, max, min, mul, sum } from '../../lib/promql/index.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, RuleContext } from '../model.ts';
+import type { AlertSpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { alert, targetLabels } from './common.ts';
 
 /** Room for the next backups, retention that can delete old ones, and data that is still there. */
-export function repositoryAlerts(context: RuleContext): AlertSpec[] {
+export function repositoryAlerts(context: GenerationContext): AlertSpec[] {
   const { s, target, pg, series } = backupParts(context);
   // A prune keeps alerting until a run within the schedule's gap passes without being blocked.
   const blockedWindow = formatDuration(context.backups.staleAfterSeconds);

@@ -1,13 +1,14 @@
 import { backupLastVerification, backupVerificationOk } from '../../catalog/metrics/backups.ts';
 import { eq, formatDuration, gt, max, min, sub, time } from '../../lib/promql/index.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, RuleContext } from '../model.ts';
+import type { AlertSpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { agentStatusStep, alert } from './common.ts';
 
 /** Backups nobody verified may not restore: verification failing or overdue, by level. */
-export function verificationAlerts(context: RuleContext): AlertSpec[] {
+export function verificationAlerts(context: GenerationContext): AlertSpec[] {
   const { s, pg, series, stepped, stepsPast, samplesUntil } = backupParts(context);
   const { staleAfterSeconds, restoreVerifyStaleAfterSeconds } = context.backups;
   const verificationAge = (level: '1' | '2') =>

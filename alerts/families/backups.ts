@@ -21,7 +21,8 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { repositoryAlerts } from './backup-repository.ts';
@@ -31,7 +32,7 @@ import { agentStatusStep, alert } from './common.ts';
 /** A backup whose size halves, or whose duration doubles, against the last week. */
 const trendWindow = '7d';
 
-export function backupsFamily(context: RuleContext): FamilySpec {
+export function backupsFamily(context: GenerationContext): FamilySpec {
   const { s, pg, series, stepped, stepsPast, samplesUntil, successAt } = backupParts(context);
   const { staleAfterSeconds } = context.backups;
   const lastSuccess = gt(max(perTarget, s.gauge(backupLastSuccess)), 0);

@@ -17,7 +17,8 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, ramp, steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { agentStatusStep, agentTarget, alert, targetLabels } from './common.ts';
 
@@ -30,7 +31,7 @@ const day = 86_400;
 const failureWindow = '12h';
 
 /** Certificates the agent manages (ACME) or watches: expiry, renewal and the reload hook. */
-export function certificatesFamily(context: RuleContext): FamilySpec {
+export function certificatesFamily(context: GenerationContext): FamilySpec {
   const s = selectors(jobScope(context.agentJob));
   const target = agentTarget(context);
   const perCertificate = ['job', 'instance', 'domain', 'file'] as const;

@@ -1,12 +1,13 @@
 import type { Target } from '../fixtures.ts';
-import type { AlertSpec, RuleContext } from '../model.ts';
+import type { AlertSpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 
 /** Where fixture series come from: one service and one agent instance, as scraped. */
-export function serviceTarget(context: RuleContext): Target {
+export function serviceTarget(context: GenerationContext): Target {
   return { job: context.serviceJob, instance: 'aidb-0:8091' };
 }
 
-export function agentTarget(context: RuleContext): Target {
+export function agentTarget(context: GenerationContext): Target {
   return { job: context.agentJob, instance: 'aidb-0:9470' };
 }
 

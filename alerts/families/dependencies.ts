@@ -20,7 +20,8 @@ import {
 } from '../../lib/promql/index.ts';
 import { camelCase, groupName } from '../conventions.ts';
 import { histogramInput, input, ramp, steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { alert, serviceTarget, targetLabels } from './common.ts';
 
@@ -28,7 +29,7 @@ import { alert, serviceTarget, targetLabels } from './common.ts';
 const perDependency = ['job', 'instance', 'dependency'] as const;
 
 /** The `<Dependency>Down` template, one alert per dependency of `catalog/dependencies.ts`. */
-function downAlert(name: DependencyName, context: RuleContext): AlertSpec {
+function downAlert(name: DependencyName, context: GenerationContext): AlertSpec {
   const def = dependencies[name];
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
@@ -80,7 +81,7 @@ function downAlert(name: DependencyName, context: RuleContext): AlertSpec {
   });
 }
 
-export function dependenciesFamily(context: RuleContext): FamilySpec {
+export function dependenciesFamily(context: GenerationContext): FamilySpec {
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
   const postgres = { ...targetLabels(target), dependency: 'postgres' };

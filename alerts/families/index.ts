@@ -1,4 +1,5 @@
-import type { FamilySpec, RuleContext } from '../model.ts';
+import type { FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { sloFamily } from '../slo/family.ts';
 import { backupsFamily } from './backups.ts';
 import { certificatesFamily } from './certificates.ts';
@@ -12,7 +13,7 @@ import { serviceFamily } from './service.ts';
  * Every rule family, each written to its own rules file and runbook. Adding a family means a
  * file here and an entry in `familyIds`.
  */
-export function ruleFamilies(context: RuleContext): FamilySpec[] {
+export function ruleFamilies(context: GenerationContext): FamilySpec[] {
   return [
     serviceFamily(context),
     sloFamily(context),

@@ -21,13 +21,14 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { agentStatusStep, alert, agentTarget, targetLabels } from './common.ts';
 
 const day = 86_400;
 
-export function probesFamily(context: RuleContext): FamilySpec {
+export function probesFamily(context: GenerationContext): FamilySpec {
   const s = selectors(jobScope(context.agentJob));
   const target = agentTarget(context);
   const probeTarget = { target: 'service-ready', probe: 'http', dependency: 'service' } as const;

@@ -1,4 +1,5 @@
 import type { checkTypes, healthStatuses } from '../../catalog/labels.ts';
+import type { HealthReport } from '../api/health.ts';
 import type { Breakers } from '../resilience/breakers.ts';
 import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
 import type { DependencyCheck } from './checks.ts';
@@ -16,16 +17,6 @@ export interface DependencyResult {
   readonly message: string;
   readonly error: string | null;
   readonly latency_ms: number;
-}
-
-/** The original service's probe response: same fields, now with values that can be false. */
-export interface HealthReport {
-  readonly status: HealthStatus;
-  readonly check_type: CheckType;
-  readonly message: string;
-  readonly details: Record<string, unknown>;
-  readonly timestamp: string;
-  readonly duration_ms: number;
 }
 
 export interface HealthOptions {

@@ -1,7 +1,8 @@
 import type { FastifyError } from 'fastify';
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import { rejectionReasons } from '../../catalog/labels.ts';
-import { ProblemError, type ProblemCode } from './problems.ts';
+import type { ProblemCode } from '../api/problems.ts';
+import { ProblemError } from './problems.ts';
 
 // Errors Fastify raises itself while reading a request, and the problem each one is.
 const fastifyCodes: Readonly<Record<string, ProblemCode>> = {

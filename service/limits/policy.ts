@@ -1,6 +1,6 @@
 import type { rateLimitPolicies } from '../../catalog/labels.ts';
 import type { Config } from '../../config/schema.ts';
-import type { RouteDef } from '../routes/route.ts';
+import type { RouteDef } from '../http/route.ts';
 
 export type RateLimitPolicy = (typeof rateLimitPolicies)[number];
 

@@ -12,7 +12,7 @@ import { listDocuments } from '../knowledge/documents.ts';
 import { ingestDocuments } from '../knowledge/ingest.ts';
 import { searchCollection } from '../knowledge/search.ts';
 import { embedTexts } from '../knowledge/embed.ts';
-import { defineRoute, type RouteDef } from './route.ts';
+import { defineRoute, type RouteDef } from '../http/route.ts';
 
 // Clients of the original service post one document or a batch, and one text or several.
 const compatIngestBody = z.union([ingestBody, documentInput]);

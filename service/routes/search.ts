@@ -2,7 +2,7 @@ import { collectionParams } from '../api/collections.ts';
 import { embedBody, embedResponse, searchBody, searchResponse } from '../api/search.ts';
 import { searchCollection } from '../knowledge/search.ts';
 import { embedTexts } from '../knowledge/embed.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../http/route.ts';
 
 export const searchRoutes = [
   defineRoute({

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { rateLimitPolicies } from '../../catalog/labels.ts';
-import type { ProblemCode } from '../http/problems.ts';
+import type { ProblemCode } from '../api/problems.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
 
 export const scopes = ['public', 'read', 'write', 'admin'] as const;
