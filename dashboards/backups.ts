@@ -4,7 +4,7 @@ import { bargauge, q, stat, stateTimeline, timeseries } from './factories.ts';
 import { backupQueries as Q } from './queries/backups.ts';
 import type { DashboardSpec } from './spec.ts';
 
-export function backupsDashboard(context: GenerationContext): DashboardSpec {
+export function backupsDashboard(context: GenerationContext): DashboardSpec<'backups'> {
   const { staleAfterSeconds } = context.backups;
   return {
     id: 'backups',

@@ -60,8 +60,8 @@ export interface ExtraVariable {
   readonly valuesOf: string;
 }
 
-export interface DashboardSpec {
-  readonly id: DashboardId;
+export interface DashboardSpec<Id extends DashboardId = DashboardId> {
+  readonly id: Id;
   readonly description: string;
   readonly tags: readonly string[];
   /** Series whose `job` label values fill the job variable (only jobs that emit it). */
