@@ -14,16 +14,19 @@ function likelyCauses(alert: AlertSpec): string[] {
     const users = def.usedBy.join(', ');
     return `${def.title} failing (${def.critical ? 'critical' : 'not critical'}; used by ${users}; used when: ${def.when}).`;
   });
-  const agentSide =
-    alert.name.startsWith('AidbBackup') || alert.name.startsWith('AidbProbe')
-      ? componentEdges
-          .filter((edge) => edge.from === 'agent')
-          .map((edge) => `The agent not running: it ${edge.why}.`)
-      : [];
-  return [...alert.runbook.causes, ...fromGraph, ...agentSide];
+  const fromComponents = (alert.runbook.components ?? []).flatMap((component) =>
+    componentEdges
+      .filter((edge) => edge.from === component)
+      .map((edge) => `The ${component} not running: it ${edge.why}.`),
+  );
+  return [...alert.runbook.causes, ...fromGraph, ...fromComponents];
 }
 
-function inhibitionLines(alert: AlertSpec, rules: readonly InhibitRule[]): string[] {
+function inhibitionLines(
+  family: FamilySpec,
+  alert: AlertSpec,
+  rules: readonly InhibitRule[],
+): string[] {
   const inhibits = rules
     .filter((r) => r.source.includes(alert.name))
     .map(
@@ -39,9 +42,9 @@ function inhibitionLines(alert: AlertSpec, rules: readonly InhibitRule[]): strin
   const lines = [...inhibits, ...inhibitedBy];
   return lines.length === 0
     ? [
-        alert.name.startsWith('AidbSlo')
-          ? '- Never inhibited: an SLO page stands whatever its cause.'
-          : '- Inhibits nothing and is inhibited by nothing.',
+        family.neverInhibited === undefined
+          ? '- Inhibits nothing and is inhibited by nothing.'
+          : `- Never inhibited: ${family.neverInhibited}`,
       ]
     : lines;
 }
@@ -82,7 +85,7 @@ function section(
     '',
     '### Inhibitions',
     '',
-    ...inhibitionLines(alert, rules),
+    ...inhibitionLines(family, alert, rules),
     '',
     '### First queries',
     '',

@@ -27,6 +27,7 @@ export function repositoryAlerts(context: GenerationContext): AlertSpec[] {
       description: tpl`The repository of ${label('instance')} holds ${label('target')} backups whose data file is gone or has another size than their manifest records: they cannot be restored.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'A manifest names a data file that is no longer there as written. The agent checks every part with a `stat` after each job and every five minutes; `aidb backup list` shows such backups as `missing`. Retention no longer counts them as verified and deletes their manifests after the grace period.',
         causes: [
@@ -70,6 +71,7 @@ export function repositoryAlerts(context: GenerationContext): AlertSpec[] {
       description: tpl`Free space in the backup repository of ${label('instance')} is below twice the size of the latest stored backups: the next runs will fail with a full disk.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The file system of the repository has less free space than two more backups of every target need.',
         causes: [
@@ -116,6 +118,7 @@ export function repositoryAlerts(context: GenerationContext): AlertSpec[] {
       description: tpl`A prune run for ${label('target')} refused to delete within the last ${blockedWindow} because of its safety rule ${label('reason')}.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'Retention stopped itself rather than delete: on clock skew, when no verified backup exists, or when a run would delete more than its maximum. Old backups pile up until it is resolved.',
         causes: [

@@ -32,7 +32,7 @@ import { agentStatusStep, alert } from './common.ts';
 /** A backup whose size halves, or whose duration doubles, against the last week. */
 const trendWindow = '7d';
 
-export function backupsFamily(context: GenerationContext): FamilySpec {
+export function backupsFamily(context: GenerationContext): FamilySpec<'backups'> {
   const { s, pg, series, stepped, stepsPast, samplesUntil, successAt } = backupParts(context);
   const { staleAfterSeconds } = context.backups;
   const lastSuccess = gt(max(perTarget, s.gauge(backupLastSuccess)), 0);
@@ -48,6 +48,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec {
       description: tpl`The last successful backup of ${label('target')} is older than the longest gap of the backup schedule plus the grace period (${formatDuration(staleAfterSeconds)}).`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning: `No backup of the target has succeeded within the longest gap between two scheduled runs plus \`generate.backupStaleGraceSeconds\` (${formatDuration(staleAfterSeconds)} in total). A restore now would lose everything since then.`,
         causes: [
           'Backups fail (see the failure alerts and reasons).',
@@ -93,6 +94,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec {
       description: tpl`Backups of ${label('target')} have been attempted for an hour, and none has ever succeeded.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The agent tries to back up the target but has no successful backup at all: there is nothing to restore.',
         causes: [
@@ -134,6 +136,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec {
       description: tpl`Backups of ${label('target')} have failed at least twice in a row.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'Two scheduled backups in a row failed; one failure can be a blip, two is a problem that will not go away alone.',
         causes: [
@@ -180,6 +183,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec {
       description: tpl`The last backup of ${label('target')} is less than half the size of the largest one in the last 7 days: data may be missing from the source or from the dump.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The plain (uncompressed) dump is less than half the largest one of the last week. Large deletions explain it; otherwise the dump may be incomplete.',
         causes: [
@@ -225,6 +229,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec {
       description: tpl`The last backup of ${label('target')} took over a minute and more than twice the median duration of the last 7 days.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The backup took more than twice its usual (median) time; if it keeps growing it will overlap the next run or the busy hours.',
         causes: [

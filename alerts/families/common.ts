@@ -21,6 +21,10 @@ export function alert(spec: Omit<AlertSpec, 'kind'>): AlertSpec {
   return { kind: 'alert', ...spec };
 }
 
+/** Why a certificate's critical expiry alert inhibits its warning. */
+export const sameCertificate =
+  'The critical expiry alert already covers the warning for the same certificate.';
+
 /** Mitigation steps every agent-side alert shares. */
 export const agentStatusStep =
   'Run `aidb agent status` on the host: it lists every probe target with its state and last error, and every job with its last and next run.';

@@ -7,7 +7,7 @@ import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { alert, serviceTarget } from './common.ts';
 
-export function protectionFamily(context: GenerationContext): FamilySpec {
+export function protectionFamily(context: GenerationContext): FamilySpec<'protection'> {
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
   const byPolicy = ['job', 'policy'] as const;

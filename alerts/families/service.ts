@@ -25,7 +25,7 @@ import { alert, serviceTarget, targetLabels } from './common.ts';
 const restartWindow = '30m';
 
 /** The service as a whole: scraped, present, answering without errors, not stalled, not looping. */
-export function serviceFamily(context: GenerationContext): FamilySpec {
+export function serviceFamily(context: GenerationContext): FamilySpec<'service'> {
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
   const instance = targetLabels(target);

@@ -139,11 +139,12 @@ function sloGroup(slo: SloDef, serviceJob: string) {
 export function sloFamily(
   context: GenerationContext,
   slos: readonly SloDef[] = allSlos,
-): FamilySpec {
+): FamilySpec<'slos'> {
   return {
     id: 'slos',
     title: 'Service level objectives',
     prefixes: ['AidbSlo'],
+    neverInhibited: 'an SLO page stands whatever its cause.',
     groups: slos.map((slo) => sloGroup(slo, context.serviceJob)),
   };
 }
