@@ -19,7 +19,8 @@ import { createPostgresDriver } from './postgres/driver.ts';
 import { createQdrantApi } from './qdrant/api.ts';
 import { createQdrantDriver } from './qdrant/driver.ts';
 import { createRepository } from './repository.ts';
-import type { BackupTarget, RetentionPolicy } from './retention.ts';
+import type { RetentionPolicy } from './retention.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 const dayMs = 86_400_000;
 const require = createRequire(import.meta.url);

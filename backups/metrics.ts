@@ -24,22 +24,20 @@ import {
 import {
   backupStates,
   pruneBlockReasons,
-  type backupFailureReasons,
-  type jobResults,
+  type BackupFailureReason,
+  type JobResult,
+  type BackupTarget,
+  type PruneBlockReason,
 } from '../catalog/labels.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import { lastVerification, stateOf, type Manifest, type Verification } from './manifest.ts';
 import type { Listing } from './repository.ts';
-import type { BackupTarget, PruneBlockReason } from './retention.ts';
-
-type RunResult = (typeof jobResults)[number];
-type RunReason = (typeof backupFailureReasons)[number];
 
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
 
 export interface BackupMetrics {
   runStarted(target: BackupTarget, at: Date): void;
-  runFinished(target: BackupTarget, result: RunResult, reason: RunReason): void;
+  runFinished(target: BackupTarget, result: JobResult, reason: BackupFailureReason): void;
   /** A backup that was written: its duration and sizes, and success time. */
   backupWritten(manifest: Manifest): void;
   verified(target: BackupTarget, verification: Verification): void;

@@ -10,7 +10,7 @@ import { createHttpEmbedder } from './embeddings/http.ts';
 import { DependencyError } from './dependencies/dependency-error.ts';
 import { sanitizeError } from './health/sanitize.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
-import { createBreakers, type BreakerDependency } from './resilience/breakers.ts';
+import { createBreakers } from './resilience/breakers.ts';
 import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
 import { migrate } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
@@ -24,6 +24,7 @@ import { createPgvectorIndex } from './vectors/pgvector.ts';
 import { createQdrantIndex } from './vectors/qdrant.ts';
 import { createQdrantClient } from './vectors/qdrant-client.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
+import type { BreakerDependency } from '../catalog/labels.ts';
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.profile === 'embedded'

@@ -1,13 +1,10 @@
-import type { checkTypes, healthStatuses } from '../../catalog/labels.ts';
+import type { CheckType, HealthStatus } from '../../catalog/labels.ts';
 import type { HealthReport } from '../api/health.ts';
 import type { Breakers } from '../resilience/breakers.ts';
 import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
 import type { DependencyCheck } from './checks.ts';
 import type { EventLoopWatch } from './event-loop.ts';
 import { sanitizeError } from './sanitize.ts';
-
-export type CheckType = (typeof checkTypes)[number];
-export type HealthStatus = (typeof healthStatuses)[number];
 
 /** One dependency's result, in the shape of the original service's readiness details. */
 export interface DependencyResult {

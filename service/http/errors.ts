@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { DependencyError } from '../dependencies/dependency-error.ts';
-import { rejectionReasons } from '../../catalog/labels.ts';
+import { rejectionReasons, type RejectionReason } from '../../catalog/labels.ts';
 import type { ProblemCode } from '../api/problems.ts';
 import { ProblemError } from './problems.ts';
 
@@ -62,6 +62,6 @@ export function toProblem(error: unknown, retryAfterSeconds: number): ProblemErr
 const reasonsAreProblems: readonly ProblemCode[] = rejectionReasons;
 
 /** Whether a problem is a refusal of invalid input, counted by reason code. */
-export function isRejectionReason(code: ProblemCode): code is (typeof rejectionReasons)[number] {
+export function isRejectionReason(code: ProblemCode): code is RejectionReason {
   return reasonsAreProblems.includes(code);
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { rateLimitPolicies } from '../../catalog/labels.ts';
+import type { RateLimitPolicy } from '../../catalog/labels.ts';
 import type { ProblemCode } from '../api/problems.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
 
@@ -52,7 +52,7 @@ export interface RouteDef<
    * Rate-limit budget; by default the one of the scope (public routes: per client address).
    * Kubernetes probes are exempt: a throttled liveness probe would restart a healthy pod.
    */
-  readonly limit?: (typeof rateLimitPolicies)[number] | 'exempt';
+  readonly limit?: RateLimitPolicy | 'exempt';
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;

@@ -4,7 +4,7 @@ import { searchLimits } from '../api/search.ts';
 import { normalize } from '../embeddings/embedder.ts';
 import { ProblemError } from '../http/problems.ts';
 import { hydrateHits, type HydratedHit } from '../store/documents.ts';
-import type { VectorIndexKind } from '../vectors/vector-index.ts';
+import type { VectorIndexKind } from '../../catalog/labels.ts';
 import { requireCollectionRef } from './collections.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { KnowledgeDeps } from './deps.ts';

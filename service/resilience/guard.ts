@@ -1,11 +1,9 @@
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import { classifyError } from '../telemetry/error-type.ts';
-import type {
-  DependencyName,
-  DependencyOperation,
-  ServiceTelemetry,
-} from '../telemetry/service-telemetry.ts';
-import type { BreakerDependency, Breakers } from './breakers.ts';
+import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
+import type { Breakers } from './breakers.ts';
+import type { DependencyName } from '../../catalog/dependencies.ts';
+import type { BreakerDependency, DependencyOperation } from '../../catalog/labels.ts';
 
 /** Runs one call to a dependency: traced, timed, counted, and behind its breaker if it has one. */
 export type DependencyCall = <T>(

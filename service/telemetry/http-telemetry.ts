@@ -8,12 +8,10 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { httpMethods } from '../../catalog/labels.ts';
+import { httpMethods, type HttpMethodLabel } from '../../catalog/labels.ts';
 import { httpServerActiveRequests, httpServerRequestDuration } from '../../catalog/metrics/http.ts';
 import type { PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
 import type { ServiceTelemetry } from './service-telemetry.ts';
-
-type Method = (typeof httpMethods)[number];
 
 interface RequestState {
   readonly started: number;
@@ -25,8 +23,10 @@ interface RequestState {
 // Prometheus scrapes are not traffic: counting them would make every dashboard show load.
 const untracked = new Set(['/metrics']);
 
-function methodOf(method: string): Method {
-  return (httpMethods as readonly string[]).includes(method) ? (method as Method) : '_OTHER';
+function methodOf(method: string): HttpMethodLabel {
+  return (httpMethods as readonly string[]).includes(method)
+    ? (method as HttpMethodLabel)
+    : '_OTHER';
 }
 
 export interface HttpTelemetry {

@@ -1,13 +1,19 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import type { dependencyNames } from '../../catalog/dependencies.ts';
+import type { DependencyName } from '../../catalog/dependencies.ts';
 import type {
-  caches,
-  dependencyErrorTypes,
-  dependencyOperations,
-  embedderBackends,
-  rateLimitBackends,
-  vectorIndexes,
-  breakerDependencies,
+  AuthFailureReason,
+  BreakerDependency,
+  BreakerState,
+  CacheName,
+  CheckType,
+  DependencyErrorType,
+  DependencyOperation,
+  EmbedderBackend,
+  HealthStatus,
+  RateLimitBackend,
+  RateLimitPolicy,
+  RejectionReason,
+  VectorIndexKind,
 } from '../../catalog/labels.ts';
 import {
   authFailureReasons,
@@ -51,9 +57,6 @@ import { createPrometheusMetrics, type PrometheusMetrics } from '../../lib/telem
 import { registerRuntimeMetrics } from '../../lib/telemetry/runtime.ts';
 import { classifyError } from './error-type.ts';
 
-export type DependencyName = (typeof dependencyNames)[number];
-export type DependencyOperation = (typeof dependencyOperations)[number];
-
 /** Everything the service records, behind names that say what happened. */
 export interface ServiceTelemetry {
   /** The exposition behind `/metrics`; undefined when telemetry is switched off. */
@@ -67,41 +70,29 @@ export interface ServiceTelemetry {
   ): Promise<T>;
   documentsIngested(count: number): void;
   chunksEmbedded(count: number): void;
-  embedded(backend: (typeof embedderBackends)[number], seconds: number, batch: number): void;
-  searched(
-    index: (typeof vectorIndexes)[number],
-    mode: 'text' | 'vector',
-    seconds: number,
-    results: number,
-  ): void;
-  cacheLookup(cache: (typeof caches)[number], hit: boolean): void;
+  embedded(backend: EmbedderBackend, seconds: number, batch: number): void;
+  searched(index: VectorIndexKind, mode: 'text' | 'vector', seconds: number, results: number): void;
+  cacheLookup(cache: CacheName, hit: boolean): void;
   /** A health check of a kind answered with a status after `seconds`. */
-  healthChecked(
-    checkType: (typeof checkTypes)[number],
-    status: (typeof healthStatuses)[number],
-    seconds: number,
-  ): void;
+  healthChecked(checkType: CheckType, status: HealthStatus, seconds: number): void;
   /** The last check of a dependency found it up or down. */
   dependencyChecked(dependency: DependencyName, up: boolean): void;
   /** A circuit breaker entered a state. */
-  breakerTransition(
-    dependency: (typeof breakerDependencies)[number],
-    state: (typeof breakerStates)[number],
-  ): void;
+  breakerTransition(dependency: BreakerDependency, state: BreakerState): void;
   /** Reports breaker states at every scrape. */
   observeBreakers(
     states: () => readonly {
-      dependency: (typeof breakerDependencies)[number];
-      state: (typeof breakerStates)[number];
+      dependency: BreakerDependency;
+      state: BreakerState;
     }[],
   ): void;
   /** A request refused as invalid input, by the problem code it got. */
-  rejected(reason: (typeof rejectionReasons)[number]): void;
-  authFailed(reason: (typeof authFailureReasons)[number]): void;
+  rejected(reason: RejectionReason): void;
+  authFailed(reason: AuthFailureReason): void;
   rateLimitDecided(decision: {
-    readonly policy: (typeof rateLimitPolicies)[number];
+    readonly policy: RateLimitPolicy;
     readonly allowed: boolean;
-    readonly backend: (typeof rateLimitBackends)[number];
+    readonly backend: RateLimitBackend;
   }): void;
   collectedGarbage(
     dryRun: boolean,
@@ -163,8 +154,8 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
     for (const status of healthStatuses) checks.add(0, { service: 'aidb', check_type, status });
   }
   let breakerStatesNow: () => readonly {
-    dependency: (typeof breakerDependencies)[number];
-    state: (typeof breakerStates)[number];
+    dependency: BreakerDependency;
+    state: BreakerState;
   }[] = () => [];
   meter.observableGauge(circuitBreakerState, (report) => {
     // The state-set pattern: one series per state, 1 on the current one, so a panel can stack them.
@@ -196,7 +187,7 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
         'timeout',
         'connection',
         'other',
-      ] as const satisfies readonly (typeof dependencyErrorTypes)[number][]) {
+      ] as const satisfies readonly DependencyErrorType[]) {
         errors.add(0, { dependency, operation, error_type });
       }
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import { requestJson } from '../dependencies/http-json.ts';
-import type { DependencyOperation } from '../telemetry/service-telemetry.ts';
+import type { DependencyOperation } from '../../catalog/labels.ts';
 
 export interface QdrantClientOptions {
   readonly url: string;
