@@ -1,6 +1,6 @@
 import { dump } from 'js-yaml';
 import type { Config } from '../config/schema.ts';
-import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { syntaxProblems } from '../lib/promql/index.ts';
 import { alertmanagerYaml, type Receivers } from './alertmanager.ts';
 import { generationContext } from '../config/generation.ts';
@@ -58,7 +58,7 @@ export function alertFiles(config: Config, receivers: Receivers = {}): Generated
       ...(withTests ? promtoolTests(family, options) : []).map((t) =>
         yamlFile(`rules/tests/${t.name}`, yaml(t.file)),
       ),
-      { path: `runbooks/${family.id}.md`, content: runbook(family, inhibitions, options) },
+      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options)),
     ]),
     yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
     yamlFile(

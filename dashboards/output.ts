@@ -1,7 +1,7 @@
 import { dump } from 'js-yaml';
 import { generationContext } from '../config/generation.ts';
 import type { Config } from '../config/schema.ts';
-import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { dashboardSpecs } from './all.ts';
 import { buildDashboard } from './build.ts';
 import { dashboardUid } from '../config/generation.ts';
@@ -44,7 +44,7 @@ export function dashboardFiles(config: Config): GeneratedFile[] {
       path: `dashboards/${dashboardUid(spec.id)}.json`,
       content: `${JSON.stringify(boards[i], null, 2)}\n`,
     })),
-    { path: 'dashboards/README.md', content: dashboardsReadme(specs) },
+    markdownFile('dashboards/README.md', dashboardsReadme(specs)),
     yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),
   ];
 }
