@@ -84,13 +84,10 @@ export function compatRoutes(defaultCollection: string): RouteDef[] {
       async handler({ body, signal }, deps) {
         if (!(await collectionExists(deps, defaultCollection)))
           return { status: 200, body: { results: [], next_cursor: null, index: deps.index.kind } };
-        const { cached: _cached, ...outcome } = await searchCollection(
-          deps,
-          defaultCollection,
-          body,
-          signal,
-        );
-        return { status: 200, body: outcome };
+        return {
+          status: 200,
+          body: await searchCollection(deps, defaultCollection, body, signal),
+        };
       },
     }),
     defineRoute({

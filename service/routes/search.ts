@@ -23,13 +23,7 @@ export const searchRoutes = [
       invalid_cursor: 'the cursor is not a `next_cursor` of this same search',
     },
     async handler({ params, body, signal }, deps) {
-      const { cached: _cached, ...outcome } = await searchCollection(
-        deps,
-        params.name,
-        body,
-        signal,
-      );
-      return { status: 200, body: outcome };
+      return { status: 200, body: await searchCollection(deps, params.name, body, signal) };
     },
   }),
   defineRoute({
