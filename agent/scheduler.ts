@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { agentJobs, jobResults, type JobResult, type AgentJobName } from '../catalog/labels.ts';
+import { agentJobs, type JobResult, type AgentJobName } from '../catalog/labels.ts';
 import {
   jobLastDuration,
   jobLastRun,
@@ -156,7 +156,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   function restore(job: Job): void {
     const saved = state[job.name];
-    for (const result of jobResults) runs.add(0, { job_name: job.name, result });
+    runs.zero({ job_name: [job.name] });
     running.record(0, { job_name: job.name });
     if (saved === undefined) return;
     lastRun.record(saved.lastRunMs / 1000, { job_name: job.name });

@@ -23,7 +23,6 @@ import {
 } from '../catalog/metrics/backups.ts';
 import {
   backupStates,
-  pruneBlockReasons,
   type BackupFailureReason,
   type JobResult,
   type BackupTarget,
@@ -83,7 +82,7 @@ export function createBackupMetrics(
     runs.add(0, { target, result: 'success', reason: 'none' });
     deleted.add(0, { target });
     // A counter born at 1 has no earlier sample, so increase() would miss the first blocked prune.
-    for (const reason of pruneBlockReasons) blocked.add(0, { target, reason });
+    blocked.zero({ target: [target] });
     inProgress.record(0, { target });
     consecutiveFailures.record(0, { target });
   }

@@ -1,7 +1,7 @@
 import type { CheckType, HealthStatus } from '../../catalog/labels.ts';
 import type { HealthReport } from '../api/health.ts';
 import type { Breakers } from '../resilience/breakers.ts';
-import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
+import type { HealthTelemetry } from '../telemetry/health-telemetry.ts';
 import type { DependencyCheck } from './checks.ts';
 import type { EventLoopWatch } from './event-loop.ts';
 import { sanitizeError } from './sanitize.ts';
@@ -26,7 +26,7 @@ export interface HealthOptions {
   readonly readyCacheMs: number;
   readonly eventLoopStallMs: number;
   readonly eventLoop: EventLoopWatch;
-  readonly telemetry: ServiceTelemetry;
+  readonly telemetry: HealthTelemetry;
   readonly breakers: Breakers;
   readonly indexKind: () => string;
   readonly version: string;

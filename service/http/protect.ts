@@ -3,7 +3,7 @@ import { authenticate, type Requirement } from '../auth/authenticate.ts';
 import type { ApiKey } from '../../lib/api-keys.ts';
 import { rateLimitHeaders } from '../limits/headers.ts';
 import type { RateLimiter } from '../limits/limiter.ts';
-import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
+import type { ProtectionTelemetry } from '../telemetry/protection-telemetry.ts';
 import { ProblemError } from './problems.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { AuthFailureReason, RateLimitPolicy } from '../../catalog/labels.ts';
@@ -18,7 +18,7 @@ export interface ProtectOptions {
   readonly keys: readonly ApiKey[];
   /** Absent when rate limiting is off. */
   readonly limiter: RateLimiter | undefined;
-  readonly telemetry: Pick<ServiceTelemetry, 'authFailed'>;
+  readonly telemetry: Pick<ProtectionTelemetry, 'authFailed'>;
 }
 
 // Unknown paths (404s) get the budget of unauthenticated routes, so scanning is throttled too.

@@ -6,12 +6,12 @@ import {
   trace,
   type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { httpMethods, type HttpMethodLabel } from '../../catalog/labels.ts';
 import { httpServerActiveRequests, httpServerRequestDuration } from '../../catalog/metrics/http.ts';
-import type { PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
-import type { ServiceTelemetry } from './service-telemetry.ts';
+import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 
 interface RequestState {
   readonly started: number;
@@ -42,12 +42,12 @@ export interface HttpTelemetry {
  */
 export function installHttpTelemetry(
   app: FastifyInstance,
-  telemetry: ServiceTelemetry & { readonly metrics: PrometheusMetrics },
+  telemetry: { readonly meter: CatalogMeter; readonly tracer: Tracer },
 ): HttpTelemetry {
-  const { meter } = telemetry.metrics;
+  const { meter } = telemetry;
   const duration = meter.histogram(httpServerRequestDuration);
   const active = meter.upDownCounter(httpServerActiveRequests);
-  active.add(0, {});
+  active.zero();
   const states = new WeakMap<FastifyRequest, RequestState>();
 
   const finish = (request: FastifyRequest, status: number): void => {
