@@ -23,7 +23,6 @@ import { registerStoreGauges } from './telemetry/store-gauges.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
 import { createQdrantIndex } from './vectors/qdrant.ts';
-import { createQdrantClient } from './vectors/qdrant-client.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
 import type { BreakerDependency } from '../catalog/labels.ts';
 
@@ -49,6 +48,8 @@ async function chooseIndex(
   call: DependencyCall,
 ): Promise<VectorIndex> {
   if (config.qdrant.url !== undefined) {
+    // Loaded only here: Qdrant's client costs ~30 MiB of memory a service without it never needs.
+    const { createQdrantClient } = await import('./vectors/qdrant-client.ts');
     const client = createQdrantClient({
       url: config.qdrant.url,
       apiKey: config.qdrant.apiKey,

@@ -69,12 +69,18 @@ async function orphansOf(
   do {
     const page = parsed(
       scrollSchema,
-      await client.call('search', 'POST', `/collections/${name}/points/scroll`, {
-        limit: scrollPage,
-        with_payload: ['document_id', 'chunk_index'],
-        with_vector: false,
-        ...(offset === undefined || offset === null ? {} : { offset }),
-      }),
+      await client.call('search', (api, init) =>
+        api.scrollPoints(
+          {
+            collection_name: name,
+            limit: scrollPage,
+            with_payload: ['document_id', 'chunk_index'],
+            with_vector: false,
+            ...(offset === undefined || offset === null ? {} : { offset }),
+          },
+          init,
+        ),
+      ),
     );
     const { rows } = await sql.query<{ document_id: string; chunk_index: number }>(
       `SELECT c.document_id, c.chunk_index FROM unnest($2::text[], $3::int[]) AS k(document_id, chunk_index)
@@ -93,9 +99,9 @@ async function orphansOf(
     offset = page.next_page_offset;
   } while (offset !== undefined && offset !== null);
   if (!dryRun && orphans.length > 0) {
-    await client.call('delete', 'POST', `/collections/${name}/points/delete?wait=true`, {
-      points: orphans,
-    });
+    await client.call('delete', (api, init) =>
+      api.deletePoints({ collection_name: name, wait: true, points: orphans }, init),
+    );
   }
   return orphans.length;
 }
@@ -107,44 +113,44 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
     ids: readonly string[],
   ): Promise<void> => {
     if (ids.length === 0) return;
-    await client.call(
-      'delete',
-      'POST',
-      `/collections/${qdrantCollectionName(collection)}/points/delete?wait=true`,
-      {
-        filter: { must: [{ key: 'document_id', match: { any: ids } }] },
-      },
+    await client.call('delete', (api, init) =>
+      api.deletePoints(
+        {
+          collection_name: qdrantCollectionName(collection),
+          wait: true,
+          filter: { must: [{ key: 'document_id', match: { any: [...ids] } }] },
+        },
+        init,
+      ),
     );
   };
   return {
     kind: 'qdrant',
     async prepare() {
-      await client.call('collection', 'GET', '/collections');
+      await client.call('collection', (api, init) => api.getCollections({}, init));
     },
     async ping() {
-      await client.call('ping', 'GET', '/collections');
+      await client.call('ping', (api, init) => api.getCollections({}, init));
     },
     async createCollection(collection) {
       const name = qdrantCollectionName(collection);
-      const existing = await client.call(
-        'collection',
-        'GET',
-        `/collections/${name}`,
-        undefined,
-        true,
+      const existing = await client.find('collection', (api, init) =>
+        api.getCollection({ collection_name: name }, init),
       );
       if (existing !== undefined) return;
-      await client.call('collection', 'PUT', `/collections/${name}`, {
-        vectors: { size: collection.dimension, distance: 'Cosine' },
-      });
+      await client.call('collection', (api, init) =>
+        api.createCollection(
+          {
+            collection_name: name,
+            vectors: { size: collection.dimension, distance: 'Cosine' },
+          },
+          init,
+        ),
+      );
     },
     async dropCollection(collection) {
-      await client.call(
-        'collection',
-        'DELETE',
-        `/collections/${qdrantCollectionName(collection)}`,
-        undefined,
-        true,
+      await client.find('collection', (api, init) =>
+        api.deleteCollection({ collection_name: qdrantCollectionName(collection) }, init),
       );
     },
     async upsert(_tx, collection, documents) {
@@ -165,11 +171,11 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
         })),
       );
       if (points.length === 0) return;
-      await client.call(
-        'upsert',
-        'PUT',
-        `/collections/${qdrantCollectionName(collection)}/points?wait=true`,
-        { points },
+      await client.call('upsert', (api, init) =>
+        api.upsertPoints(
+          { collection_name: qdrantCollectionName(collection), wait: true, points },
+          init,
+        ),
       );
     },
     afterCommit: () => undefined,
@@ -181,18 +187,19 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
       }));
       const hits = parsed(
         hitSchema,
-        await client.call(
-          'search',
-          'POST',
-          `/collections/${qdrantCollectionName(collection)}/points/query`,
-          {
-            query: Array.from(query.vector),
-            limit: query.limit,
-            offset: query.offset,
-            with_payload: ['document_id', 'chunk_index'],
-            ...(query.minScore === undefined ? {} : { score_threshold: query.minScore }),
-            ...(must.length === 0 ? {} : { filter: { must } }),
-          },
+        await client.call('search', (api, init) =>
+          api.queryPoints(
+            {
+              collection_name: qdrantCollectionName(collection),
+              query: Array.from(query.vector),
+              limit: query.limit,
+              offset: query.offset,
+              with_payload: ['document_id', 'chunk_index'],
+              ...(query.minScore === undefined ? {} : { score_threshold: query.minScore }),
+              ...(must.length === 0 ? {} : { filter: { must } }),
+            },
+            init,
+          ),
         ),
       );
       return hits.points.map((hit) => ({
@@ -202,11 +209,8 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
       }));
     },
     async count(collection) {
-      const result = await client.call(
-        'count',
-        'POST',
-        `/collections/${qdrantCollectionName(collection)}/points/count`,
-        { exact: true },
+      const result = await client.call('count', (api, init) =>
+        api.countPoints({ collection_name: qdrantCollectionName(collection), exact: true }, init),
       );
       return parsed(countSchema, result).count;
     },
@@ -214,7 +218,7 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
     async collectOrphans(sql, dryRun) {
       const { collections } = parsed(
         collectionsSchema,
-        await client.call('collection', 'GET', '/collections'),
+        await client.call('collection', (api, init) => api.getCollections({}, init)),
       );
       const { rows } = await sql.query<{ id: string }>('SELECT id FROM collections');
       const known = new Set(rows.map((row) => qdrantCollectionName({ id: Number(row.id) })));
@@ -227,11 +231,14 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
           continue;
         }
         // The aidb collection is gone (its drop failed midway): every point is an orphan.
-        const result = await client.call('count', 'POST', `/collections/${name}/points/count`, {
-          exact: true,
-        });
+        const result = await client.call('count', (api, init) =>
+          api.countPoints({ collection_name: name, exact: true }, init),
+        );
         total += parsed(countSchema, result).count;
-        if (!dryRun) await client.call('collection', 'DELETE', `/collections/${name}`);
+        if (!dryRun)
+          await client.call('collection', (api, init) =>
+            api.deleteCollection({ collection_name: name }, init),
+          );
       }
       return total;
     },
