@@ -7,7 +7,7 @@ import { QdrantClient } from '@qdrant/js-client-rest';
 import { createQdrantClientApi, qdrantResult } from '../lib/qdrant.ts';
 import { startQdrantStub } from '../test/support/qdrant-stub.ts';
 import { quick, type Figure } from './support/figures.ts';
-import { printTable, writeResults, type Row } from './support/report.ts';
+import { median, printTable, writeResults, type Row } from './support/report.ts';
 
 const rounds = quick ? 3 : 7;
 const callsPerRound = quick ? 200 : 500;
@@ -44,8 +44,6 @@ try {
   await stub.close();
 }
 
-const median = (values: readonly number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const base = median(samples['bare fetch']);
 const rows: Row[] = names.map((way) => ({
   'GET /collections': way,
