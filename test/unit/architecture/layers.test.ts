@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { packagesLoadedAtStart } from '../../support/import-graph.ts';
 import { layerViolations } from '../../support/layers.ts';
 
+// test/ itself sits above every floor and may import anything (test/support/layers.ts).
 const repository = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/layers/', import.meta.url));
 
