@@ -44,6 +44,17 @@ export const allowed: readonly { readonly from: string; readonly to: string; why
   },
 ];
 
+/**
+ * Inside the service, the domain and its stores speak their own language: they raise their own
+ * errors, which service/http/errors.ts turns into problem+json, and never reach for HTTP.
+ */
+export const innerRules: readonly { readonly from: string; readonly not: readonly string[] }[] = [
+  'service/knowledge/',
+  'service/store/',
+  'service/vectors/',
+  'service/embeddings/',
+].map((from) => ({ from, not: ['service/http/', 'service/routes/'] }));
+
 /** Folders beside the floors: nothing on a floor imports them unless `allowed` says. */
 const outside = ['test', 'examples'];
 
@@ -59,6 +70,12 @@ const drawn = allowed.map((rule) => `${rule.from} → ${rule.to}`).join(', ');
 function violation(edge: ImportEdge & { readonly target: string }): string | undefined {
   const from = topOf(edge.from);
   const to = topOf(edge.target);
+  const inner = innerRules.find(
+    (rule) =>
+      edge.from.startsWith(rule.from) && rule.not.some((not) => edge.target.startsWith(not)),
+  );
+  if (inner !== undefined)
+    return `${edge.from}:${String(edge.line)} imports ${edge.target}: ${inner.from} raises its own errors and knows no HTTP`;
   if (from === to) return undefined;
   if (allowed.some((rule) => rule.from === from && edge.target.startsWith(rule.to)))
     return undefined;

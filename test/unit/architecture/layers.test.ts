@@ -12,12 +12,13 @@ describe('layer order (ARCHITECTURE.md: catalog ← lib ← config ← component
     expect(layerViolations(repository)).toEqual([]);
   });
 
-  it('names an upward import, a sideways one and a type-only one, and allows the drawn exceptions', () => {
+  it('names an upward import, a sideways one, a type-only one and one of the domain reaching for HTTP, and allows the drawn exceptions', () => {
     const drawn =
       'dashboards → alerts/, agent → backups/, client → service/api/, scripts → bin/commands/, bench → test/support/';
     expect(layerViolations(fixture)).toEqual([
       'catalog/dependencies.ts:2 imports config/profiles.ts: catalog/ (floor 0) may not import config/ (floor 2, above it)',
       `client/client.ts:3 imports service/restore.ts: components import each other only where drawn (${drawn}); what client/ and service/ share moves down to lib/ or catalog/`,
+      'service/knowledge/collections.ts:2 imports service/http/problems.ts: service/knowledge/ raises its own errors and knows no HTTP',
       `service/restore.ts:2 imports backups/engine.ts: components import each other only where drawn (${drawn}); what service/ and backups/ share moves down to lib/ or catalog/`,
     ]);
   });
