@@ -1,4 +1,4 @@
-import { httpProbePhases } from '../catalog/labels.ts';
+import { httpProbePhases, type HttpProbePhase } from '../catalog/labels.ts';
 import {
   agentProbeConsecutiveFailures,
   agentProbeLastTransition,
@@ -8,12 +8,7 @@ import {
   probeSuccess,
 } from '../catalog/metrics/probes.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
-import {
-  kindGauges,
-  type HttpProbePhase,
-  type KindGauge,
-  type ProbeRecorder,
-} from './probes/probe.ts';
+import { kindGauges, type KindGauge, type ProbeRecorder } from './probes/probe.ts';
 import type { ProbeOutcome } from './run-probe.ts';
 import type { Target } from './targets.ts';
 import { initialThresholdState, type ThresholdState } from './thresholds.ts';

@@ -1,7 +1,7 @@
-import type { HttpProbePhase } from './probes/probe.ts';
 import type { ProbeOutcome } from './run-probe.ts';
 import type { AgentStatus } from './status.ts';
 import type { Target } from './targets.ts';
+import type { HttpProbePhase } from '../catalog/labels.ts';
 
 /** Left-aligned columns separated by two spaces; the first row is the header. */
 export function formatTable(rows: readonly (readonly string[])[]): string {

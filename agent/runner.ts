@@ -1,8 +1,9 @@
 import type { Logger } from '../lib/logger.ts';
 import type { ProbeCell } from './probe-metrics.ts';
 import { runProbe, type ProbeOutcome } from './run-probe.ts';
-import type { ProbeDependency, Target } from './targets.ts';
+import type { Target } from './targets.ts';
 import { nextThresholdState, spreadOffsetMs, type TargetState } from './thresholds.ts';
+import type { ProbeDependency } from '../catalog/labels.ts';
 
 /** One target as `/status` shows it. */
 export interface TargetStatus {

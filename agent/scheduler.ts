@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { agentJobs, jobResults } from '../catalog/labels.ts';
+import { agentJobs, type JobResult, type AgentJobName } from '../catalog/labels.ts';
 import {
   jobLastDuration,
   jobLastRun,
@@ -11,11 +11,11 @@ import {
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { JobState, JobStateStore } from './job-state.ts';
-import type { AgentJobName, Job } from './jobs/job.ts';
+import type { Job } from './jobs/job.ts';
 import { missedRun } from './missed-runs.ts';
 
 /** How a trigger ended; `cancelled` is a run cut by shutdown, which counts as nothing. */
-export type JobOutcomeResult = (typeof jobResults)[number] | 'cancelled';
+export type JobOutcomeResult = JobResult | 'cancelled';
 
 export interface JobOutcome {
   readonly job: AgentJobName;
@@ -156,7 +156,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   function restore(job: Job): void {
     const saved = state[job.name];
-    for (const result of jobResults) runs.add(0, { job_name: job.name, result });
+    runs.zero({ job_name: [job.name] });
     running.record(0, { job_name: job.name });
     if (saved === undefined) return;
     lastRun.record(saved.lastRunMs / 1000, { job_name: job.name });

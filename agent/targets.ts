@@ -1,9 +1,7 @@
-import type { probeDependencies } from '../catalog/labels.ts';
+import type { ProbeDependency, ProbeKind } from '../catalog/labels.ts';
 import type { Config } from '../config/schema.ts';
 import type { ProbeOptionsConfig, TargetConfig } from '../config/sections/agent-targets.ts';
-import type { ProbeKind, ProbeOptions } from './probes/index.ts';
-
-export type ProbeDependency = (typeof probeDependencies)[number];
+import type { ProbeOptions } from './probes/index.ts';
 
 /** Kubernetes probe timing of one target, every value filled in. */
 export interface Timing {

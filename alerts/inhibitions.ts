@@ -1,5 +1,4 @@
-import { dependencies, dependencyNames, type DependencyName } from '../catalog/dependencies.ts';
-import { camelCase } from './conventions.ts';
+import type { DependencyName } from '../catalog/dependencies.ts';
 import type { AlertSpec, FamilySpec } from './model.ts';
 import { alertsOf } from './rules-file.ts';
 
@@ -37,17 +36,9 @@ function sharedLabels(participants: readonly AlertSpec[]): string[] {
   ];
 }
 
-/** `AidbDependencyPostgresDown` for a dependency: the name its down template gives it. */
-export function dependencyDownName(name: DependencyName): string {
-  return `AidbDependency${camelCase(name)}Down`;
-}
-
-function inhibition(
-  source: AlertSpec,
-  targets: readonly AlertSpec[],
-  why: string,
-  dependency?: DependencyName,
-): InhibitRule {
+function inhibition(source: AlertSpec, targets: readonly AlertSpec[]): InhibitRule {
+  const spec = source.inhibits;
+  if (spec === undefined) throw new RangeError(`alerts: ${source.name} inhibits nothing`);
   const equal = sharedLabels([source, ...targets]);
   if (equal.length === 0) {
     throw new RangeError(
@@ -57,63 +48,42 @@ function inhibition(
   return {
     source: [source.name],
     targets: targets.map((t) => t.name).sort(),
-    ...(dependency === undefined ? {} : { dependency }),
+    ...(spec.dependency === undefined ? {} : { dependency: spec.dependency }),
     equal,
-    why,
+    why: spec.why,
   };
 }
 
 /**
- * Inhibitions derived from the dependency graph: a dependency that is down explains its breaker,
- * error, latency and pool alerts, so only the down alert notifies. Plus two within families: an
- * imminent certificate expiry silences the earlier warning, a dead agent its missing probes.
- * SLO alerts are never inhibited: the budget burns whatever the cause.
+ * The inhibitions the alerts declare (`inhibits`), in family order: a dependency that is down
+ * explains its breaker, error, latency and pool alerts; an imminent certificate expiry the
+ * earlier warning; a dead agent its missing probes. A family that says it is never inhibited
+ * (the SLO pages: the budget burns whatever the cause) is refused as a target.
  */
 export function inhibitRules(families: readonly FamilySpec[]): InhibitRule[] {
   const alerts = new Map(families.flatMap(alertsOf).map((a) => [a.name, a]));
-  const get = (name: string): AlertSpec => {
-    const found = alerts.get(name);
-    if (found === undefined) throw new RangeError(`alerts: inhibition names unknown alert ${name}`);
-    return found;
-  };
-  const symptoms = (name: DependencyName) =>
-    [...alerts.values()].filter(
-      (a) =>
-        a.name.startsWith('AidbDependency') &&
-        !dependencyNames.some((d) => a.name === dependencyDownName(d)) &&
-        carriedLabels(a).includes('dependency') &&
-        (a.labels?.dependency === undefined || a.labels.dependency === name),
-    );
-  const rules = dependencyNames.map((name) =>
-    inhibition(
-      get(dependencyDownName(name)),
-      symptoms(name),
-      `${dependencies[name].title} down explains its breaker, error, latency and pool alerts.`,
-      name,
+  const untouchable = new Map(
+    families.flatMap((family) =>
+      family.neverInhibited === undefined
+        ? []
+        : alertsOf(family).map((a) => [a.name, family.neverInhibited] as const),
     ),
   );
-  rules.push(
-    inhibition(
-      get('AidbProbeTlsCertificateExpiryImminent'),
-      [get('AidbProbeTlsCertificateExpiresSoon')],
-      'The critical expiry alert already covers the warning for the same certificate.',
-    ),
-    inhibition(
-      get('AidbCertificateExpiryImminent'),
-      [get('AidbCertificateExpiresSoon')],
-      'The critical expiry alert already covers the warning for the same certificate.',
-    ),
-    inhibition(
-      get('AidbAgentDown'),
-      [get('AidbProbeNoTargets')],
-      'A dead agent exports no probe state; the agent alert says why.',
-    ),
-  );
-  for (const rule of rules) {
-    const slo = rule.targets.find((t) => t.startsWith('AidbSlo'));
-    if (slo !== undefined) throw new RangeError(`alerts: SLO alert ${slo} must never be inhibited`);
-  }
-  return rules;
+  return families.flatMap(alertsOf).flatMap((source) => {
+    if (source.inhibits === undefined) return [];
+    const targets = source.inhibits.alerts.map((declared) => {
+      const target = alerts.get(declared.name);
+      if (target === undefined)
+        throw new RangeError(
+          `alerts: ${source.name} inhibits ${declared.name}, which no family has`,
+        );
+      const reason = untouchable.get(target.name);
+      if (reason !== undefined)
+        throw new RangeError(`alerts: ${target.name} must never be inhibited: ${reason}`);
+      return target;
+    });
+    return [inhibition(source, targets)];
+  });
 }
 
 /** The rule as Alertmanager reads it. */

@@ -1,6 +1,6 @@
-import type { DependencyName } from '../catalog/dependencies.ts';
+import type { Component, DependencyName } from '../catalog/dependencies.ts';
 import type { Duration, Expr, SeriesDef } from '../lib/promql/index.ts';
-import type { DashboardId } from '../dashboards/ids.ts';
+import type { DashboardId } from '../config/generation.ts';
 import type { Template } from './template.ts';
 
 /** critical pages someone now; warning opens a ticket; info is for dashboards and inhibition. */
@@ -53,13 +53,28 @@ export interface RunbookSpec {
   readonly causes: readonly string[];
   /** Dependencies whose failure can cause it; their catalog entries become likely causes. */
   readonly dependencies?: readonly DependencyName[];
+  /** aidb components whose absence can cause it; their edges in the catalog become likely causes. */
+  readonly components?: readonly Component[];
   readonly firstQueries: readonly RunbookQuery[];
   readonly mitigation: readonly string[];
 }
 
+/** Alert names: CamelCase, `Aidb` and the family's component first (`AidbBackupStale`). */
+export type AlertName = `Aidb${string}`;
+
+/** Alerts one alert makes redundant while it fires, for Alertmanager to inhibit. */
+export interface InhibitionSpec {
+  /** The alerts it silences; each only where it matches on every label all of them carry. */
+  readonly alerts: readonly AlertSpec[];
+  /** Only the alerts about this dependency (a dependency's down alert and its symptoms). */
+  readonly dependency?: DependencyName;
+  /** Why the source explains them, for the runbooks. */
+  readonly why: string;
+}
+
 export interface AlertSpec {
   readonly kind: 'alert';
-  readonly name: string;
+  readonly name: AlertName;
   readonly expr: Expr<'aggregated'>;
   readonly for?: Duration;
   readonly keepFiringFor?: Duration;
@@ -71,6 +86,7 @@ export interface AlertSpec {
   readonly dashboard: DashboardId;
   readonly runbook: RunbookSpec;
   readonly tests: AlertTests;
+  readonly inhibits?: InhibitionSpec;
 }
 
 export interface RecordingTest {
@@ -116,22 +132,12 @@ export const familyIds = [
 ] as const;
 export type FamilyId = (typeof familyIds)[number];
 
-export interface FamilySpec {
-  readonly id: FamilyId;
+export interface FamilySpec<Id extends FamilyId = FamilyId> {
+  readonly id: Id;
   readonly title: string;
   /** Alert names start with one of these (`AidbBackup…`). */
-  readonly prefixes: readonly string[];
+  readonly prefixes: readonly AlertName[];
   readonly groups: readonly GroupSpec[];
-}
-
-/** What rule families need from the configuration; built once, pure afterwards. */
-export interface RuleContext {
-  readonly serviceJob: string;
-  readonly agentJob: string;
-  readonly backups: {
-    /** Longest gap between two scheduled backups plus the grace period, in seconds. */
-    readonly staleAfterSeconds: number;
-    /** Level-2 (restore) verification may be this old before it is stale, in seconds. */
-    readonly restoreVerifyStaleAfterSeconds: number;
-  };
+  /** Why no alert of the family may ever be inhibited; absent, its alerts may be. */
+  readonly neverInhibited?: string;
 }

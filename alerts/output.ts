@@ -1,9 +1,9 @@
 import { dump } from 'js-yaml';
 import type { Config } from '../config/schema.ts';
-import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { syntaxProblems } from '../lib/promql/index.ts';
 import { alertmanagerYaml, type Receivers } from './alertmanager.ts';
-import { ruleContext } from './context.ts';
+import { generationContext } from '../config/generation.ts';
 import { coverageProblems } from './coverage.ts';
 import { rulesFileName } from './conventions.ts';
 import { ruleFamilies } from './families/index.ts';
@@ -44,7 +44,7 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
 export function alertFiles(config: Config, receivers: Receivers = {}): GeneratedFile[] {
-  const specs = ruleFamilies(ruleContext(config));
+  const specs = ruleFamilies(generationContext(config));
   const options = linkOptions(config);
   checkFamilies(specs, options);
   const { timeDivisor } = config.generate;
@@ -58,7 +58,7 @@ export function alertFiles(config: Config, receivers: Receivers = {}): Generated
       ...(withTests ? promtoolTests(family, options) : []).map((t) =>
         yamlFile(`rules/tests/${t.name}`, yaml(t.file)),
       ),
-      { path: `runbooks/${family.id}.md`, content: runbook(family, inhibitions, options) },
+      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options)),
     ]),
     yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
     yamlFile(

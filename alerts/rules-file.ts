@@ -1,5 +1,5 @@
 import { alertNamePattern, runbookUrl } from './conventions.ts';
-import { dashboardUid } from '../dashboards/ids.ts';
+import { dashboardUid } from '../config/generation.ts';
 import type { AlertSpec, FamilySpec, RecordingSpec, RuleSpec } from './model.ts';
 import { goTemplate, templateLabels, type Template } from './template.ts';
 

@@ -1,13 +1,8 @@
 /**
  * Calendar periods of an instant in an IANA time zone: the day, ISO 8601 week and month that
- * retention counts. Pure; the only platform facility used is Intl's time zone database.
+ * retention counts. Pure.
  */
-
-export interface CivilDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
+import { civilDate, type CivilDate } from '../lib/time-zone.ts';
 
 export interface PeriodKeys {
   /** `2026-11-28` */
@@ -16,42 +11,6 @@ export interface PeriodKeys {
   readonly week: string;
   /** `2026-11` */
   readonly month: string;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      calendar: 'iso8601',
-      numberingSystem: 'latn',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Whether Intl knows the zone (an unknown zone throws RangeError there). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The date on a wall calendar in `timeZone` at `epochMs`. */
-export function civilDate(epochMs: number, timeZone: string): CivilDate {
-  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
-  const field = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((part) => part.type === type)?.value);
-  return { year: field('year'), month: field('month'), day: field('day') };
 }
 
 const dayMs = 86_400_000;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import type { BackupTarget } from './retention.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 /**
  * What this installation backs up: the embedded profile its PGlite database (through the

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Manifest, ManifestPart } from './manifest.ts';
-import type { BackupTarget } from './retention.ts';
 import type { BackupSource } from './source.ts';
 import { checkFailed } from './errors.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 /** Something that reads a plain stream: `done` settles once it has judged all of it. */
 export interface Consumer {

@@ -12,12 +12,7 @@ import { stateOf, type Manifest, type Verification } from './manifest.ts';
 import type { BackupMetrics } from './metrics.ts';
 import type { OnProgress } from './progress.ts';
 import type { Listing, Repository } from './repository.ts';
-import {
-  planRetention,
-  type BackupTarget,
-  type RetentionPlan,
-  type RetentionPolicy,
-} from './retention.ts';
+import { planRetention, type RetentionPlan, type RetentionPolicy } from './retention.ts';
 import { checkDecryptable } from './pipeline.ts';
 import {
   checkRecipients,
@@ -28,6 +23,7 @@ import {
   type VerifyContext,
 } from './verify.ts';
 import { defaultSink, writeBackup } from './write.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 export interface BackupEngineDeps {
   readonly repository: Repository;

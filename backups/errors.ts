@@ -1,7 +1,7 @@
-import type { backupFailureReasons } from '../catalog/labels.ts';
+import type { BackupFailureReason } from '../catalog/labels.ts';
 
 /** Why a backup run failed, as counted by `aidb_backup_runs_total{reason}`. */
-export type FailureReason = Exclude<(typeof backupFailureReasons)[number], 'none'>;
+export type FailureReason = Exclude<BackupFailureReason, 'none'>;
 
 /** A backup, verification or restore failure with a stable reason an alert can key on. */
 export class BackupError extends Error {

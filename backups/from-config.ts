@@ -16,10 +16,10 @@ import type { BackupMetrics } from './metrics.ts';
 import { createPgliteDriver } from './pglite/driver.ts';
 import { urlFor } from './postgres/connection.ts';
 import { createPostgresDriver } from './postgres/driver.ts';
-import { createQdrantApi } from './qdrant/api.ts';
 import { createQdrantDriver } from './qdrant/driver.ts';
 import { createRepository } from './repository.ts';
-import type { BackupTarget, RetentionPolicy } from './retention.ts';
+import type { RetentionPolicy } from './retention.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 const dayMs = 86_400_000;
 const require = createRequire(import.meta.url);
@@ -48,10 +48,10 @@ export interface EngineFromConfigDeps {
   readonly metrics?: BackupMetrics | undefined;
 }
 
-function drivers(
+async function drivers(
   config: Config,
   tempPath: (name: string) => string,
-): Partial<Record<BackupTarget, TargetDriver>> {
+): Promise<Partial<Record<BackupTarget, TargetDriver>>> {
   const { backups } = config;
   const out: Partial<Record<BackupTarget, TargetDriver>> = {};
   for (const target of configuredTargets(config)) {
@@ -77,6 +77,8 @@ function drivers(
         scratchPrefix: backups.scratch.prefix,
       });
     } else if (target === 'qdrant' && config.qdrant.url !== undefined) {
+      // Loaded only here: Qdrant's client costs the agent ~30 MiB it needs for nothing else.
+      const { createQdrantApi } = await import('./qdrant/api.ts');
       const api = createQdrantApi({
         url: config.qdrant.url,
         apiKey: config.qdrant.apiKey,
@@ -110,7 +112,7 @@ export async function createEngineFromConfig(
       : [await recipientOf(first)];
   return createBackupEngine({
     repository,
-    drivers: drivers(config, repository.tempPath),
+    drivers: await drivers(config, repository.tempPath),
     recipients,
     identities,
     compressionLevel: config.backups.compressionLevel,

@@ -4,8 +4,7 @@
  * instead of guessing.
  */
 import { z } from 'zod';
-import { backupTargets, verificationLevels } from '../catalog/labels.ts';
-import type { BackupState } from './retention.ts';
+import { backupTargets, verificationLevels, type BackupState } from '../catalog/labels.ts';
 
 export const manifestSchemaVersion = 1;
 

@@ -23,23 +23,20 @@ import {
 } from '../catalog/metrics/backups.ts';
 import {
   backupStates,
-  pruneBlockReasons,
-  type backupFailureReasons,
-  type jobResults,
+  type BackupFailureReason,
+  type JobResult,
+  type BackupTarget,
+  type PruneBlockReason,
 } from '../catalog/labels.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import { lastVerification, stateOf, type Manifest, type Verification } from './manifest.ts';
 import type { Listing } from './repository.ts';
-import type { BackupTarget, PruneBlockReason } from './retention.ts';
-
-type RunResult = (typeof jobResults)[number];
-type RunReason = (typeof backupFailureReasons)[number];
 
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
 
 export interface BackupMetrics {
   runStarted(target: BackupTarget, at: Date): void;
-  runFinished(target: BackupTarget, result: RunResult, reason: RunReason): void;
+  runFinished(target: BackupTarget, result: JobResult, reason: BackupFailureReason): void;
   /** A backup that was written: its duration and sizes, and success time. */
   backupWritten(manifest: Manifest): void;
   verified(target: BackupTarget, verification: Verification): void;
@@ -85,7 +82,7 @@ export function createBackupMetrics(
     runs.add(0, { target, result: 'success', reason: 'none' });
     deleted.add(0, { target });
     // A counter born at 1 has no earlier sample, so increase() would miss the first blocked prune.
-    for (const reason of pruneBlockReasons) blocked.add(0, { target, reason });
+    blocked.zero({ target: [target] });
     inProgress.record(0, { target });
     consecutiveFailures.record(0, { target });
   }

@@ -1,4 +1,4 @@
-import type { BackupTarget } from './retention.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 /** What a long operation reports as it goes, for a terminal display or a log line. */
 export interface Progress {

@@ -5,12 +5,8 @@
  * backups stay for a grace period (forensics), and nothing at all is deleted when the clock looks
  * wrong, when a target has no verified backup, or beyond `maxDeletions` per run.
  */
-import type { backupStates, backupTargets, pruneBlockReasons } from '../catalog/labels.ts';
+import type { BackupState, BackupTarget, PruneBlockReason } from '../catalog/labels.ts';
 import { periodKeys, type PeriodKeys } from './calendar.ts';
-
-export type BackupTarget = (typeof backupTargets)[number];
-export type BackupState = (typeof backupStates)[number];
-export type PruneBlockReason = (typeof pruneBlockReasons)[number];
 
 export interface RetentionPolicy {
   /** Newest verified backup of each of the last `daily` calendar days that have one. */

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { FailureReason } from './errors.ts';
 import type { ManifestPart } from './manifest.ts';
-import type { BackupTarget } from './retention.ts';
 import type { StreamDigest } from './digest.ts';
+import type { BackupTarget } from '../catalog/labels.ts';
 
 /** One stream a source produces; a backup stores one file per part. */
 export interface SourcePart {

@@ -23,6 +23,7 @@ import { libpqEnv } from '../backups/postgres/connection.ts';
 import { migrate } from '../service/store/migrate.ts';
 import { quick, type Figure } from './support/figures.ts';
 import { startCachedCluster } from './postgres-cluster.ts';
+import { median } from './support/report.ts';
 
 const run = promisify(execFile);
 const pgBin = '/usr/lib/postgresql/15/bin';
@@ -113,14 +114,6 @@ async function ensureDatabase(cluster: { url: (db: string) => string }): Promise
   await reset.end();
   await generate(cluster.url('bench'), sizeMib);
 }
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 interface PipelineRun {
   backupSeconds: number;

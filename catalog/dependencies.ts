@@ -1,5 +1,3 @@
-import type { profiles } from '../config/schema.ts';
-
 /** Parts of aidb that run and can fail on their own. */
 export const components = ['service', 'agent', 'backups'] as const;
 export type Component = (typeof components)[number];
@@ -7,6 +5,11 @@ export type Component = (typeof components)[number];
 export const dependencyNames = ['postgres', 'redis', 'qdrant', 'embeddings'] as const;
 export type DependencyName = (typeof dependencyNames)[number];
 
+/**
+ * How aidb runs: `embedded` keeps PostgreSQL (PGlite), cache and embedder in process, `external`
+ * uses the servers configured. The configuration offers these; dependencies say where they exist.
+ */
+export const profiles = ['embedded', 'external'] as const;
 export type Profile = (typeof profiles)[number];
 
 export interface DependencyDef {

@@ -14,8 +14,8 @@ import type { ingestBody, listDocumentsQuery } from '../service/api/documents.ts
 import { document, documentList, ingestResponse } from '../service/api/documents.ts';
 import type { embedBody, searchBody } from '../service/api/search.ts';
 import { embedResponse, searchResponse } from '../service/api/search.ts';
-import type { HealthReport } from '../service/health/health.ts';
-import { healthPaths, probeSpecs } from '../service/health/probe-spec.ts';
+import type { HealthReport } from '../service/api/health.ts';
+import { healthPaths, probeSpecs } from '../service/api/probes.ts';
 import { AidbResponseError } from './problem.ts';
 import { createTransport, type Answer, type Call, type TransportOptions } from './transport.ts';
 

@@ -3,7 +3,7 @@
  * reason code, plus what a caller needs to decide what to do next.
  */
 import { z } from 'zod';
-import type { ProblemCode } from '../service/http/problems.ts';
+import type { ProblemCode } from '../service/api/problems.ts';
 
 /** The problem+json body; unknown codes are kept as strings so a newer server cannot break us. */
 export const problemBody = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { profiles } from '../catalog/dependencies.ts';
 import { agent } from './sections/agent.ts';
 import { auth } from './sections/auth.ts';
 import { backups } from './sections/backups.ts';
@@ -14,7 +15,6 @@ import { service } from './sections/service.ts';
 import { tls } from './sections/tls.ts';
 import { setting } from './setting.ts';
 
-export const profiles = ['embedded', 'external'] as const;
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z

@@ -25,7 +25,7 @@ function certificateTimeLeft(
   });
 }
 
-export function agentProbesDashboard(): DashboardSpec {
+export function agentProbesDashboard(): DashboardSpec<'agent-probes'> {
   return {
     id: 'agent-probes',
     description:

@@ -1,10 +1,10 @@
 import { backupLastAttempt } from '../catalog/metrics/backups.ts';
-import type { RuleContext } from '../alerts/model.ts';
+import type { GenerationContext } from '../config/generation.ts';
 import { bargauge, q, stat, stateTimeline, timeseries } from './factories.ts';
 import { backupQueries as Q } from './queries/backups.ts';
 import type { DashboardSpec } from './spec.ts';
 
-export function backupsDashboard(context: RuleContext): DashboardSpec {
+export function backupsDashboard(context: GenerationContext): DashboardSpec<'backups'> {
   const { staleAfterSeconds } = context.backups;
   return {
     id: 'backups',

@@ -13,7 +13,7 @@ import {
   sum,
   type Expr,
 } from '../lib/promql/index.ts';
-import { dashboardTitles, dashboardUid } from './ids.ts';
+import { dashboardTitles, dashboardUid } from '../config/generation.ts';
 import { layout } from './layout.ts';
 import { buildPanel, datasourceRef } from './panel.ts';
 import type { DashboardSpec } from './spec.ts';

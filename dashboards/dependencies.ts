@@ -6,7 +6,7 @@ import type { DashboardSpec } from './spec.ts';
 
 const noBreaker = `Only ${breakerDependencies.join(', ')} have circuit breakers; Redis is a cache and fails open, so its row shows none.`;
 
-export function dependenciesDashboard(): DashboardSpec {
+export function dependenciesDashboard(): DashboardSpec<'dependencies'> {
   return {
     id: 'dependencies',
     description:

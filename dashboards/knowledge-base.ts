@@ -3,7 +3,7 @@ import { q, stat, timeseries } from './factories.ts';
 import { knowledgeQueries as Q } from './queries/knowledge-base.ts';
 import type { DashboardSpec } from './spec.ts';
 
-export function knowledgeBaseDashboard(): DashboardSpec {
+export function knowledgeBaseDashboard(): DashboardSpec<'knowledge-base'> {
   return {
     id: 'knowledge-base',
     description:

@@ -1,5 +1,5 @@
 import type { DashboardSpec } from './spec.ts';
-import { dashboardUid } from './ids.ts';
+import { dashboardUid } from '../config/generation.ts';
 import { layout } from './layout.ts';
 import { refId } from './panel.ts';
 

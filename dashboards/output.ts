@@ -1,10 +1,10 @@
 import { dump } from 'js-yaml';
-import { ruleContext } from '../alerts/context.ts';
+import { generationContext } from '../config/generation.ts';
 import type { Config } from '../config/schema.ts';
-import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { dashboardSpecs } from './all.ts';
 import { buildDashboard } from './build.ts';
-import { dashboardUid } from './ids.ts';
+import { dashboardUid } from '../config/generation.ts';
 import { lintDashboards } from './lint/checks.ts';
 import { dashboardsReadme } from './readme.ts';
 
@@ -32,7 +32,7 @@ export function provisioning(config: Config) {
  * running one query, a legacy panel type…
  */
 export function dashboardFiles(config: Config): GeneratedFile[] {
-  const specs = dashboardSpecs(ruleContext(config));
+  const specs = dashboardSpecs(generationContext(config));
   const boards = specs.map(buildDashboard);
   const problems = lintDashboards(boards);
   if (problems.length > 0) {
@@ -44,7 +44,7 @@ export function dashboardFiles(config: Config): GeneratedFile[] {
       path: `dashboards/${dashboardUid(spec.id)}.json`,
       content: `${JSON.stringify(boards[i], null, 2)}\n`,
     })),
-    { path: 'dashboards/README.md', content: dashboardsReadme(specs) },
+    markdownFile('dashboards/README.md', dashboardsReadme(specs)),
     yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),
   ];
 }

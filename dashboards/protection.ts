@@ -3,7 +3,7 @@ import { q, timeseries } from './factories.ts';
 import { protectionQueries as Q } from './queries/protection.ts';
 import type { DashboardSpec } from './spec.ts';
 
-export function protectionDashboard(): DashboardSpec {
+export function protectionDashboard(): DashboardSpec<'protection'> {
   return {
     id: 'protection',
     description:

@@ -1,12 +1,9 @@
-import { dashboardTitles, dashboardUid } from './ids.ts';
-import { generatedBy } from '../lib/generated-files.ts';
+import { dashboardTitles, dashboardUid } from '../config/generation.ts';
 import type { DashboardSpec } from './spec.ts';
 
 /** `dashboards/README.md`: every dashboard, its panels and the question each answers. */
 export function dashboardsReadme(specs: readonly DashboardSpec[]): string {
   const lines = [
-    `<!-- ${generatedBy} -->`,
-    '',
     '# aidb dashboards',
     '',
     'Import the JSON files into Grafana 12 (or let the file provider in `provisioning/` load them).',

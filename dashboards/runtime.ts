@@ -3,7 +3,7 @@ import { q, stat, timeseries } from './factories.ts';
 import { runtimeQueries as Q } from './queries/runtime.ts';
 import type { DashboardSpec } from './spec.ts';
 
-export function runtimeDashboard(): DashboardSpec {
+export function runtimeDashboard(): DashboardSpec<'runtime'> {
   return {
     id: 'runtime',
     description:

@@ -55,7 +55,7 @@ function sloPanels(slo: SloDef): PanelSpec[] {
   ];
 }
 
-export function serviceOverview(): DashboardSpec {
+export function serviceOverview(): DashboardSpec<'service-overview'> {
   const red = redPanels('Requests', {
     rate: q(Q.requestsByRoute, '{{http_route}}'),
     errors: q(Q.errorRatioByRoute, '{{http_route}}'),

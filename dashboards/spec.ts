@@ -1,6 +1,6 @@
 import type { MetricDef } from '../catalog/types.ts';
 import type { Expr } from '../lib/promql/index.ts';
-import type { DashboardId } from './ids.ts';
+import type { DashboardId } from '../config/generation.ts';
 import type { PanelUnit } from './units.ts';
 
 /** One query of a panel: an aggregated expression (never a raw series) and its legend. */
@@ -60,8 +60,8 @@ export interface ExtraVariable {
   readonly valuesOf: string;
 }
 
-export interface DashboardSpec {
-  readonly id: DashboardId;
+export interface DashboardSpec<Id extends DashboardId = DashboardId> {
+  readonly id: Id;
   readonly description: string;
   readonly tags: readonly string[];
   /** Series whose `job` label values fill the job variable (only jobs that emit it). */

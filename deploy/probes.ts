@@ -1,10 +1,10 @@
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import type { Config } from '../config/schema.ts';
-import { probeSpecs, type ProbeName } from '../service/health/probe-spec.ts';
+import { probeSpecs, type ProbeName } from '../service/api/probes.ts';
 
 /**
  * The service container's probes, copied from the table the service serves them from
- * (service/health/probe-spec.ts), so paths and timings cannot drift apart.
+ * (service/api/probes.ts), so paths and timings cannot drift apart.
  */
 export function serviceProbes(port: string): Record<ProbeName, Probe> {
   const probe = (name: ProbeName): Probe => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { authFailureReasons } from '../catalog/labels.ts';
+import type { AuthFailureReason } from '../catalog/labels.ts';
 
 /** Scopes a key can hold, weakest first: each one includes those before it. */
 export const keyScopes = ['read', 'write', 'admin'] as const;
@@ -82,12 +82,10 @@ export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
   return keyScopes.indexOf(held) >= keyScopes.indexOf(needed);
 }
 
-/** Why a request's key was refused. */
-export type KeyRefusal = (typeof authFailureReasons)[number];
-
+/** A request's key accepted (absent where none is required), or why it was refused. */
 export type KeyCheck =
   | { readonly ok: true; readonly key: ApiKey | undefined }
-  | { readonly ok: false; readonly reason: KeyRefusal };
+  | { readonly ok: false; readonly reason: AuthFailureReason };
 
 const bearer = /^Bearer +([\x21-\x7e]{1,512})$/i;
 

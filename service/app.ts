@@ -17,12 +17,13 @@ import { parseInput } from './http/validate.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
-import type { RouteDef } from './routes/route.ts';
+import type { RouteDef } from './http/route.ts';
 
 export interface AppOptions {
   /** What routes work with; the store part answers 503 `starting` until it is reached. */
   readonly deps: KnowledgeDeps;
-  readonly telemetry: ServiceTelemetry;
+  /** HTTP metrics and spans (absent with telemetry off) and what protection refused. */
+  readonly telemetry: Pick<ServiceTelemetry, 'metrics' | 'tracer' | 'protection'>;
   readonly routes: readonly RouteDef[];
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
@@ -94,13 +95,13 @@ export function createApp(options: AppOptions): FastifyInstance {
   const http =
     telemetry.metrics === undefined
       ? undefined
-      : installHttpTelemetry(app, { ...telemetry, metrics: telemetry.metrics });
+      : installHttpTelemetry(app, { meter: telemetry.metrics.meter, tracer: telemetry.tracer });
 
-  installProtection(app, { ...options.protection, telemetry });
+  installProtection(app, { ...options.protection, telemetry: telemetry.protection });
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, options.retryAfterSeconds);
-    if (isRejectionReason(problem.code)) telemetry.rejected(problem.code);
+    if (isRejectionReason(problem.code)) telemetry.protection.rejected(problem.code);
     if (problem.status >= 500) {
       logger.error(
         {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import type { Cache } from './cache/cache.ts';
 import { createMemoryCache } from './cache/memory.ts';
 import { createRedisCache } from './cache/redis.ts';
@@ -10,7 +11,7 @@ import { createHttpEmbedder } from './embeddings/http.ts';
 import { DependencyError } from './dependencies/dependency-error.ts';
 import { sanitizeError } from './health/sanitize.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
-import { createBreakers, type BreakerDependency } from './resilience/breakers.ts';
+import { createBreakers } from './resilience/breakers.ts';
 import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
 import { migrate } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
@@ -22,8 +23,8 @@ import { registerStoreGauges } from './telemetry/store-gauges.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
 import { createQdrantIndex } from './vectors/qdrant.ts';
-import { createQdrantClient } from './vectors/qdrant-client.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
+import type { BreakerDependency } from '../catalog/labels.ts';
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.profile === 'embedded'
@@ -47,6 +48,8 @@ async function chooseIndex(
   call: DependencyCall,
 ): Promise<VectorIndex> {
   if (config.qdrant.url !== undefined) {
+    // Loaded only here: Qdrant's client costs ~30 MiB of memory a service without it never needs.
+    const { createQdrantClient } = await import('./vectors/qdrant-client.ts');
     const client = createQdrantClient({
       url: config.qdrant.url,
       apiKey: config.qdrant.apiKey,
@@ -121,20 +124,24 @@ export function assembleBase(
     },
     (dependency, state) => {
       logger.warn({ dependency, state }, 'circuit breaker changed state');
-      telemetry.breakerTransition(dependency, state);
+      telemetry.breakers.transition(dependency, state);
     },
   );
-  telemetry.observeBreakers(() =>
+  telemetry.breakers.observe(() =>
     breakers.dependencies.map((dependency) => ({ dependency, state: breakers.state(dependency) })),
   );
-  const call = createDependencyGuard(telemetry, breakers, new Set(breakers.dependencies));
+  const call = createDependencyGuard(
+    telemetry.dependencies,
+    breakers,
+    new Set(breakers.dependencies),
+  );
   const cache = chooseCache(config, logger);
   return {
-    embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry),
+    embedder: instrumentEmbedder(chooseEmbedder(config), call, telemetry.embeddings),
     cache: cache.kind === 'redis' ? instrumentCache(cache, call) : cache,
     redis: cache.client,
     logger,
-    telemetry,
+    telemetry: telemetry.knowledge,
     breakers,
     call,
   };
@@ -168,6 +175,7 @@ export async function connectStore(
   config: Config,
   logger: Logger,
   base: BaseDeps,
+  meter: CatalogMeter | undefined,
 ): Promise<StoreDeps> {
   const opened = await step('postgres', () => openDatabase(config, logger));
   const db = { ...opened, pool: instrumentPool(opened.pool, base.call) };
@@ -176,10 +184,10 @@ export async function connectStore(
     if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
     const index = await step('postgres', () => chooseIndex(config, opened, db, logger, base.call));
     await step(index.kind === 'qdrant' ? 'qdrant' : 'postgres', () => index.prepare());
-    if (base.telemetry.metrics !== undefined) {
+    if (meter !== undefined) {
       // PGlite serves one connection however large the pool setting.
       const poolMax = db.engine === 'pglite' ? 1 : config.database.poolMax;
-      registerStoreGauges(base.telemetry.metrics.meter, db.pool, poolMax);
+      registerStoreGauges(meter, db.pool, poolMax);
     }
     return { db, index };
   } catch (error) {

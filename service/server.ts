@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { ensureDataDir } from '../lib/data-dir.ts';
 import type { Logger } from '../lib/logger.ts';
 import { describeStartupFailure } from '../lib/startup-failure.ts';
+import type { PrometheusMetrics } from '../lib/telemetry/prometheus.ts';
 import { version } from '../lib/version.ts';
 import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
 import { createApp } from './app.ts';
@@ -20,9 +21,10 @@ import { sanitizeError } from './health/sanitize.ts';
 import { ProblemError } from './http/problems.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { routeTable } from './routes/index.ts';
-import type { RouteDef } from './routes/route.ts';
+import type { RouteDef } from './http/route.ts';
 import { createNoopTelemetry } from './telemetry/noop-telemetry.ts';
 import { createServiceTelemetry, type ServiceTelemetry } from './telemetry/service-telemetry.ts';
+import type { TlsTelemetry } from './telemetry/tls-telemetry.ts';
 import { loadTlsMaterial } from './tls/certificate-files.ts';
 import { createHttpsServer, type HttpsServer } from './tls/https-server.ts';
 import { watchTlsFiles, type TlsReloader } from './tls/reloader.ts';
@@ -34,6 +36,8 @@ export interface RunningService {
   readonly health: Health;
   /** Every route served, as the route table defines them. */
   readonly routes: readonly RouteDef[];
+  /** The exposition `/metrics` serves; undefined with telemetry off. */
+  readonly metrics: PrometheusMetrics | undefined;
   /** Base URL the service listens on. */
   readonly url: string;
   /** Resolves once PostgreSQL answered, migrations ran and the vector index is prepared. */
@@ -82,7 +86,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   const base = assembleBase(config, logger, telemetry);
   const boot: Boot<StoreDeps> = createBoot({
-    attempt: () => connectStore(config, logger, base),
+    attempt: () => connectStore(config, logger, base, telemetry.metrics?.meter),
     backoff: {
       initialMs: config.resilience.startupRetryInitialMs,
       maxMs: config.resilience.startupRetryMaxMs,
@@ -119,7 +123,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     readyCacheMs: config.health.readyCacheMs,
     eventLoopStallMs: config.health.eventLoopStallMs,
     eventLoop,
-    telemetry,
+    telemetry: telemetry.health,
     breakers: base.breakers,
     indexKind: () => boot.value()?.index.kind ?? 'none',
     version,
@@ -157,7 +161,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             redis: base.redis,
             whenRedisDown: config.rateLimit.whenRedisDown,
             onDecision: (decision) => {
-              telemetry.rateLimitDecided(decision);
+              telemetry.protection.rateLimitDecided(decision);
             },
           })
         : undefined,
@@ -187,7 +191,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const listening = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `${https === undefined ? 'http' : 'https'}://${shownHost}:${listening}`;
-  if (https !== undefined) reloader = watchTls(config, https, telemetry, logger);
+  if (https !== undefined) reloader = watchTls(config, https, telemetry.tls, logger);
   logger.info(
     { url, profile: config.profile, embedder: base.embedder.model },
     'aidb service listening',
@@ -205,6 +209,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     deps,
     health,
     routes,
+    metrics: telemetry.metrics,
     url,
     ready: () => started,
     release: releaseAll,
@@ -218,19 +223,19 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 /** The HTTPS server when `tls.certFile` is set; a bad pair at start is fatal (nothing served yet). */
 async function httpsServer(
   config: Config,
-  telemetry: ServiceTelemetry,
+  telemetry: Pick<ServiceTelemetry, 'tls'>,
 ): Promise<HttpsServer | undefined> {
   const { certFile, keyFile, caFile } = config.tls;
   if (certFile === undefined || keyFile === undefined) return undefined;
   const material = await loadTlsMaterial({ certFile, keyFile, caFile });
-  telemetry.tlsServing(material.notAfter);
+  telemetry.tls.serving(material.notAfter);
   return createHttpsServer(material, config.service.requestTimeoutMs);
 }
 
 function watchTls(
   config: Config,
   https: HttpsServer,
-  telemetry: ServiceTelemetry,
+  telemetry: TlsTelemetry,
   logger: Logger,
 ): TlsReloader | undefined {
   const { certFile, keyFile, caFile, watchIntervalMs } = config.tls;
@@ -242,8 +247,8 @@ function watchTls(
       https.swap(material);
     },
     onReload: (result) => {
-      telemetry.tlsReloaded(result.ok);
-      if (result.ok) telemetry.tlsServing(result.notAfter);
+      telemetry.reloaded(result.ok);
+      if (result.ok) telemetry.serving(result.notAfter);
     },
     logger,
   });

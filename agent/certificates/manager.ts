@@ -6,7 +6,6 @@ import {
   certificateRemaining,
   certificateRenewals,
 } from '../../catalog/metrics/certificates.ts';
-import { successOrFailure } from '../../catalog/labels.ts';
 import type { CertificateConfig } from '../../config/sections/agent-certificates.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -109,9 +108,9 @@ export function createCertificateManager(deps: CertificateManagerDeps): Certific
     const domain = label(certificate);
     // Both results exist from the start: a failure is a 0 → 1 step, never a series appearing.
     if (certificate.renew) {
-      for (const result of successOrFailure) renewals.add(0, { domain, result });
+      renewals.zero({ domain: [domain] });
       if (deps.hook !== undefined) {
-        for (const result of successOrFailure) hookRuns.add(0, { domain, result });
+        hookRuns.zero({ domain: [domain] });
       }
     }
   }

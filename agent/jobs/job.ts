@@ -1,6 +1,4 @@
-import type { agentJobs } from '../../catalog/labels.ts';
-
-export type AgentJobName = (typeof agentJobs)[number];
+import type { AgentJobName } from '../../catalog/labels.ts';
 
 /**
  * A scheduled operational job. `run` must stop when `signal` fires (shutdown): kill the

@@ -1,4 +1,4 @@
-import { httpProbePhases } from '../../catalog/labels.ts';
+import { httpProbePhases, type HttpProbePhase } from '../../catalog/labels.ts';
 import { probeHttpStatusCode, probeSslEarliestCertExpiry } from '../../catalog/metrics/probes.ts';
 import type { ProbeOptionsConfig } from '../../config/sections/agent-targets.ts';
 import { parseJsonPath, selectJsonPath } from '../../lib/json-path.ts';
@@ -6,7 +6,7 @@ import { version } from '../../lib/version.ts';
 import { earliestCertExpiry } from './certificates.ts';
 import { exchange, type Timeline } from './http-exchange.ts';
 import { MalformedResponse } from './http-response.ts';
-import { ProbeFailure, type HttpProbePhase, type Probe } from './probe.ts';
+import { ProbeFailure, type Probe } from './probe.ts';
 
 export type HttpOptions = Omit<ProbeOptionsConfig['http'], 'bearerTokenFile'> & {
   /** Read from `bearerTokenFile`; sent as `Authorization: Bearer …`. */

@@ -1,4 +1,4 @@
-import type { probeKinds } from '../../catalog/labels.ts';
+import type { ProbeKind } from '../../catalog/labels.ts';
 import { http, type HttpOptions } from './http.ts';
 import type { Probe } from './probe.ts';
 import { postgres, type PostgresOptions } from './postgres.ts';
@@ -6,8 +6,6 @@ import { qdrant, type QdrantOptions } from './qdrant.ts';
 import { redis, type RedisOptions } from './redis.ts';
 import { tcp, type TcpOptions } from './tcp.ts';
 import { tls, type TlsOptions } from './tls.ts';
-
-export type ProbeKind = (typeof probeKinds)[number];
 
 /** Options each kind runs with: the config file's, with secrets read from their files. */
 export interface ProbeOptions {

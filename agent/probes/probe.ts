@@ -1,4 +1,4 @@
-import type { httpProbePhases } from '../../catalog/labels.ts';
+import type { HttpProbePhase } from '../../catalog/labels.ts';
 import {
   probeHttpStatusCode,
   probePostgresReplicationLag,
@@ -8,8 +8,6 @@ import {
   probeRedisMemory,
   probeSslEarliestCertExpiry,
 } from '../../catalog/metrics/probes.ts';
-
-export type HttpProbePhase = (typeof httpProbePhases)[number];
 
 /** The `probe_<kind>_*` gauges a probe may set; each carries only the `target` label. */
 export const kindGauges = [

@@ -12,14 +12,14 @@ import {
 } from '../../catalog/metrics/backups.ts';
 import { formatDuration, jobScope, selectors } from '../../lib/promql/index.ts';
 import { input } from '../fixtures.ts';
-import type { RuleContext } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { agentTarget, targetLabels } from './common.ts';
 
 /** What every backup alert keeps: the agent and the backup target. */
 export const perTarget = ['job', 'instance', 'target'] as const;
 
 /** Selectors, fixture series and test timing shared by the backup alert files. */
-export function backupParts(context: RuleContext) {
+export function backupParts(context: GenerationContext) {
   const s = selectors(jobScope(context.agentJob));
   const target = agentTarget(context);
   const pg = { ...targetLabels(target), target: 'postgres' };

@@ -6,13 +6,14 @@ import {
 } from '../../catalog/metrics/backups.ts';
 import { formatDuration, gt, increase, lt, max, min, mul, sum } from '../../lib/promql/index.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, RuleContext } from '../model.ts';
+import type { AlertSpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { alert, targetLabels } from './common.ts';
 
 /** Room for the next backups, retention that can delete old ones, and data that is still there. */
-export function repositoryAlerts(context: RuleContext): AlertSpec[] {
+export function repositoryAlerts(context: GenerationContext): AlertSpec[] {
   const { s, target, pg, series } = backupParts(context);
   // A prune keeps alerting until a run within the schedule's gap passes without being blocked.
   const blockedWindow = formatDuration(context.backups.staleAfterSeconds);
@@ -26,6 +27,7 @@ export function repositoryAlerts(context: RuleContext): AlertSpec[] {
       description: tpl`The repository of ${label('instance')} holds ${label('target')} backups whose data file is gone or has another size than their manifest records: they cannot be restored.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'A manifest names a data file that is no longer there as written. The agent checks every part with a `stat` after each job and every five minutes; `aidb backup list` shows such backups as `missing`. Retention no longer counts them as verified and deletes their manifests after the grace period.',
         causes: [
@@ -69,6 +71,7 @@ export function repositoryAlerts(context: RuleContext): AlertSpec[] {
       description: tpl`Free space in the backup repository of ${label('instance')} is below twice the size of the latest stored backups: the next runs will fail with a full disk.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The file system of the repository has less free space than two more backups of every target need.',
         causes: [
@@ -115,6 +118,7 @@ export function repositoryAlerts(context: RuleContext): AlertSpec[] {
       description: tpl`A prune run for ${label('target')} refused to delete within the last ${blockedWindow} because of its safety rule ${label('reason')}.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'Retention stopped itself rather than delete: on clock skew, when no verified backup exists, or when a run would delete more than its maximum. Old backups pile up until it is resolved.',
         causes: [

@@ -1,18 +1,19 @@
 import { backupLastVerification, backupVerificationOk } from '../../catalog/metrics/backups.ts';
 import { eq, formatDuration, gt, max, min, sub, time } from '../../lib/promql/index.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, RuleContext } from '../model.ts';
+import type { AlertName, AlertSpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { agentStatusStep, alert } from './common.ts';
 
 /** Backups nobody verified may not restore: verification failing or overdue, by level. */
-export function verificationAlerts(context: RuleContext): AlertSpec[] {
+export function verificationAlerts(context: GenerationContext): AlertSpec[] {
   const { s, pg, series, stepped, stepsPast, samplesUntil } = backupParts(context);
   const { staleAfterSeconds, restoreVerifyStaleAfterSeconds } = context.backups;
   const verificationAge = (level: '1' | '2') =>
     sub(time(), max([...perTarget, 'level'], s.gauge(backupLastVerification, { level })));
-  const staleness = (name: string, level: '1' | '2', after: number, what: string): AlertSpec =>
+  const staleness = (name: AlertName, level: '1' | '2', after: number, what: string): AlertSpec =>
     alert({
       name,
       expr: gt(verificationAge(level), after),
@@ -21,6 +22,7 @@ export function verificationAlerts(context: RuleContext): AlertSpec[] {
       description: tpl`No backup of ${label('target')} has been verified at level ${label('level')} for more than ${formatDuration(after)}.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning: `Level ${level} verification (${level === '1' ? 're-read, checksum, decrypt, decompress and read the whole archive, after every backup' : 'restore into a scratch database and compare row counts, on a schedule'}) has not run within ${formatDuration(after)}. A backup nobody verified may not restore.`,
         causes: [
           'The verify job fails or is skipped (see the agent’s job panel).',
@@ -65,6 +67,7 @@ export function verificationAlerts(context: RuleContext): AlertSpec[] {
       description: tpl`The last level ${label('level')} verification of a ${label('target')} backup failed: that backup may not restore.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'Reading back (level 1) or restoring (level 2) the latest backup failed: checksum mismatch, decryption or decompression error, a truncated archive, or row counts that differ.',
         causes: [

@@ -21,7 +21,8 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { repositoryAlerts } from './backup-repository.ts';
@@ -31,7 +32,7 @@ import { agentStatusStep, alert } from './common.ts';
 /** A backup whose size halves, or whose duration doubles, against the last week. */
 const trendWindow = '7d';
 
-export function backupsFamily(context: RuleContext): FamilySpec {
+export function backupsFamily(context: GenerationContext): FamilySpec<'backups'> {
   const { s, pg, series, stepped, stepsPast, samplesUntil, successAt } = backupParts(context);
   const { staleAfterSeconds } = context.backups;
   const lastSuccess = gt(max(perTarget, s.gauge(backupLastSuccess)), 0);
@@ -47,6 +48,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       description: tpl`The last successful backup of ${label('target')} is older than the longest gap of the backup schedule plus the grace period (${formatDuration(staleAfterSeconds)}).`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning: `No backup of the target has succeeded within the longest gap between two scheduled runs plus \`generate.backupStaleGraceSeconds\` (${formatDuration(staleAfterSeconds)} in total). A restore now would lose everything since then.`,
         causes: [
           'Backups fail (see the failure alerts and reasons).',
@@ -92,6 +94,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       description: tpl`Backups of ${label('target')} have been attempted for an hour, and none has ever succeeded.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The agent tries to back up the target but has no successful backup at all: there is nothing to restore.',
         causes: [
@@ -133,6 +136,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       description: tpl`Backups of ${label('target')} have failed at least twice in a row.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'Two scheduled backups in a row failed; one failure can be a blip, two is a problem that will not go away alone.',
         causes: [
@@ -179,6 +183,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       description: tpl`The last backup of ${label('target')} is less than half the size of the largest one in the last 7 days: data may be missing from the source or from the dump.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The plain (uncompressed) dump is less than half the largest one of the last week. Large deletions explain it; otherwise the dump may be incomplete.',
         causes: [
@@ -224,6 +229,7 @@ export function backupsFamily(context: RuleContext): FamilySpec {
       description: tpl`The last backup of ${label('target')} took over a minute and more than twice the median duration of the last 7 days.`,
       dashboard: 'backups',
       runbook: {
+        components: ['agent'],
         meaning:
           'The backup took more than twice its usual (median) time; if it keeps growing it will overlap the next run or the busy hours.',
         causes: [

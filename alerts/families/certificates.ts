@@ -17,9 +17,10 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, ramp, steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertName, AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
-import { agentStatusStep, agentTarget, alert, targetLabels } from './common.ts';
+import { agentStatusStep, agentTarget, alert, sameCertificate, targetLabels } from './common.ts';
 
 const day = 86_400;
 
@@ -30,7 +31,7 @@ const day = 86_400;
 const failureWindow = '12h';
 
 /** Certificates the agent manages (ACME) or watches: expiry, renewal and the reload hook. */
-export function certificatesFamily(context: RuleContext): FamilySpec {
+export function certificatesFamily(context: GenerationContext): FamilySpec<'certificates'> {
   const s = selectors(jobScope(context.agentJob));
   const target = agentTarget(context);
   const perCertificate = ['job', 'instance', 'domain', 'file'] as const;
@@ -51,7 +52,7 @@ export function certificatesFamily(context: RuleContext): FamilySpec {
     input(certificateHookRuns, target, { domain: 'aidb.example.org', result }, values);
   const domainLabels = { ...targetLabels(target), domain: 'aidb.example.org' };
 
-  const expiry = (name: string, days: number, severity: AlertSpec['severity']): AlertSpec =>
+  const expiry = (name: AlertName, days: number, severity: AlertSpec['severity']): AlertSpec =>
     alert({
       name,
       expr: lt(expiresIn, days * day),
@@ -98,6 +99,11 @@ export function certificatesFamily(context: RuleContext): FamilySpec {
     perDomain,
     increase(s.counter(certificateHookRuns, { result: 'failure' }), failureWindow),
   );
+  const expiresSoon = expiry(
+    'AidbCertificateExpiresSoon',
+    certificateExpiryDays.warning,
+    'warning',
+  );
   return {
     id: 'certificates',
     title: 'Certificates',
@@ -106,8 +112,11 @@ export function certificatesFamily(context: RuleContext): FamilySpec {
       {
         name: groupName('certificates'),
         rules: [
-          expiry('AidbCertificateExpiresSoon', certificateExpiryDays.warning, 'warning'),
-          expiry('AidbCertificateExpiryImminent', certificateExpiryDays.critical, 'critical'),
+          expiresSoon,
+          {
+            ...expiry('AidbCertificateExpiryImminent', certificateExpiryDays.critical, 'critical'),
+            inhibits: { alerts: [expiresSoon], why: sameCertificate },
+          },
           alert({
             name: 'AidbCertificateRenewalFailing',
             expr: gt(failures, 0),

@@ -1,4 +1,5 @@
-import type { FamilySpec, RuleContext } from '../model.ts';
+import { familyIds, type FamilyId, type FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { sloFamily } from '../slo/family.ts';
 import { backupsFamily } from './backups.ts';
 import { certificatesFamily } from './certificates.ts';
@@ -9,18 +10,23 @@ import { protectionFamily } from './protection.ts';
 import { serviceFamily } from './service.ts';
 
 /**
- * Every rule family, each written to its own rules file and runbook. Adding a family means a
- * file here and an entry in `familyIds`.
+ * Every rule family by id, each written to its own rules file and runbook; the compiler checks
+ * that each id of `familyIds` has a builder and that the builder makes the family of that id.
  */
-export function ruleFamilies(context: RuleContext): FamilySpec[] {
-  return [
-    serviceFamily(context),
-    sloFamily(context),
-    dependenciesFamily(context),
-    protectionFamily(context),
-    probesFamily(context),
-    backupsFamily(context),
-    certificatesFamily(context),
-    metaFamily(),
-  ];
+const builders = {
+  service: serviceFamily,
+  slos: sloFamily,
+  dependencies: dependenciesFamily,
+  protection: protectionFamily,
+  probes: probesFamily,
+  backups: backupsFamily,
+  certificates: certificatesFamily,
+  meta: metaFamily,
+} as const satisfies {
+  readonly [Id in FamilyId]: (context: GenerationContext) => FamilySpec<Id>;
+};
+
+/** The families in the order of `familyIds`. */
+export function ruleFamilies(context: GenerationContext): FamilySpec[] {
+  return familyIds.map((id) => builders[id](context));
 }

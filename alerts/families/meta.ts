@@ -23,7 +23,7 @@ import { alert } from './common.ts';
 export const watchdogName = 'AidbMetaWatchdog';
 
 /** The monitoring pipeline watching itself. */
-export function metaFamily(): FamilySpec {
+export function metaFamily(): FamilySpec<'meta'> {
   // Prometheus and Alertmanager are scraped under whatever job the operator chose.
   const s = selectors(anyJob);
   const prometheus = { job: 'prometheus', instance: 'prometheus-0:9090' };

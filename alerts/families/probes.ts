@@ -21,13 +21,14 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, steady } from '../fixtures.ts';
-import type { AlertSpec, FamilySpec, RuleContext } from '../model.ts';
+import type { AlertName, AlertSpec, FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
-import { agentStatusStep, alert, agentTarget, targetLabels } from './common.ts';
+import { agentStatusStep, alert, agentTarget, sameCertificate, targetLabels } from './common.ts';
 
 const day = 86_400;
 
-export function probesFamily(context: RuleContext): FamilySpec {
+export function probesFamily(context: GenerationContext): FamilySpec<'probes'> {
   const s = selectors(jobScope(context.agentJob));
   const target = agentTarget(context);
   const probeTarget = { target: 'service-ready', probe: 'http', dependency: 'service' } as const;
@@ -39,7 +40,7 @@ export function probesFamily(context: RuleContext): FamilySpec {
     input(probeSslEarliestCertExpiry, target, { target: 'api-tls' }, steady(days * day, 60));
   const tlsLabels = { ...targetLabels(target), target: 'api-tls' };
 
-  const expiry = (name: string, days: number, severity: AlertSpec['severity']): AlertSpec =>
+  const expiry = (name: AlertName, days: number, severity: AlertSpec['severity']): AlertSpec =>
     alert({
       name,
       expr: lt(expiresIn, days * day),
@@ -48,6 +49,7 @@ export function probesFamily(context: RuleContext): FamilySpec {
       description: tpl`The certificate served by probe target ${label('target')} expires in less than ${String(days)} days.`,
       dashboard: 'agent-probes',
       runbook: {
+        components: ['agent'],
         meaning: `The earliest-expiring certificate of the chain the target serves expires within ${String(days)} days; clients will refuse the connection once it has.`,
         causes: [
           'Automatic renewal is not configured or is failing for this certificate.',
@@ -78,6 +80,53 @@ export function probesFamily(context: RuleContext): FamilySpec {
       },
     });
 
+  const tlsExpiresSoon = expiry(
+    'AidbProbeTlsCertificateExpiresSoon',
+    certificateExpiryDays.warning,
+    'warning',
+  );
+  const noTargets = alert({
+    name: 'AidbProbeNoTargets',
+    expr: absent(
+      s.gauge(agentProbeState),
+      'the alert exists to fire when the agent exports no probe state',
+    ),
+    for: '10m',
+    severity: 'warning',
+    summary: tpl`Agent job ${label('job')} reports no probe targets`,
+    description: tpl`No probe state has come from ${label('job')} for 10 minutes: the agent probes nothing, so probe alerts cannot fire.`,
+    dashboard: 'agent-probes',
+    runbook: {
+      components: ['agent'],
+      meaning:
+        'The agent exports no probe results. Its defaults always probe the co-located service, so this means it is down, not scraped, or misconfigured.',
+      causes: [
+        'The agent is down (its down alert inhibits this one).',
+        'A configuration without targets.',
+      ],
+      firstQueries: [{ title: 'Agent scrape status', expr: max(['job', 'instance'], s.gauge(up)) }],
+      mitigation: [agentStatusStep],
+    },
+    tests: {
+      firesWithoutData: true,
+      firing: [
+        {
+          name: 'no probe state at all fires after ten minutes',
+          series: [],
+          at: '11m',
+          labels: { job: target.job },
+        },
+      ],
+      silent: [
+        {
+          name: 'probe state present stays silent',
+          series: [state(steady(1, 20))],
+          at: '15m',
+        },
+      ],
+    },
+  });
+
   return {
     id: 'probes',
     title: 'Agent and probes',
@@ -98,6 +147,7 @@ export function probesFamily(context: RuleContext): FamilySpec {
             description: tpl`The agent ${label('instance')} has found ${label('target')} (${label('probe')} probe, dependency ${label('dependency')}) down past its failure threshold for a minute.`,
             dashboard: 'agent-probes',
             runbook: {
+              components: ['agent'],
               meaning:
                 'The agent probes the service and its dependencies from outside, like blackbox_exporter. The target failed as many consecutive probes as its failure threshold allows.',
               causes: [
@@ -134,54 +184,16 @@ export function probesFamily(context: RuleContext): FamilySpec {
               ],
             },
           }),
-          expiry('AidbProbeTlsCertificateExpiresSoon', certificateExpiryDays.warning, 'warning'),
-          expiry(
-            'AidbProbeTlsCertificateExpiryImminent',
-            certificateExpiryDays.critical,
-            'critical',
-          ),
-          alert({
-            name: 'AidbProbeNoTargets',
-            expr: absent(
-              s.gauge(agentProbeState),
-              'the alert exists to fire when the agent exports no probe state',
+          tlsExpiresSoon,
+          {
+            ...expiry(
+              'AidbProbeTlsCertificateExpiryImminent',
+              certificateExpiryDays.critical,
+              'critical',
             ),
-            for: '10m',
-            severity: 'warning',
-            summary: tpl`Agent job ${label('job')} reports no probe targets`,
-            description: tpl`No probe state has come from ${label('job')} for 10 minutes: the agent probes nothing, so probe alerts cannot fire.`,
-            dashboard: 'agent-probes',
-            runbook: {
-              meaning:
-                'The agent exports no probe results. Its defaults always probe the co-located service, so this means it is down, not scraped, or misconfigured.',
-              causes: [
-                'The agent is down (its down alert inhibits this one).',
-                'A configuration without targets.',
-              ],
-              firstQueries: [
-                { title: 'Agent scrape status', expr: max(['job', 'instance'], s.gauge(up)) },
-              ],
-              mitigation: [agentStatusStep],
-            },
-            tests: {
-              firesWithoutData: true,
-              firing: [
-                {
-                  name: 'no probe state at all fires after ten minutes',
-                  series: [],
-                  at: '11m',
-                  labels: { job: target.job },
-                },
-              ],
-              silent: [
-                {
-                  name: 'probe state present stays silent',
-                  series: [state(steady(1, 20))],
-                  at: '15m',
-                },
-              ],
-            },
-          }),
+            inhibits: { alerts: [tlsExpiresSoon], why: sameCertificate },
+          },
+          noTargets,
           alert({
             name: 'AidbAgentDown',
             expr: eq(max(['job', 'instance'], s.gauge(up)), 0),
@@ -190,6 +202,10 @@ export function probesFamily(context: RuleContext): FamilySpec {
             summary: tpl`aidb agent ${label('instance')} cannot be scraped`,
             description: tpl`Prometheus has failed to scrape the agent ${label('instance')} for 5 minutes. Its probe and backup series go stale, so their alerts resolve silently: nothing is probed or backed up while this fires.`,
             dashboard: 'agent-probes',
+            inhibits: {
+              alerts: [noTargets],
+              why: 'A dead agent exports no probe state; the agent alert says why.',
+            },
             runbook: {
               meaning:
                 'The agent is not answering scrapes. When it dies, its series go stale and every probe and backup alert resolves silently, so this alert stands in for all of them.',

@@ -2,11 +2,12 @@ import { authFailures, rateLimitDecisionsTotal } from '../../catalog/metrics/pro
 import { and, gt, jobScope, rate, ratio, selectors, sum } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, ramp } from '../fixtures.ts';
-import type { FamilySpec, RuleContext } from '../model.ts';
+import type { FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { alert, serviceTarget } from './common.ts';
 
-export function protectionFamily(context: RuleContext): FamilySpec {
+export function protectionFamily(context: GenerationContext): FamilySpec<'protection'> {
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
   const byPolicy = ['job', 'policy'] as const;

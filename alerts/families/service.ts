@@ -16,7 +16,8 @@ import {
 } from '../../lib/promql/index.ts';
 import { groupName } from '../conventions.ts';
 import { input, ramp, steady } from '../fixtures.ts';
-import type { FamilySpec, RuleContext } from '../model.ts';
+import type { FamilySpec } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { alert, serviceTarget, targetLabels } from './common.ts';
 
@@ -24,7 +25,7 @@ import { alert, serviceTarget, targetLabels } from './common.ts';
 const restartWindow = '30m';
 
 /** The service as a whole: scraped, present, answering without errors, not stalled, not looping. */
-export function serviceFamily(context: RuleContext): FamilySpec {
+export function serviceFamily(context: GenerationContext): FamilySpec<'service'> {
   const s = selectors(jobScope(context.serviceJob));
   const target = serviceTarget(context);
   const instance = targetLabels(target);

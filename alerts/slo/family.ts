@@ -12,7 +12,8 @@ import {
   type Duration,
 } from '../../lib/promql/index.ts';
 import { camelCase, groupName } from '../conventions.ts';
-import type { AlertSpec, FamilySpec, RuleContext, Scenario } from '../model.ts';
+import type { AlertSpec, FamilySpec, Scenario } from '../model.ts';
+import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { floor, mul as times, rational, sub, toDecimal, div as over } from './decimal.ts';
 import { sloModel, type BurnAlertModel, type SloModel } from './model.ts';
@@ -135,11 +136,15 @@ function sloGroup(slo: SloDef, serviceJob: string) {
   };
 }
 
-export function sloFamily(context: RuleContext, slos: readonly SloDef[] = allSlos): FamilySpec {
+export function sloFamily(
+  context: GenerationContext,
+  slos: readonly SloDef[] = allSlos,
+): FamilySpec<'slos'> {
   return {
     id: 'slos',
     title: 'Service level objectives',
     prefixes: ['AidbSlo'],
+    neverInhibited: 'an SLO page stands whatever its cause.',
     groups: slos.map((slo) => sloGroup(slo, context.serviceJob)),
   };
 }

@@ -1,11 +1,18 @@
 /**
- * The slice of Qdrant's REST API that backups use, typed from the OpenAPI schema shipped in
- * `@qdrant/js-client-rest` (types only; nothing of it runs). Snapshots stream in both
- * directions; metadata calls have the configured timeout.
+ * The slice of Qdrant's REST API that backups use. Metadata calls go through Qdrant's official
+ * client (lib/qdrant.ts) with the configured timeout; snapshots stream over fetch in both
+ * directions, because the client reads an answer whole into a string (a 1 GiB snapshot would
+ * not fit) and sends a FormData payload as `{}`. Types come from the client's OpenAPI schema.
  */
 import type { Schemas } from '@qdrant/js-client-rest';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import {
+  createQdrantClientApi,
+  QdrantCallError,
+  qdrantResult,
+  type QdrantClientApi,
+} from '../../lib/qdrant.ts';
 import { BackupError, type FailureReason } from '../errors.ts';
 
 export interface QdrantApiOptions {
@@ -36,34 +43,49 @@ export interface QdrantApi {
   createAliases(aliases: readonly AliasDescription[], signal: AbortSignal): Promise<void>;
 }
 
-interface Envelope<T> {
-  readonly result?: T;
-  readonly status?: unknown;
-}
-
 const segment = encodeURIComponent;
 
 export function createQdrantApi(options: QdrantApiOptions): QdrantApi {
-  const headers = (extra: Record<string, string> = {}): Record<string, string> =>
-    options.apiKey === undefined ? extra : { ...extra, 'api-key': options.apiKey };
+  const client = createQdrantClientApi(options);
+  const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
 
-  async function call(
-    method: string,
+  /** One metadata call through the client; a 404 resolves to undefined when `missing` allows. */
+  async function call<R>(
+    what: string,
+    reason: FailureReason,
+    signal: AbortSignal,
+    run: (api: QdrantClientApi, init: RequestInit) => Promise<{ readonly data: { result?: R } }>,
+    limits: { readonly timeout?: false; readonly missing?: 'undefined' } = {},
+  ): Promise<R | undefined> {
+    try {
+      return await qdrantResult((init) => run(client, init), {
+        signal,
+        timeoutMs: limits.timeout === false ? undefined : options.timeoutMs,
+      });
+    } catch (error) {
+      if (!(error instanceof QdrantCallError)) throw error;
+      if (limits.missing === 'undefined' && error.status === 404) return undefined;
+      throw new BackupError(reason, `backups: Qdrant ${what} failed: ${error.message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** A snapshot transfer over fetch: streamed, with only the caller's signal as a limit. */
+  async function transfer(
+    method: 'GET' | 'POST',
     path: string,
     signal: AbortSignal,
     reason: FailureReason,
-    init: { body?: BodyInit; json?: unknown; timeout?: boolean } = {},
+    body?: FormData,
   ): Promise<Response> {
-    const signals =
-      init.timeout === false ? [signal] : [signal, AbortSignal.timeout(options.timeoutMs)];
-    const body = init.json === undefined ? init.body : JSON.stringify(init.json);
     let response: Response;
     try {
-      response = await fetch(new URL(path, options.url), {
+      response = await fetch(new URL(path.replace(/^\//, ''), base), {
         method,
-        headers: headers(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+        headers: options.apiKey === undefined ? {} : { 'api-key': options.apiKey },
         ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.any(signals),
+        signal,
       });
     } catch (cause) {
       if (signal.aborted) throw cause;
@@ -82,70 +104,83 @@ export function createQdrantApi(options: QdrantApiOptions): QdrantApi {
     }
     return response;
   }
-
-  async function result<T>(response: Response, what: string): Promise<T> {
-    const envelope = (await response.json()) as Envelope<T>;
-    if (envelope.result === undefined)
+  const required = <R>(value: R | undefined, what: string): R => {
+    if (value === undefined)
       throw new BackupError('snapshot_failed', `backups: Qdrant sent no result for ${what}`);
-    return envelope.result;
-  }
+    return value;
+  };
 
   return {
     async collections(signal) {
-      const response = await call('GET', '/collections', signal, 'snapshot_failed');
-      const listed = await result<Schemas['CollectionsResponse']>(response, 'the collection list');
-      return listed.collections.map((c) => c.name).sort();
+      const listed = await call('GET /collections', 'snapshot_failed', signal, (api, init) =>
+        api.getCollections({}, init),
+      );
+      return required(listed, 'the collection list')
+        .collections.map((c) => c.name)
+        .sort();
     },
     async aliases(signal) {
-      const response = await call('GET', '/aliases', signal, 'snapshot_failed');
-      return (await result<Schemas['CollectionsAliasesResponse']>(response, 'the alias list'))
-        .aliases;
+      const listed = await call('GET /aliases', 'snapshot_failed', signal, (api, init) =>
+        api.getCollectionsAliases({}, init),
+      );
+      return required(listed, 'the alias list').aliases;
     },
     async count(collection, signal) {
-      const path = `/collections/${segment(collection)}/points/count`;
-      try {
-        const response = await call('POST', path, signal, 'snapshot_failed', {
-          json: { exact: true },
-        });
-        return (await result<Schemas['CountResult']>(response, path)).count;
-      } catch (error) {
-        if (error instanceof BackupError && error.message.includes('answered 404'))
-          return undefined;
-        throw error;
-      }
+      const counted = await call(
+        `count of ${collection}`,
+        'snapshot_failed',
+        signal,
+        (api, init) => api.countPoints({ collection_name: collection, exact: true }, init),
+        { missing: 'undefined' },
+      );
+      return counted?.count;
     },
     async createSnapshot(collection, signal) {
-      const path = `/collections/${segment(collection)}/snapshots?wait=true`;
-      const response = await call('POST', path, signal, 'snapshot_failed', { timeout: false });
-      return result<SnapshotDescription>(response, path);
+      const what = `snapshot of ${collection}`;
+      const created = await call(
+        what,
+        'snapshot_failed',
+        signal,
+        (api, init) => api.createSnapshot({ collection_name: collection, wait: true }, init),
+        { timeout: false },
+      );
+      return required(created, what);
     },
     async downloadSnapshot(collection, snapshot, signal) {
       const path = `/collections/${segment(collection)}/snapshots/${segment(snapshot)}`;
-      const response = await call('GET', path, signal, 'snapshot_failed', { timeout: false });
+      const response = await transfer('GET', path, signal, 'snapshot_failed');
       if (response.body === null)
         throw new BackupError('snapshot_failed', `backups: Qdrant sent an empty body for ${path}`);
       return Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
     },
     async deleteSnapshot(collection, snapshot, signal) {
-      const path = `/collections/${segment(collection)}/snapshots/${segment(snapshot)}?wait=true`;
-      await call('DELETE', path, signal, 'snapshot_failed');
+      await call(`deletion of snapshot ${snapshot}`, 'snapshot_failed', signal, (api, init) =>
+        api.deleteSnapshot(
+          { collection_name: collection, snapshot_name: snapshot, wait: true },
+          init,
+        ),
+      );
     },
     async uploadSnapshot(collection, snapshot, sha256, signal) {
       const form = new FormData();
       form.append('snapshot', snapshot, `${collection}.snapshot`);
       const query = new URLSearchParams({ wait: 'true', priority: 'snapshot', checksum: sha256 });
       const path = `/collections/${segment(collection)}/snapshots/upload?${query.toString()}`;
-      await call('POST', path, signal, 'other', { body: form, timeout: false });
+      await transfer('POST', path, signal, 'other', form);
     },
     async deleteCollection(collection, signal) {
-      await call('DELETE', `/collections/${segment(collection)}`, signal, 'other');
+      await call(`deletion of collection ${collection}`, 'other', signal, (api, init) =>
+        api.deleteCollection({ collection_name: collection }, init),
+      );
     },
     async createAliases(aliases, signal) {
       if (aliases.length === 0) return;
       const actions = aliases.map((a) => ({
         create_alias: { collection_name: a.collection_name, alias_name: a.alias_name },
       }));
-      await call('POST', '/collections/aliases', signal, 'other', { json: { actions } });
+      await call('alias update', 'other', signal, (api, init) =>
+        api.updateAliases({ actions }, init),
+      );
     },
   };
 }

@@ -11,6 +11,15 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank] ?? NaN;
 }
 
+/** The middle sample; the mean of the two middle ones for an even count. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
 /** Prints rows as an aligned text table. */
 export function printTable(title: string, rows: readonly Row[]): void {
   const first = rows[0];

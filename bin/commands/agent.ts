@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import type { HttpProbePhase } from '../../agent/probes/probe.ts';
 import { formatProbe, formatStatus } from '../../agent/report.ts';
 import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
@@ -11,6 +10,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { describeStartupFailure } from '../../lib/startup-failure.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
+import type { HttpProbePhase } from '../../catalog/labels.ts';
 
 const readFile = (path: string): string => readFileSync(path, 'utf8');
 

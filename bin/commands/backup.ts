@@ -3,12 +3,12 @@ import { pino } from 'pino';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
 import type { OnProgress, Progress } from '../../backups/progress.ts';
-import type { BackupTarget } from '../../backups/retention.ts';
 import type { Config } from '../../config/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatBytes, formatList, formatPlan, formatProgress } from './backup-format.ts';
+import type { BackupTarget } from '../../catalog/labels.ts';
 
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { localStatus } from '../../lib/local-status.ts';
-import { probeSpecs } from '../../service/health/probe-spec.ts';
+import { probeSpecs } from '../../service/api/probes.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { serviceUrl } from './local-url.ts';

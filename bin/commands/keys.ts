@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
-import { generateKey, keyEntry, keyNamePattern, keyScopes } from '../../lib/api-keys.ts';
+import {
+  generateKey,
+  keyEntry,
+  keyNamePattern,
+  keyScopes,
+  type KeyScope,
+} from '../../lib/api-keys.ts';
 
 /**
  * `aidb keys create`: a new API key, printed once, with the entry for `AIDB_API_KEYS`; the
@@ -14,7 +20,7 @@ export function keysCommand(): Command {
     .addOption(
       new Option('--scope <scope>', 'what the key may do').choices(keyScopes).default('read'),
     )
-    .action((options: { name: string; scope: (typeof keyScopes)[number] }, command: Command) => {
+    .action((options: { name: string; scope: KeyScope }, command: Command) => {
       if (!keyNamePattern.test(options.name))
         command.error('aidb: --name must be 1-64 of [A-Za-z0-9_.-]', { exitCode: 2 });
       const key = generateKey();

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { probeDependencies, type probeKinds } from '../../catalog/labels.ts';
+import { probeDependencies, type ProbeKind } from '../../catalog/labels.ts';
 import { parseJsonPath } from '../../lib/json-path.ts';
 import { httpUrl, millis, port } from './primitives.ts';
-
-type ProbeKind = (typeof probeKinds)[number];
 
 /**
  * Probe targets as written in the config file (`agent.targets`). One options object per kind,

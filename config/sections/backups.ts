@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../../backups/calendar.ts';
+import { isTimeZone } from '../../lib/time-zone.ts';
 import { parseAgeIdentities } from '../../lib/age-identities.ts';
 import { setting } from '../setting.ts';
 import { cronExpression } from './cron.ts';

@@ -1,6 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { GrafanaDashboard } from '../grafana-json.ts';
-import { maxUidLength } from '../ids.ts';
+import { maxUidLength } from '../../config/generation.ts';
 import { gridColumns } from '../layout.ts';
 import { knownSeries, type KnownSeries } from './known-series.ts';
 import { queryProblems } from './query.ts';

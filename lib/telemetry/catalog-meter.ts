@@ -14,8 +14,20 @@ export type LabelValues<D> =
 
 type Def<K extends InstrumentKind> = MetricDef<string, LabelSpecs, K>;
 
+/** For some labels, the values to zero instead of every declared one. */
+export type ZeroOnly<D> = {
+  readonly [K in keyof LabelValues<D>]?: readonly LabelValues<D>[K][];
+};
+
 export interface CatalogCounter<D> {
   add(value: number, labels: LabelValues<D>): void;
+  /**
+   * Adds 0 to every combination of declared label values (narrowed by `only`), so each series
+   * exists from the first scrape: OpenTelemetry exports a counter only once something was added,
+   * and rate() or an alert on a missing series sees nothing rather than 0. A label bounded
+   * elsewhere (no declared values) must be given in `only`.
+   */
+  zero(only?: ZeroOnly<D>): void;
 }
 export interface CatalogRecorder<D> {
   record(value: number, labels: LabelValues<D>): void;
@@ -46,6 +58,23 @@ function closedValues(spec: LabelSpec): readonly string[] | undefined {
   return 'values' in spec ? spec.values : undefined;
 }
 
+/** Every combination of the values `only` names or the entry declares, in declaration order. */
+export function labelCombinations(
+  def: MetricDef,
+  only: Readonly<Record<string, readonly string[] | undefined>> = {},
+): Record<string, string>[] {
+  let combinations: Record<string, string>[] = [{}];
+  for (const [label, spec] of Object.entries(def.labels)) {
+    const values = only[label] ?? closedValues(spec);
+    if (values === undefined)
+      throw new TypeError(`telemetry: ${def.name} label ${label} has no declared values to zero`);
+    combinations = combinations.flatMap((partial) =>
+      values.map((value) => ({ ...partial, [label]: value })),
+    );
+  }
+  return combinations;
+}
+
 /** Rejects a label value outside the entry's closed set before it becomes a new series. */
 function checkLabels(def: MetricDef, labels: Attributes): void {
   for (const [label, spec] of Object.entries(def.labels)) {
@@ -57,6 +86,23 @@ function checkLabels(def: MetricDef, labels: Attributes): void {
       throw new RangeError(`telemetry: ${def.name}{${label}="${text}"} is not declared`);
     }
   }
+}
+
+/** A counter (or up-down counter) that checks its labels against the entry. */
+function counting<D extends MetricDef>(
+  def: D,
+  counter: { add(value: number, attributes: Attributes): void },
+): CatalogCounter<D> {
+  const add = (value: number, labels: Attributes): void => {
+    checkLabels(def, labels);
+    counter.add(value, labels);
+  };
+  return {
+    add,
+    zero: (only) => {
+      for (const labels of labelCombinations(def, only)) add(0, labels);
+    },
+  };
 }
 
 export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]): CatalogMeter {
@@ -79,23 +125,11 @@ export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]):
   return {
     counter(def) {
       claim(def);
-      const counter = meter.createCounter(def.name, options(def));
-      return {
-        add: (value, labels) => {
-          checkLabels(def, labels);
-          counter.add(value, labels);
-        },
-      };
+      return counting(def, meter.createCounter(def.name, options(def)));
     },
     upDownCounter(def) {
       claim(def);
-      const counter = meter.createUpDownCounter(def.name, options(def));
-      return {
-        add: (value, labels) => {
-          checkLabels(def, labels);
-          counter.add(value, labels);
-        },
-      };
+      return counting(def, meter.createUpDownCounter(def.name, options(def)));
     },
     histogram(def) {
       claim(def);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { vectorIndexes } from '../../catalog/labels.ts';
 import { maxDimension } from '../../lib/vector-limits.ts';
 import { collectionName, text, timestamp } from './common.ts';
-
-export const vectorIndexKinds = ['pgvector', 'exact_sql', 'qdrant'] as const;
 
 export const collectionParams = z.object({ name: collectionName }).strict();
 
@@ -25,7 +24,7 @@ export const collection = z.object({
   dimension: z.number().int(),
   ttl_seconds: z.number().int().nullable(),
   document_count: z.number().int(),
-  index: z.enum(vectorIndexKinds),
+  index: z.enum(vectorIndexes),
   /** Chunks stored and searchable but not yet in the index's fast structure. */
   vectors_pending: z.number().int(),
   created_at: timestamp,

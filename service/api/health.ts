@@ -11,6 +11,7 @@ export const healthReport = z.object({
   timestamp,
   duration_ms: z.number(),
 });
+export type HealthReport = z.infer<typeof healthReport>;
 
 /** The original service's composite `/health`: one word or reason per dependency. */
 export const legacyHealth = z.object({

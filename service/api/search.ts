@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { maxDimension } from '../../lib/vector-limits.ts';
-import { vectorIndexKinds } from './collections.ts';
+import { vectorIndexes } from '../../catalog/labels.ts';
 import { cursor, metadata, text } from './common.ts';
 
 export const searchLimits = { limit: 100, queryLength: 8192, depth: 1000 } as const;
@@ -40,7 +40,7 @@ export const searchResult = z.object({
 export const searchResponse = z.object({
   results: z.array(searchResult),
   next_cursor: z.string().nullable(),
-  index: z.enum(vectorIndexKinds),
+  index: z.enum(vectorIndexes),
 });
 
 export const embedBody = z

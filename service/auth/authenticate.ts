@@ -1,4 +1,4 @@
-import type { authFailureReasons } from '../../catalog/labels.ts';
+import type { AuthFailureReason } from '../../catalog/labels.ts';
 import { checkBearer, type ApiKey, type KeyScope } from '../../lib/api-keys.ts';
 
 /** What a route asks of its caller: nothing, or a key holding a scope. */
@@ -7,8 +7,6 @@ export type Requirement =
   /** Reads when `auth.readsRequireKey` is off: a key is welcome but not needed. */
   | { readonly key: 'optional'; readonly scope: KeyScope }
   | { readonly key: 'required'; readonly scope: KeyScope };
-
-export type AuthFailureReason = (typeof authFailureReasons)[number];
 
 export type AuthResult =
   | { readonly ok: true; readonly key: ApiKey | undefined }

@@ -1,4 +1,4 @@
-import type { RouteDef } from '../routes/route.ts';
+import type { RouteDef } from '../http/route.ts';
 import type { Requirement } from './authenticate.ts';
 
 /** What a route of the table asks of its caller, given whether reads need a key. */

@@ -1,4 +1,4 @@
-import type { dependencyNames } from '../../catalog/dependencies.ts';
+import type { DependencyName } from '../../catalog/dependencies.ts';
 
 export type DependencyErrorKind =
   'timeout' | 'connection' | 'server_error' | 'rejected' | 'invalid_response' | 'circuit_open';
@@ -8,7 +8,7 @@ export type DependencyErrorKind =
  * the client gets; the message never holds URLs or keys, since clients may see it.
  */
 export class DependencyError extends Error {
-  readonly dependency: (typeof dependencyNames)[number];
+  readonly dependency: DependencyName;
   readonly kind: DependencyErrorKind;
   /** Seconds until a retry can succeed, when the failure knows (an open breaker does). */
   retryAfterSeconds: number | undefined;

@@ -1,6 +1,8 @@
+import type { EmbedderBackend } from '../../catalog/labels.ts';
+
 /** Turns texts into unit-length vectors of a fixed dimension. */
 export interface Embedder {
-  readonly backend: 'builtin' | 'http';
+  readonly backend: EmbedderBackend;
   readonly model: string;
   readonly dimension: number;
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;

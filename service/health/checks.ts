@@ -1,6 +1,5 @@
-import { dependencies } from '../../catalog/dependencies.ts';
+import { dependencies, type DependencyName } from '../../catalog/dependencies.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
-import type { DependencyName } from '../telemetry/service-telemetry.ts';
 
 /** One dependency the service checks: how, and whether the service can serve without it. */
 export interface DependencyCheck {

@@ -1,12 +1,10 @@
-import type { checkTypes, healthStatuses } from '../../catalog/labels.ts';
+import type { CheckType, HealthStatus } from '../../catalog/labels.ts';
+import type { HealthReport } from '../api/health.ts';
 import type { Breakers } from '../resilience/breakers.ts';
-import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
+import type { HealthTelemetry } from '../telemetry/health-telemetry.ts';
 import type { DependencyCheck } from './checks.ts';
 import type { EventLoopWatch } from './event-loop.ts';
 import { sanitizeError } from './sanitize.ts';
-
-export type CheckType = (typeof checkTypes)[number];
-export type HealthStatus = (typeof healthStatuses)[number];
 
 /** One dependency's result, in the shape of the original service's readiness details. */
 export interface DependencyResult {
@@ -16,16 +14,6 @@ export interface DependencyResult {
   readonly message: string;
   readonly error: string | null;
   readonly latency_ms: number;
-}
-
-/** The original service's probe response: same fields, now with values that can be false. */
-export interface HealthReport {
-  readonly status: HealthStatus;
-  readonly check_type: CheckType;
-  readonly message: string;
-  readonly details: Record<string, unknown>;
-  readonly timestamp: string;
-  readonly duration_ms: number;
 }
 
 export interface HealthOptions {
@@ -38,7 +26,7 @@ export interface HealthOptions {
   readonly readyCacheMs: number;
   readonly eventLoopStallMs: number;
   readonly eventLoop: EventLoopWatch;
-  readonly telemetry: ServiceTelemetry;
+  readonly telemetry: HealthTelemetry;
   readonly breakers: Breakers;
   readonly indexKind: () => string;
   readonly version: string;

@@ -1,4 +1,4 @@
-import type { RouteDef } from '../routes/route.ts';
+import type { RouteDef } from './route.ts';
 
 /** What the router could serve at a path, for the 405 of a method it does not. */
 export interface AllowedMethods {

@@ -1,7 +1,9 @@
 import type { FastifyError } from 'fastify';
 import { DependencyError } from '../dependencies/dependency-error.ts';
-import { rejectionReasons } from '../../catalog/labels.ts';
-import { ProblemError, type ProblemCode } from './problems.ts';
+import { KnowledgeError, type KnowledgeRefusal } from '../knowledge/errors.ts';
+import { rejectionReasons, type RejectionReason } from '../../catalog/labels.ts';
+import type { ProblemCode } from '../api/problems.ts';
+import { ProblemError } from './problems.ts';
 
 // Errors Fastify raises itself while reading a request, and the problem each one is.
 const fastifyCodes: Readonly<Record<string, ProblemCode>> = {
@@ -24,13 +26,30 @@ const details: Partial<Record<ProblemCode, string>> = {
   invalid_path: 'the path could not be decoded',
 };
 
+// The knowledge base's refusals, and the problem each one is.
+const knowledgeProblems: Readonly<Record<KnowledgeRefusal, ProblemCode>> = {
+  collection_not_found: 'collection_not_found',
+  document_not_found: 'document_not_found',
+  invalid_cursor: 'invalid_cursor',
+  dimension_mismatch: 'dimension_mismatch',
+  dimension_immutable: 'dimension_immutable',
+  duplicate_id: 'duplicate_id',
+};
+
 /**
- * Turns any error into a ProblemError: ours pass through, an unavailable dependency is a 503
+ * Turns any error into a ProblemError: ours pass through, a refusal of the knowledge base is
+ * the problem of its reason, an unavailable dependency is a 503
  * with Retry-After (`retryAfterSeconds` unless the failure knows better), Fastify's request
  * errors map to their codes, anything else is an internal error whose details stay in the log.
  */
 export function toProblem(error: unknown, retryAfterSeconds: number): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof KnowledgeError) {
+    return new ProblemError(knowledgeProblems[error.reason], error.message, {
+      ...(error.fields === undefined ? {} : { errors: error.fields }),
+      cause: error,
+    });
+  }
   if (error instanceof DependencyError) {
     return new ProblemError('dependency_unavailable', error.message, {
       retryAfterSeconds: error.retryAfterSeconds ?? retryAfterSeconds,
@@ -61,6 +80,6 @@ export function toProblem(error: unknown, retryAfterSeconds: number): ProblemErr
 const reasonsAreProblems: readonly ProblemCode[] = rejectionReasons;
 
 /** Whether a problem is a refusal of invalid input, counted by reason code. */
-export function isRejectionReason(code: ProblemCode): code is (typeof rejectionReasons)[number] {
+export function isRejectionReason(code: ProblemCode): code is RejectionReason {
   return reasonsAreProblems.includes(code);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { RouteDef } from '../routes/route.ts';
-import { problemContentType, problemStatus, type ProblemCode } from './problems.ts';
+import type { RouteDef } from './route.ts';
+import { problemStatus, type ProblemCode } from '../api/problems.ts';
+import { problemContentType } from './problems.ts';
 import { routeProblems } from './route-problems.ts';
 
 const problemSchema = z.object({

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate, type AuthFailureReason, type Requirement } from '../auth/authenticate.ts';
+import { authenticate, type Requirement } from '../auth/authenticate.ts';
 import type { ApiKey } from '../../lib/api-keys.ts';
 import { rateLimitHeaders } from '../limits/headers.ts';
 import type { RateLimiter } from '../limits/limiter.ts';
-import type { RateLimitPolicy } from '../limits/policy.ts';
-import type { ServiceTelemetry } from '../telemetry/service-telemetry.ts';
+import type { ProtectionTelemetry } from '../telemetry/protection-telemetry.ts';
 import { ProblemError } from './problems.ts';
 import { securityHeaders } from './security-headers.ts';
+import type { AuthFailureReason, RateLimitPolicy } from '../../catalog/labels.ts';
 
 /** What the route table says about one route, carried in Fastify's route config. */
 export interface RouteGuard {
@@ -18,7 +18,7 @@ export interface ProtectOptions {
   readonly keys: readonly ApiKey[];
   /** Absent when rate limiting is off. */
   readonly limiter: RateLimiter | undefined;
-  readonly telemetry: Pick<ServiceTelemetry, 'authFailed'>;
+  readonly telemetry: Pick<ProtectionTelemetry, 'authFailed'>;
 }
 
 // Unknown paths (404s) get the budget of unauthenticated routes, so scanning is throttled too.

@@ -1,6 +1,6 @@
 import { routePolicy } from '../limits/policy.ts';
-import type { RouteDef } from '../routes/route.ts';
-import type { ProblemCode } from './problems.ts';
+import type { RouteDef } from './route.ts';
+import type { ProblemCode } from '../api/problems.ts';
 
 export type ProblemDocs = Readonly<Partial<Record<ProblemCode, string>>>;
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { ProblemError, type FieldError, type ProblemCode } from './problems.ts';
+import type { ProblemCode } from '../api/problems.ts';
+import { ProblemError, type FieldError } from './problems.ts';
 
 /** Where an input comes from, and the problem code a failure there gets. */
 export const inputSources = {

@@ -1,5 +1,5 @@
 import type { Collection, PutCollectionBody } from '../api/collections.ts';
-import { ProblemError } from '../http/problems.ts';
+import { KnowledgeError } from './errors.ts';
 import {
   deleteCollection as deleteCollectionRow,
   findCollection,
@@ -39,7 +39,7 @@ export async function requireCollectionRef(
 ): Promise<CollectionRef> {
   const ref = await findCollectionRef(deps.db.pool, name);
   if (ref === undefined)
-    throw new ProblemError('collection_not_found', `collection ${name} does not exist`);
+    throw new KnowledgeError('collection_not_found', `collection ${name} does not exist`);
   return ref;
 }
 
@@ -56,7 +56,7 @@ export async function requireCollection(
 ): Promise<CollectionRow> {
   const row = await findCollection(deps.db.pool, name);
   if (row === undefined)
-    throw new ProblemError('collection_not_found', `collection ${name} does not exist`);
+    throw new KnowledgeError('collection_not_found', `collection ${name} does not exist`);
   return row;
 }
 
@@ -110,7 +110,7 @@ export async function putCollection(
   }
   const current = existing ?? (await requireCollection(deps, name));
   if (body.dimension !== undefined && body.dimension !== current.dimension) {
-    throw new ProblemError(
+    throw new KnowledgeError(
       'dimension_immutable',
       `collection ${name} has dimension ${current.dimension}; create a new collection for ${body.dimension}`,
     );

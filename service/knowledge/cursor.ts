@@ -1,4 +1,4 @@
-import { ProblemError } from '../http/problems.ts';
+import { KnowledgeError } from './errors.ts';
 
 /**
  * Opaque cursors: base64url JSON, so clients cannot depend on their shape and a tampered one is
@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string): Record<string, unknown> {
   } catch {
     // Falls through to the 400 below: the text was not a cursor this service issued.
   }
-  throw new ProblemError('invalid_cursor', 'cursor is not one this service issued', {
-    errors: [{ field: 'cursor', message: 'invalid cursor' }],
-  });
+  throw new KnowledgeError('invalid_cursor', 'cursor is not one this service issued', [
+    { field: 'cursor', message: 'invalid cursor' },
+  ]);
 }

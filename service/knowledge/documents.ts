@@ -1,5 +1,5 @@
 import type { Document, DocumentSummary } from '../api/documents.ts';
-import { ProblemError } from '../http/problems.ts';
+import { KnowledgeError } from './errors.ts';
 import {
   deleteDocuments,
   findDocument,
@@ -31,7 +31,7 @@ export async function getDocument(
   const collection = await requireCollectionRef(deps, collectionName);
   const row = await findDocument(deps.db.pool, collection.id, id);
   if (row === undefined)
-    throw new ProblemError(
+    throw new KnowledgeError(
       'document_not_found',
       `document ${id} does not exist in ${collectionName}`,
     );
@@ -49,7 +49,7 @@ export async function listDocuments(
   if (cursor !== undefined) {
     const decoded = decodeCursor(cursor);
     if (typeof decoded.after !== 'string')
-      throw new ProblemError('invalid_cursor', 'cursor is not one this service issued');
+      throw new KnowledgeError('invalid_cursor', 'cursor is not one this service issued');
     after = decoded.after;
   }
   const page = await listDocumentRows(deps.db.pool, collection.id, after, limit);
@@ -68,7 +68,7 @@ export async function deleteDocument(
   const collection = await requireCollectionRef(deps, collectionName);
   const deleted = await deleteDocuments(deps.db.pool, collection.id, [id]);
   if (deleted.length === 0)
-    throw new ProblemError(
+    throw new KnowledgeError(
       'document_not_found',
       `document ${id} does not exist in ${collectionName}`,
     );

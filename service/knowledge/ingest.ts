@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentInput } from '../api/documents.ts';
 import { chunkText } from '../embeddings/chunking.ts';
-import { ProblemError, type FieldError } from '../http/problems.ts';
+import { embedEach, requireEmbedderDimension } from './embed.ts';
+import { KnowledgeError, type FieldFault } from './errors.ts';
 import { writeDocuments, type DocumentWrite } from '../store/documents.ts';
 import { transaction } from '../store/sql.ts';
 import { requireCollectionRef } from './collections.ts';
@@ -11,7 +12,7 @@ import { bumpGeneration } from './generation.ts';
 /** One id twice in a batch would make the batch's outcome depend on order: refuse it. */
 function refuseRepeatedIds(inputs: readonly DocumentInput[]): void {
   const first = new Map<string, number>();
-  const errors: FieldError[] = [];
+  const errors: FieldFault[] = [];
   inputs.forEach((input, index) => {
     if (input.id === undefined) return;
     const seen = first.get(input.id);
@@ -23,7 +24,7 @@ function refuseRepeatedIds(inputs: readonly DocumentInput[]): void {
       });
   });
   if (errors.length > 0)
-    throw new ProblemError('duplicate_id', 'ids must be unique within one batch', { errors });
+    throw new KnowledgeError('duplicate_id', 'ids must be unique within one batch', errors);
 }
 
 export interface IngestResult {
@@ -43,14 +44,9 @@ export async function ingestDocuments(
 ): Promise<IngestResult> {
   refuseRepeatedIds(inputs);
   const collection = await requireCollectionRef(deps, collectionName);
-  if (collection.dimension !== deps.embedder.dimension) {
-    throw new ProblemError(
-      'dimension_mismatch',
-      `collection ${collection.name} has dimension ${collection.dimension} but the embedder (${deps.embedder.model}) produces ${deps.embedder.dimension}`,
-    );
-  }
+  requireEmbedderDimension(deps.embedder, collection);
   const pieces = inputs.map((input) => chunkText(input.content));
-  const vectors = await deps.embedder.embed(pieces.flat(), signal);
+  const vectors = await embedEach(deps.embedder, pieces.flat(), signal);
   let next = 0;
   const documents: DocumentWrite[] = inputs.map((input, i) => ({
     id: input.id ?? randomUUID(),
@@ -62,7 +58,8 @@ export async function ingestDocuments(
     chunks: (pieces[i] ?? []).map((content, index) => ({
       index,
       content,
-      embedding: vectors[next++] ?? new Float32Array(),
+      // embedEach returns exactly one vector per chunk.
+      embedding: vectors[next++] as Float32Array,
     })),
   }));
   await transaction(deps.db.pool, async (tx) => {

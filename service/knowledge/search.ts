@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { SearchBody, SearchResult } from '../api/search.ts';
 import { searchLimits } from '../api/search.ts';
 import { normalize } from '../embeddings/embedder.ts';
-import { ProblemError } from '../http/problems.ts';
+import { embedEach, requireEmbedderDimension } from './embed.ts';
+import { KnowledgeError } from './errors.ts';
 import { hydrateHits, type HydratedHit } from '../store/documents.ts';
-import type { VectorIndexKind } from '../vectors/vector-index.ts';
+import type { VectorIndexKind } from '../../catalog/labels.ts';
+import type { CollectionRef } from '../store/collections.ts';
 import { requireCollectionRef } from './collections.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { KnowledgeDeps } from './deps.ts';
@@ -14,7 +16,6 @@ export interface SearchOutcome {
   readonly results: SearchResult[];
   readonly next_cursor: string | null;
   readonly index: VectorIndexKind;
-  readonly cached: boolean;
 }
 
 // Seconds a cached result set lives; writes to the collection invalidate it sooner.
@@ -50,9 +51,9 @@ function offsetOf(body: SearchBody, fingerprint: string): number {
     !Number.isInteger(decoded.o) ||
     decoded.o < 0
   ) {
-    throw new ProblemError('invalid_cursor', 'cursor belongs to a different search', {
-      errors: [{ field: 'cursor', message: 'does not match this search' }],
-    });
+    throw new KnowledgeError('invalid_cursor', 'cursor belongs to a different search', [
+      { field: 'cursor', message: 'does not match this search' },
+    ]);
   }
   return decoded.o;
 }
@@ -60,29 +61,24 @@ function offsetOf(body: SearchBody, fingerprint: string): number {
 async function queryVector(
   deps: KnowledgeDeps,
   body: SearchBody,
-  dimension: number,
+  collection: CollectionRef,
   signal?: AbortSignal,
 ): Promise<Float32Array> {
+  const { dimension } = collection;
   if (body.vector !== undefined) {
     if (body.vector.length !== dimension) {
-      throw new ProblemError(
+      throw new KnowledgeError(
         'dimension_mismatch',
         `vector has ${body.vector.length} dimensions; the collection has ${dimension}`,
-        {
-          errors: [{ field: 'vector', message: `must have ${dimension} numbers` }],
-        },
+        [{ field: 'vector', message: `must have ${dimension} numbers` }],
       );
     }
     return normalize(Float32Array.from(body.vector));
   }
-  if (deps.embedder.dimension !== dimension) {
-    throw new ProblemError(
-      'dimension_mismatch',
-      `the collection has dimension ${dimension} but the embedder produces ${deps.embedder.dimension}; search it with a vector`,
-    );
-  }
-  const [vector] = await deps.embedder.embed([body.query ?? ''], signal);
-  return vector ?? new Float32Array(dimension);
+  requireEmbedderDimension(deps.embedder, collection, '; search it with a vector');
+  const [vector] = await embedEach(deps.embedder, [body.query ?? ''], signal);
+  // embedEach returns exactly one vector per text.
+  return vector as Float32Array;
 }
 
 /** Ranked chunks for a text or vector query, best first, from cache when nothing changed. */
@@ -107,13 +103,9 @@ export async function searchCollection(
   if (cacheKey !== undefined) {
     const cached = await deps.cache.get(cacheKey).catch(() => undefined);
     deps.telemetry.cacheLookup('search', cached !== undefined);
-    if (cached !== undefined)
-      return {
-        ...(JSON.parse(cached.toString('utf8')) as Omit<SearchOutcome, 'cached'>),
-        cached: true,
-      };
+    if (cached !== undefined) return JSON.parse(cached.toString('utf8')) as SearchOutcome;
   }
-  const vector = await queryVector(deps, body, collection.dimension, signal);
+  const vector = await queryVector(deps, body, collection, signal);
   const started = performance.now();
   const hits = await deps.index.search(collection, {
     vector,
@@ -130,7 +122,7 @@ export async function searchCollection(
   );
   const results = (await hydrateHits(deps.db.pool, collection.id, hits)).map(toResult);
   const nextOffset = offset + body.limit;
-  const outcome = {
+  const outcome: SearchOutcome = {
     results,
     next_cursor:
       hits.length === body.limit && nextOffset < searchLimits.depth
@@ -143,5 +135,5 @@ export async function searchCollection(
       .set(cacheKey, Buffer.from(JSON.stringify(outcome)), resultTtlSeconds)
       .catch(() => undefined);
   }
-  return { ...outcome, cached: false };
+  return outcome;
 }

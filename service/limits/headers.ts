@@ -1,4 +1,4 @@
-import type { RateLimitPolicy } from './policy.ts';
+import type { RateLimitPolicy } from '../../catalog/labels.ts';
 
 export interface Quota {
   readonly policy: RateLimitPolicy;

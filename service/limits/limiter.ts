@@ -1,12 +1,9 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { rateLimitBackends } from '../../catalog/labels.ts';
-import type { redisDownModes } from '../../config/sections/rate-limit.ts';
+import type { RateLimitBackend, RateLimitPolicy } from '../../catalog/labels.ts';
+import type { Config } from '../../config/schema.ts';
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import type { Quota } from './headers.ts';
-import type { RateLimitPolicy } from './policy.ts';
-
-export type RateLimitBackend = (typeof rateLimitBackends)[number];
 
 export interface Decision extends Quota {
   readonly allowed: boolean;
@@ -24,7 +21,7 @@ export interface RateLimiterOptions {
   readonly budgets: Readonly<Record<RateLimitPolicy, number>>;
   /** The shared store; without it (embedded profile) each process limits on its own. */
   readonly redis: Redis | undefined;
-  readonly whenRedisDown: (typeof redisDownModes)[number];
+  readonly whenRedisDown: Config['rateLimit']['whenRedisDown'];
   readonly windowSeconds?: number;
   readonly onDecision: (decision: Decision) => void;
 }

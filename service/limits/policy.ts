@@ -1,8 +1,6 @@
-import type { rateLimitPolicies } from '../../catalog/labels.ts';
+import type { RateLimitPolicy } from '../../catalog/labels.ts';
 import type { Config } from '../../config/schema.ts';
-import type { RouteDef } from '../routes/route.ts';
-
-export type RateLimitPolicy = (typeof rateLimitPolicies)[number];
+import type { RouteDef } from '../http/route.ts';
 
 /** The budget a route draws on, or `exempt`. */
 export function routePolicy(route: Pick<RouteDef, 'scope' | 'limit'>): RateLimitPolicy | 'exempt' {

@@ -1,10 +1,7 @@
 import CircuitBreaker from 'opossum';
-import type { breakerDependencies, breakerStates } from '../../catalog/labels.ts';
+import type { BreakerDependency, BreakerState } from '../../catalog/labels.ts';
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import { classifyError } from '../telemetry/error-type.ts';
-
-export type BreakerDependency = (typeof breakerDependencies)[number];
-export type BreakerState = (typeof breakerStates)[number];
 
 export interface BreakerSettings {
   readonly volumeThreshold: number;

@@ -1,11 +1,9 @@
 import { DependencyError } from '../dependencies/dependency-error.ts';
 import { classifyError } from '../telemetry/error-type.ts';
-import type {
-  DependencyName,
-  DependencyOperation,
-  ServiceTelemetry,
-} from '../telemetry/service-telemetry.ts';
-import type { BreakerDependency, Breakers } from './breakers.ts';
+import type { DependencyTelemetry } from '../telemetry/dependency-telemetry.ts';
+import type { Breakers } from './breakers.ts';
+import type { DependencyName } from '../../catalog/dependencies.ts';
+import type { BreakerDependency, DependencyOperation } from '../../catalog/labels.ts';
 
 /** Runs one call to a dependency: traced, timed, counted, and behind its breaker if it has one. */
 export type DependencyCall = <T>(
@@ -30,12 +28,12 @@ function asDependencyError(dependency: DependencyName, error: unknown): unknown 
 }
 
 export function createDependencyGuard(
-  telemetry: ServiceTelemetry,
+  telemetry: DependencyTelemetry,
   breakers: Breakers,
   guarded: ReadonlySet<DependencyName>,
 ): DependencyCall {
   return (dependency, operation, call) =>
-    telemetry.dependency(dependency, operation, async () => {
+    telemetry.call(dependency, operation, async () => {
       try {
         return guarded.has(dependency)
           ? await breakers.run(dependency as BreakerDependency, call)

@@ -1,7 +1,7 @@
 import { gcBody, gcResponse } from '../api/admin.ts';
 import { collectGarbage } from '../knowledge/gc.ts';
 import { ProblemError } from '../http/problems.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../http/route.ts';
 
 export const adminRoutes = [
   defineRoute({

@@ -11,7 +11,7 @@ import {
   requireCollection,
   toCollection,
 } from '../knowledge/collections.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../http/route.ts';
 
 export const collectionRoutes = [
   defineRoute({

@@ -12,7 +12,7 @@ import { listDocuments } from '../knowledge/documents.ts';
 import { ingestDocuments } from '../knowledge/ingest.ts';
 import { searchCollection } from '../knowledge/search.ts';
 import { embedTexts } from '../knowledge/embed.ts';
-import { defineRoute, type RouteDef } from './route.ts';
+import { defineRoute, type RouteDef } from '../http/route.ts';
 
 // Clients of the original service post one document or a batch, and one text or several.
 const compatIngestBody = z.union([ingestBody, documentInput]);
@@ -84,13 +84,10 @@ export function compatRoutes(defaultCollection: string): RouteDef[] {
       async handler({ body, signal }, deps) {
         if (!(await collectionExists(deps, defaultCollection)))
           return { status: 200, body: { results: [], next_cursor: null, index: deps.index.kind } };
-        const { cached: _cached, ...outcome } = await searchCollection(
-          deps,
-          defaultCollection,
-          body,
-          signal,
-        );
-        return { status: 200, body: outcome };
+        return {
+          status: 200,
+          body: await searchCollection(deps, defaultCollection, body, signal),
+        };
       },
     }),
     defineRoute({

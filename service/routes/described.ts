@@ -2,7 +2,7 @@ import type { Config } from '../../config/schema.ts';
 import { version } from '../../lib/version.ts';
 import type { Health } from '../health/health.ts';
 import { routeTable } from './index.ts';
-import type { RouteDef } from './route.ts';
+import type { RouteDef } from '../http/route.ts';
 
 function notServing(): never {
   throw new Error('routes: this route table only describes the API; nothing serves it');

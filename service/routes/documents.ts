@@ -9,7 +9,7 @@ import {
 } from '../api/documents.ts';
 import { deleteDocument, getDocument, listDocuments } from '../knowledge/documents.ts';
 import { ingestDocuments } from '../knowledge/ingest.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../http/route.ts';
 
 export const documentRoutes = [
   defineRoute({

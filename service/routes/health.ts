@@ -1,7 +1,7 @@
-import { healthReport, legacyHealth } from '../api/health.ts';
-import type { Health, HealthReport } from '../health/health.ts';
-import { healthPaths, probeSpecs } from '../health/probe-spec.ts';
-import { defineRoute, type RouteDef, type RouteResponse } from './route.ts';
+import { healthReport, legacyHealth, type HealthReport } from '../api/health.ts';
+import type { Health } from '../health/health.ts';
+import { healthPaths, probeSpecs } from '../api/probes.ts';
+import { defineRoute, type RouteDef, type RouteResponse } from '../http/route.ts';
 
 // Probe answers must never come from a cache between Kubernetes and the service.
 const noStore = { 'cache-control': 'no-store' };

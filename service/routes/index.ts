@@ -7,7 +7,7 @@ import { documentRoutes } from './documents.ts';
 import type { Health } from '../health/health.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoute } from './metrics.ts';
-import { defineRoute, type RouteDef } from './route.ts';
+import { defineRoute, type RouteDef } from '../http/route.ts';
 import { searchRoutes } from './search.ts';
 
 export interface RouteTableOptions {

@@ -1,5 +1,5 @@
 import { prometheusContentType, type PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
-import { defineRoute, type RouteDef } from './route.ts';
+import { defineRoute, type RouteDef } from '../http/route.ts';
 
 /** Prometheus exposition of every catalog metric the service emits. */
 export function metricsRoute(metrics: Pick<PrometheusMetrics, 'render'>): RouteDef {

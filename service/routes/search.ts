@@ -2,7 +2,7 @@ import { collectionParams } from '../api/collections.ts';
 import { embedBody, embedResponse, searchBody, searchResponse } from '../api/search.ts';
 import { searchCollection } from '../knowledge/search.ts';
 import { embedTexts } from '../knowledge/embed.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute } from '../http/route.ts';
 
 export const searchRoutes = [
   defineRoute({
@@ -23,13 +23,7 @@ export const searchRoutes = [
       invalid_cursor: 'the cursor is not a `next_cursor` of this same search',
     },
     async handler({ params, body, signal }, deps) {
-      const { cached: _cached, ...outcome } = await searchCollection(
-        deps,
-        params.name,
-        body,
-        signal,
-      );
-      return { status: 200, body: outcome };
+      return { status: 200, body: await searchCollection(deps, params.name, body, signal) };
     },
   }),
   defineRoute({

@@ -1,7 +1,5 @@
-import type { dependencyErrorTypes } from '../../catalog/labels.ts';
+import type { DependencyErrorType } from '../../catalog/labels.ts';
 import { DependencyError } from '../dependencies/dependency-error.ts';
-
-export type DependencyErrorType = (typeof dependencyErrorTypes)[number];
 
 const connectionCodes = new Set([
   'ECONNREFUSED',

@@ -6,14 +6,12 @@ import {
   trace,
   type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { httpMethods } from '../../catalog/labels.ts';
+import { httpMethods, type HttpMethodLabel } from '../../catalog/labels.ts';
 import { httpServerActiveRequests, httpServerRequestDuration } from '../../catalog/metrics/http.ts';
-import type { PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
-import type { ServiceTelemetry } from './service-telemetry.ts';
-
-type Method = (typeof httpMethods)[number];
+import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 
 interface RequestState {
   readonly started: number;
@@ -25,8 +23,10 @@ interface RequestState {
 // Prometheus scrapes are not traffic: counting them would make every dashboard show load.
 const untracked = new Set(['/metrics']);
 
-function methodOf(method: string): Method {
-  return (httpMethods as readonly string[]).includes(method) ? (method as Method) : '_OTHER';
+function methodOf(method: string): HttpMethodLabel {
+  return (httpMethods as readonly string[]).includes(method)
+    ? (method as HttpMethodLabel)
+    : '_OTHER';
 }
 
 export interface HttpTelemetry {
@@ -42,12 +42,12 @@ export interface HttpTelemetry {
  */
 export function installHttpTelemetry(
   app: FastifyInstance,
-  telemetry: ServiceTelemetry & { readonly metrics: PrometheusMetrics },
+  telemetry: { readonly meter: CatalogMeter; readonly tracer: Tracer },
 ): HttpTelemetry {
-  const { meter } = telemetry.metrics;
+  const { meter } = telemetry;
   const duration = meter.histogram(httpServerRequestDuration);
   const active = meter.upDownCounter(httpServerActiveRequests);
-  active.add(0, {});
+  active.zero();
   const states = new WeakMap<FastifyRequest, RequestState>();
 
   const finish = (request: FastifyRequest, status: number): void => {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Cache } from '../cache/cache.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { DependencyCall } from '../resilience/guard.ts';
-import type { ServiceTelemetry } from './service-telemetry.ts';
+import type { EmbeddingTelemetry } from './embedding-telemetry.ts';
 
 type QueryFn = (...args: unknown[]) => Promise<unknown>;
 
@@ -59,7 +59,7 @@ export function instrumentCache(cache: Cache, call: DependencyCall): Cache {
 export function instrumentEmbedder(
   embedder: Embedder,
   call: DependencyCall,
-  telemetry: ServiceTelemetry,
+  telemetry: EmbeddingTelemetry,
 ): Embedder {
   return {
     backend: embedder.backend,

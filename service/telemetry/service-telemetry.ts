@@ -1,127 +1,32 @@
-import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import type { dependencyNames } from '../../catalog/dependencies.ts';
-import type {
-  caches,
-  dependencyErrorTypes,
-  dependencyOperations,
-  embedderBackends,
-  rateLimitBackends,
-  vectorIndexes,
-  breakerDependencies,
-} from '../../catalog/labels.ts';
-import {
-  authFailureReasons,
-  breakerStates,
-  checkTypes,
-  healthStatuses,
-  rateLimitPolicies,
-  rejectionReasons,
-} from '../../catalog/labels.ts';
-import {
-  circuitBreakerState,
-  circuitBreakerTransitions,
-  dependencyHealthStatus,
-  healthCheckDuration,
-  healthChecks,
-  serviceHealthStatus,
-} from '../../catalog/metrics/health.ts';
-import { tlsCertificateNotAfter, tlsReloads } from '../../catalog/metrics/certificates.ts';
-import {
-  authFailures,
-  rateLimitDecisionsTotal,
-  validationRejections,
-} from '../../catalog/metrics/protection.ts';
+import { trace, type Tracer } from '@opentelemetry/api';
 import { metricsOf } from '../../catalog/metrics.ts';
-import {
-  dependencyErrors,
-  dependencyOperationDuration,
-} from '../../catalog/metrics/dependencies.ts';
-import {
-  cacheRequests,
-  chunksEmbedded,
-  documentsIngested,
-  embeddingBatchSize,
-  embeddingDuration,
-  gcDeleted,
-  gcRuns,
-  searchDuration,
-  searchResults,
-} from '../../catalog/metrics/knowledge.ts';
 import { createPrometheusMetrics, type PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
 import { registerRuntimeMetrics } from '../../lib/telemetry/runtime.ts';
-import { classifyError } from './error-type.ts';
+import { createBreakerTelemetry, type BreakerTelemetry } from './breaker-telemetry.ts';
+import { createDependencyTelemetry, type DependencyTelemetry } from './dependency-telemetry.ts';
+import { createEmbeddingTelemetry, type EmbeddingTelemetry } from './embedding-telemetry.ts';
+import { createHealthTelemetry, type HealthTelemetry } from './health-telemetry.ts';
+import { createKnowledgeTelemetry, type KnowledgeTelemetry } from './knowledge-telemetry.ts';
+import { createProtectionTelemetry, type ProtectionTelemetry } from './protection-telemetry.ts';
+import { createTlsTelemetry, type TlsTelemetry } from './tls-telemetry.ts';
 
-export type DependencyName = (typeof dependencyNames)[number];
-export type DependencyOperation = (typeof dependencyOperations)[number];
-
-/** Everything the service records, behind names that say what happened. */
+/**
+ * Everything the service records, one recorder per concern: each part of the service is handed
+ * only its own (the guard the dependency recorder, health the health recorder…).
+ */
 export interface ServiceTelemetry {
   /** The exposition behind `/metrics`; undefined when telemetry is switched off. */
   readonly metrics: PrometheusMetrics | undefined;
   readonly tracer: Tracer;
-  /** Runs one call to a dependency inside a client span, timing it and counting its failure. */
-  dependency<T>(
-    dependency: DependencyName,
-    operation: DependencyOperation,
-    call: () => Promise<T>,
-  ): Promise<T>;
-  documentsIngested(count: number): void;
-  chunksEmbedded(count: number): void;
-  embedded(backend: (typeof embedderBackends)[number], seconds: number, batch: number): void;
-  searched(
-    index: (typeof vectorIndexes)[number],
-    mode: 'text' | 'vector',
-    seconds: number,
-    results: number,
-  ): void;
-  cacheLookup(cache: (typeof caches)[number], hit: boolean): void;
-  /** A health check of a kind answered with a status after `seconds`. */
-  healthChecked(
-    checkType: (typeof checkTypes)[number],
-    status: (typeof healthStatuses)[number],
-    seconds: number,
-  ): void;
-  /** The last check of a dependency found it up or down. */
-  dependencyChecked(dependency: DependencyName, up: boolean): void;
-  /** A circuit breaker entered a state. */
-  breakerTransition(
-    dependency: (typeof breakerDependencies)[number],
-    state: (typeof breakerStates)[number],
-  ): void;
-  /** Reports breaker states at every scrape. */
-  observeBreakers(
-    states: () => readonly {
-      dependency: (typeof breakerDependencies)[number];
-      state: (typeof breakerStates)[number];
-    }[],
-  ): void;
-  /** A request refused as invalid input, by the problem code it got. */
-  rejected(reason: (typeof rejectionReasons)[number]): void;
-  authFailed(reason: (typeof authFailureReasons)[number]): void;
-  rateLimitDecided(decision: {
-    readonly policy: (typeof rateLimitPolicies)[number];
-    readonly allowed: boolean;
-    readonly backend: (typeof rateLimitBackends)[number];
-  }): void;
-  collectedGarbage(
-    dryRun: boolean,
-    ok: boolean,
-    deleted: { document: number; qdrant_point: number },
-  ): void;
-  /** The certificate now served over HTTPS expires at `notAfterSeconds`. */
-  tlsServing(notAfterSeconds: number): void;
-  /** A change of the certificate files was swapped in (ok) or refused, keeping the old one. */
-  tlsReloaded(ok: boolean): void;
+  readonly dependencies: DependencyTelemetry;
+  readonly knowledge: KnowledgeTelemetry;
+  readonly embeddings: EmbeddingTelemetry;
+  readonly health: HealthTelemetry;
+  readonly breakers: BreakerTelemetry;
+  readonly protection: ProtectionTelemetry;
+  readonly tls: TlsTelemetry;
   shutdown(): Promise<void>;
 }
-
-// OTel semantic conventions name the database system of a client span.
-const systems: Readonly<Record<DependencyName, string>> = {
-  postgres: 'postgresql',
-  redis: 'redis',
-  qdrant: 'qdrant',
-  embeddings: 'embeddings',
-};
 
 export interface ServiceTelemetryOptions {
   readonly version: string;
@@ -138,150 +43,16 @@ export function createServiceTelemetry(options: ServiceTelemetryOptions): Servic
   const { meter } = metrics;
   const runtime = registerRuntimeMetrics(meter, { version: options.version });
   const tracer = trace.getTracer('aidb', options.version);
-  const duration = meter.histogram(dependencyOperationDuration);
-  const errors = meter.counter(dependencyErrors);
-  const ingested = meter.counter(documentsIngested);
-  const embeddedChunks = meter.counter(chunksEmbedded);
-  const embedding = meter.histogram(embeddingDuration);
-  const batchSize = meter.histogram(embeddingBatchSize);
-  const search = meter.histogram(searchDuration);
-  const results = meter.histogram(searchResults);
-  const cache = meter.counter(cacheRequests);
-  const gc = meter.counter(gcRuns);
-  const gcDeletions = meter.counter(gcDeleted);
-  const rejections = meter.counter(validationRejections);
-  const authFailuresCounter = meter.counter(authFailures);
-  const rateLimitDecisions = meter.counter(rateLimitDecisionsTotal);
-  const transitions = meter.counter(circuitBreakerTransitions);
-  const checks = meter.counter(healthChecks);
-  const checkDuration = meter.histogram(healthCheckDuration);
-  const serviceStatus = meter.gauge(serviceHealthStatus);
-  const dependencyStatus = meter.gauge(dependencyHealthStatus);
-  const tlsNotAfter = meter.gauge(tlsCertificateNotAfter);
-  const reloads = meter.counter(tlsReloads);
-  for (const check_type of checkTypes) {
-    for (const status of healthStatuses) checks.add(0, { service: 'aidb', check_type, status });
-  }
-  let breakerStatesNow: () => readonly {
-    dependency: (typeof breakerDependencies)[number];
-    state: (typeof breakerStates)[number];
-  }[] = () => [];
-  meter.observableGauge(circuitBreakerState, (report) => {
-    // The state-set pattern: one series per state, 1 on the current one, so a panel can stack them.
-    for (const { dependency, state } of breakerStatesNow()) {
-      for (const each of breakerStates) report(each === state ? 1 : 0, { dependency, state: each });
-    }
-  });
-  for (const reason of rejectionReasons) rejections.add(0, { reason });
-  for (const reason of authFailureReasons) authFailuresCounter.add(0, { reason });
-  for (const policy of rateLimitPolicies) {
-    rateLimitDecisions.add(0, { policy, decision: 'rejected', backend: 'redis' });
-    rateLimitDecisions.add(0, { policy, decision: 'rejected', backend: 'memory' });
-  }
-
-  // Counters a healthy service rarely moves exist from the first scrape, so rate() and alerts
-  // see 0 rather than nothing.
-  ingested.add(0, {});
-  embeddedChunks.add(0, {});
-  for (const mode of ['dry_run', 'apply'] as const) {
-    for (const result of ['success', 'failure'] as const) gc.add(0, { mode, result });
-  }
-  for (const kind of ['document', 'qdrant_point'] as const) gcDeletions.add(0, { kind });
-  const zeroErrors = (
-    dependency: DependencyName,
-    operations: readonly DependencyOperation[],
-  ): void => {
-    for (const operation of operations) {
-      for (const error_type of [
-        'timeout',
-        'connection',
-        'other',
-      ] as const satisfies readonly (typeof dependencyErrorTypes)[number][]) {
-        errors.add(0, { dependency, operation, error_type });
-      }
-    }
-  };
-  zeroErrors('postgres', ['query']);
-
   return {
     metrics,
     tracer,
-    async dependency(dependency, operation, call) {
-      const span = tracer.startSpan(`${dependency} ${operation}`, {
-        kind: SpanKind.CLIENT,
-        attributes: { 'db.system.name': systems[dependency], 'db.operation.name': operation },
-      });
-      const started = performance.now();
-      try {
-        // The call runs with its span active: outgoing requests carry it in `traceparent`.
-        return await context.with(trace.setSpan(context.active(), span), call);
-      } catch (error) {
-        const error_type = classifyError(error);
-        errors.add(1, { dependency, operation, error_type });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error_type });
-        span.setAttribute('error.type', error_type);
-        throw error;
-      } finally {
-        duration.record((performance.now() - started) / 1000, { dependency, operation });
-        span.end();
-      }
-    },
-    documentsIngested: (count) => {
-      ingested.add(count, {});
-    },
-    chunksEmbedded: (count) => {
-      embeddedChunks.add(count, {});
-    },
-    embedded: (backend, seconds, batch) => {
-      embedding.record(seconds, { backend });
-      batchSize.record(batch, { backend });
-    },
-    searched: (index, mode, seconds, count) => {
-      search.record(seconds, { index, mode });
-      results.record(count, { index });
-    },
-    healthChecked: (check_type, status, seconds) => {
-      checks.add(1, { service: 'aidb', check_type, status });
-      checkDuration.record(seconds, { service: 'aidb', check_type });
-      serviceStatus.record(status === 'unhealthy' ? 0 : 1, { service: 'aidb', check_type });
-    },
-    dependencyChecked: (dependency, up) => {
-      dependencyStatus.record(up ? 1 : 0, { dependency });
-    },
-    breakerTransition: (dependency, state) => {
-      transitions.add(1, { dependency, state });
-    },
-    observeBreakers: (states) => {
-      breakerStatesNow = states;
-      for (const { dependency } of states()) {
-        for (const state of breakerStates) transitions.add(0, { dependency, state });
-      }
-    },
-    rejected: (reason) => {
-      rejections.add(1, { reason });
-    },
-    authFailed: (reason) => {
-      authFailuresCounter.add(1, { reason });
-    },
-    rateLimitDecided: ({ policy, allowed, backend }) => {
-      rateLimitDecisions.add(1, { policy, decision: allowed ? 'allowed' : 'rejected', backend });
-    },
-    cacheLookup: (name, hit) => {
-      cache.add(1, { cache: name, result: hit ? 'hit' : 'miss' });
-    },
-    collectedGarbage: (dryRun, ok, deleted) => {
-      gc.add(1, { mode: dryRun ? 'dry_run' : 'apply', result: ok ? 'success' : 'failure' });
-      for (const [kind, count] of Object.entries(deleted) as [keyof typeof deleted, number][])
-        gcDeletions.add(count, { kind });
-    },
-    tlsServing: (notAfterSeconds) => {
-      tlsNotAfter.record(notAfterSeconds, {});
-      // Only an HTTPS service has reloads; from then on both results exist, failures as 0.
-      for (const result of ['success', 'failure'] as const) reloads.add(0, { result });
-    },
-    tlsReloaded: (ok) => {
-      reloads.add(1, { result: ok ? 'success' : 'failure' });
-    },
+    dependencies: createDependencyTelemetry(meter, tracer),
+    knowledge: createKnowledgeTelemetry(meter),
+    embeddings: createEmbeddingTelemetry(meter),
+    health: createHealthTelemetry(meter),
+    breakers: createBreakerTelemetry(meter),
+    protection: createProtectionTelemetry(meter),
+    tls: createTlsTelemetry(meter),
     async shutdown() {
       runtime.stop();
       await metrics.shutdown();

@@ -1,67 +1,56 @@
-import { z } from 'zod';
+import type { DependencyOperation } from '../../catalog/labels.ts';
+import {
+  createQdrantClientApi,
+  QdrantCallError,
+  qdrantResult,
+  type QdrantClientApi,
+  type QdrantConnection,
+} from '../../lib/qdrant.ts';
 import { DependencyError } from '../dependencies/dependency-error.ts';
-import { requestJson } from '../dependencies/http-json.ts';
-import type { DependencyOperation } from '../telemetry/service-telemetry.ts';
 
-export interface QdrantClientOptions {
-  readonly url: string;
-  readonly apiKey?: string | undefined;
+export interface QdrantClientOptions extends QdrantConnection {
   readonly timeoutMs: number;
   /** Wraps each call (telemetry, circuit breaker); the identity when absent. */
   readonly around?: <T>(operation: DependencyOperation, call: () => Promise<T>) => Promise<T>;
 }
 
-// Qdrant answers `{ result, status, time }`; errors carry `{ status: { error } }`.
-const envelope = z.object({ result: z.unknown() });
-const errorEnvelope = z.object({ status: z.object({ error: z.string() }) });
+/** One operation of the official client's API, given the request options to pass it. */
+export type QdrantCall<R> = (
+  api: QdrantClientApi,
+  init: RequestInit,
+) => Promise<{ readonly data: { readonly result?: R } }>;
 
 export interface QdrantClient {
-  /** Calls `path` and returns `result`; 404 returns undefined when `allowMissing`. */
-  call(
-    operation: DependencyOperation,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    body?: unknown,
-    allowMissing?: boolean,
-  ): Promise<unknown>;
+  /** Runs `call` through `around` and resolves to Qdrant's `result`. */
+  call<R>(operation: DependencyOperation, call: QdrantCall<R>): Promise<R>;
+  /** The same, resolving to undefined where Qdrant answers 404 (a collection that is not there). */
+  find<R>(operation: DependencyOperation, call: QdrantCall<R>): Promise<R | undefined>;
 }
 
-/** Qdrant's REST API over fetch: API key, timeout, trace propagation and checked envelopes. */
+/**
+ * Qdrant through its official client: API key, timeout, trace propagation, checked envelopes,
+ * and every failure a DependencyError of its kind, so breaker, metrics and the 503 treat it as
+ * they treat PostgreSQL's.
+ */
 export function createQdrantClient(options: QdrantClientOptions): QdrantClient {
-  const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
+  const api = createQdrantClientApi(options);
   const around =
     options.around ?? (<T>(_operation: DependencyOperation, call: () => Promise<T>) => call());
+  const run = <R>(operation: DependencyOperation, call: QdrantCall<R>, allowMissing: boolean) =>
+    around(operation, async (): Promise<R | undefined> => {
+      try {
+        return await qdrantResult((init) => call(api, init), { timeoutMs: options.timeoutMs });
+      } catch (error) {
+        if (!(error instanceof QdrantCallError)) throw error;
+        if (allowMissing && error.status === 404) return undefined;
+        throw new DependencyError('qdrant', error.kind, error.message, { cause: error });
+      }
+    });
   return {
-    call(operation, method, path, body, allowMissing = false) {
-      return around(operation, async () => {
-        const response = await requestJson({
-          dependency: 'qdrant',
-          method,
-          url: new URL(path.replace(/^\//, ''), base),
-          body,
-          headers: options.apiKey === undefined ? {} : { 'api-key': options.apiKey },
-          timeoutMs: options.timeoutMs,
-        });
-        if (response.status === 404 && allowMissing) return undefined;
-        if (response.status >= 400) {
-          const reason = errorEnvelope.safeParse(response.body);
-          // The reason Qdrant gives is about our request (names, sizes); no secret is in it.
-          const detail = reason.success ? `: ${reason.data.status.error}` : '';
-          throw new DependencyError(
-            'qdrant',
-            'rejected',
-            `request refused with ${response.status}${detail}`,
-          );
-        }
-        const parsed = envelope.safeParse(response.body);
-        if (!parsed.success)
-          throw new DependencyError(
-            'qdrant',
-            'invalid_response',
-            'response is not a Qdrant envelope',
-          );
-        return parsed.data.result;
-      });
+    async call<R>(operation: DependencyOperation, call: QdrantCall<R>): Promise<R> {
+      // Without allowMissing a 404 throws, so undefined never comes back.
+      return (await run(operation, call, false)) as R;
     },
+    find: (operation, call) => run(operation, call, true),
   };
 }

@@ -119,12 +119,18 @@ async function orphanPoints(
   do {
     const page = parsed(
       scrollSchema,
-      await client.call('search', 'POST', `/collections/${name}/points/scroll`, {
-        limit: scrollPage,
-        with_payload: ['document_id', 'chunk_index'],
-        with_vector: false,
-        ...(offset === undefined || offset === null ? {} : { offset }),
-      }),
+      await client.call('search', (api, init) =>
+        api.scrollPoints(
+          {
+            collection_name: name,
+            limit: scrollPage,
+            with_payload: ['document_id', 'chunk_index'],
+            with_vector: false,
+            ...(offset === undefined || offset === null ? {} : { offset }),
+          },
+          init,
+        ),
+      ),
     );
     orphans.push(...(await withoutRows(sql, collectionId, page.points)));
     offset = page.next_page_offset;
@@ -136,7 +142,7 @@ async function orphanPoints(
 async function findOrphans(client: QdrantClient, sql: Sql): Promise<Orphans> {
   const { collections } = parsed(
     collectionsSchema,
-    await client.call('collection', 'GET', '/collections'),
+    await client.call('collection', (api, init) => api.getCollections({}, init)),
   );
   const known = await knownCollectionNames(sql);
   const orphanCollections: string[] = [];
@@ -164,9 +170,9 @@ async function countOrphans(client: QdrantClient, orphans: Orphans): Promise<num
   let total = 0;
   for (const list of orphans.points.values()) total += list.length;
   for (const name of orphans.collections) {
-    const result = await client.call('count', 'POST', `/collections/${name}/points/count`, {
-      exact: true,
-    });
+    const result = await client.call('count', (api, init) =>
+      api.countPoints({ collection_name: name, exact: true }, init),
+    );
     total += parsed(countSchema, result).count;
   }
   return total;
@@ -175,15 +181,21 @@ async function countOrphans(client: QdrantClient, orphans: Orphans): Promise<num
 async function deleteOrphans(client: QdrantClient, orphans: Orphans): Promise<void> {
   for (const [collectionId, list] of orphans.points) {
     if (list.length === 0) continue;
-    await client.call(
-      'delete',
-      'POST',
-      `/collections/${qdrantCollectionName({ id: collectionId })}/points/delete?wait=true`,
-      { points: list.map((p) => p.id) },
+    await client.call('delete', (api, init) =>
+      api.deletePoints(
+        {
+          collection_name: qdrantCollectionName({ id: collectionId }),
+          wait: true,
+          points: list.map((p) => p.id),
+        },
+        init,
+      ),
     );
   }
   for (const name of orphans.collections)
-    await client.call('collection', 'DELETE', `/collections/${name}`);
+    await client.call('collection', (api, init) =>
+      api.deleteCollection({ collection_name: name }, init),
+    );
 }
 
 /** Vector search on Qdrant, one Qdrant collection per aidb collection, cosine distance. */
@@ -193,45 +205,45 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
     ids: readonly string[],
   ): Promise<void> => {
     if (ids.length === 0) return;
-    await client.call(
-      'delete',
-      'POST',
-      `/collections/${qdrantCollectionName(collection)}/points/delete?wait=true`,
-      {
-        filter: { must: [{ key: 'document_id', match: { any: ids } }] },
-      },
+    await client.call('delete', (api, init) =>
+      api.deletePoints(
+        {
+          collection_name: qdrantCollectionName(collection),
+          wait: true,
+          filter: { must: [{ key: 'document_id', match: { any: [...ids] } }] },
+        },
+        init,
+      ),
     );
   };
   return {
     kind: 'qdrant',
     async prepare() {
-      await client.call('collection', 'GET', '/collections');
+      await client.call('collection', (api, init) => api.getCollections({}, init));
     },
     async ping() {
-      await client.call('ping', 'GET', '/collections');
+      await client.call('ping', (api, init) => api.getCollections({}, init));
     },
     async createCollection(collection, tx) {
       await holdWriteLockShared(tx);
       const name = qdrantCollectionName(collection);
-      const existing = await client.call(
-        'collection',
-        'GET',
-        `/collections/${name}`,
-        undefined,
-        true,
+      const existing = await client.find('collection', (api, init) =>
+        api.getCollection({ collection_name: name }, init),
       );
       if (existing !== undefined) return;
-      await client.call('collection', 'PUT', `/collections/${name}`, {
-        vectors: { size: collection.dimension, distance: 'Cosine' },
-      });
+      await client.call('collection', (api, init) =>
+        api.createCollection(
+          {
+            collection_name: name,
+            vectors: { size: collection.dimension, distance: 'Cosine' },
+          },
+          init,
+        ),
+      );
     },
     async dropCollection(collection) {
-      await client.call(
-        'collection',
-        'DELETE',
-        `/collections/${qdrantCollectionName(collection)}`,
-        undefined,
-        true,
+      await client.find('collection', (api, init) =>
+        api.deleteCollection({ collection_name: qdrantCollectionName(collection) }, init),
       );
     },
     async upsert(tx, collection, documents) {
@@ -253,11 +265,11 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
         })),
       );
       if (points.length === 0) return;
-      await client.call(
-        'upsert',
-        'PUT',
-        `/collections/${qdrantCollectionName(collection)}/points?wait=true`,
-        { points },
+      await client.call('upsert', (api, init) =>
+        api.upsertPoints(
+          { collection_name: qdrantCollectionName(collection), wait: true, points },
+          init,
+        ),
       );
     },
     afterCommit: () => undefined,
@@ -269,18 +281,19 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
       }));
       const hits = parsed(
         hitSchema,
-        await client.call(
-          'search',
-          'POST',
-          `/collections/${qdrantCollectionName(collection)}/points/query`,
-          {
-            query: Array.from(query.vector),
-            limit: query.limit,
-            offset: query.offset,
-            with_payload: ['document_id', 'chunk_index'],
-            ...(query.minScore === undefined ? {} : { score_threshold: query.minScore }),
-            ...(must.length === 0 ? {} : { filter: { must } }),
-          },
+        await client.call('search', (api, init) =>
+          api.queryPoints(
+            {
+              collection_name: qdrantCollectionName(collection),
+              query: Array.from(query.vector),
+              limit: query.limit,
+              offset: query.offset,
+              with_payload: ['document_id', 'chunk_index'],
+              ...(query.minScore === undefined ? {} : { score_threshold: query.minScore }),
+              ...(must.length === 0 ? {} : { filter: { must } }),
+            },
+            init,
+          ),
         ),
       );
       return hits.points.map((hit) => ({
@@ -290,11 +303,8 @@ export function createQdrantIndex(client: QdrantClient): VectorIndex {
       }));
     },
     async count(collection) {
-      const result = await client.call(
-        'count',
-        'POST',
-        `/collections/${qdrantCollectionName(collection)}/points/count`,
-        { exact: true },
+      const result = await client.call('count', (api, init) =>
+        api.countPoints({ collection_name: qdrantCollectionName(collection), exact: true }, init),
       );
       return parsed(countSchema, result).count;
     },

@@ -1,8 +1,7 @@
+import type { VectorIndexKind } from '../../catalog/labels.ts';
 import type { ChunkHit, ChunkWrite, Metadata } from '../store/documents.ts';
 import type { Sql } from '../store/sql.ts';
 import type pg from 'pg';
-
-export type VectorIndexKind = 'pgvector' | 'exact_sql' | 'qdrant';
 
 /** The part of a collection an index needs: its stable numeric id and vector dimension. */
 export interface IndexedCollection {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ruleContext } from '../../alerts/context.ts';
+import { generationContext } from '../../config/generation.ts';
 import { ruleFamilies } from '../../alerts/families/index.ts';
 import { ruleSelectors } from '../../alerts/live.ts';
 import { dashboardSpecs } from '../../dashboards/all.ts';
@@ -198,7 +198,7 @@ describe('issue 9 live: the generated rules and Alertmanager config on a loopbac
       data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
     };
     const rules = body.data.groups.flatMap((g) => g.rules);
-    const expected = ruleFamilies(ruleContext(stack.generateConfig)).flatMap((f) =>
+    const expected = ruleFamilies(generationContext(stack.generateConfig)).flatMap((f) =>
       f.groups.flatMap((g) => g.rules.map((r) => (r.kind === 'alert' ? r.name : r.series.name))),
     );
     expect(new Set(rules.map((r) => r.name))).toEqual(new Set(expected));
@@ -213,9 +213,12 @@ describe('issue 9 live: the generated rules and Alertmanager config on a loopbac
 
 describe('issue 8 live: every panel query returns data after traffic', () => {
   it('returns at least one series for every panel not reviewed as empty', async () => {
-    const queries = panelQueries(dashboardSpecs(ruleContext(stack.generateConfig)), (spec) => ({
-      job: jobsOf(spec, jobs),
-    }));
+    const queries = panelQueries(
+      dashboardSpecs(generationContext(stack.generateConfig)),
+      (spec) => ({
+        job: jobsOf(spec, jobs),
+      }),
+    );
     const empty: string[] = [];
     for (const query of queries) {
       if (query.emptyByDesign !== undefined) continue;
@@ -228,7 +231,7 @@ describe('issue 8 live: every panel query returns data after traffic', () => {
 
 describe('issue 9 live: every rule selector returns series after traffic', () => {
   it('returns series for every selector not absent by design or reviewed', async () => {
-    const selectors = ruleSelectors(ruleFamilies(ruleContext(stack.generateConfig)));
+    const selectors = ruleSelectors(ruleFamilies(generationContext(stack.generateConfig)));
     const empty = new Set<string>();
     for (const selector of selectors) {
       if (selector.absentByDesign !== undefined) continue;

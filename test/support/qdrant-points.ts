@@ -140,7 +140,8 @@ export function pointRoutes(collectionOf: CollectionOf): Route[] {
           for (const [id, point] of collection.points)
             if (matches(point, body.filter)) collection.points.delete(id);
         }
-        return ok({ operation_id: 2, status: 'completed' });
+        const result: Schemas['UpdateResult'] = { operation_id: 2, status: 'completed' };
+        return ok(result);
       },
     },
     {
@@ -165,10 +166,14 @@ export function pointRoutes(collectionOf: CollectionOf): Route[] {
         const limit = body.limit ?? 10;
         const page = all.slice(Math.max(0, start), Math.max(0, start) + limit);
         const next = all[Math.max(0, start) + limit];
-        return ok({
-          points: page.map((p) => ({ id: p.id, payload: selectPayload(p, body.with_payload) })),
+        const result: Schemas['ScrollResult'] = {
+          points: page.map((p) => ({
+            id: p.id,
+            payload: selectPayload(p, body.with_payload) ?? null,
+          })),
           next_page_offset: next?.id ?? null,
-        });
+        };
+        return ok(result);
       },
     },
   ];

@@ -1,6 +1,7 @@
 /**
  * A contract STUB of Qdrant's REST API (Qdrant cannot run here), written from the OpenAPI schema
- * that `@qdrant/js-client-rest` ships: every body it sends is typed against that schema. It keeps
+ * that `@qdrant/js-client-rest` ships: every body it sends is typed against that schema, and the
+ * service and backups talk to it through that official client, as they talk to Qdrant. It keeps
  * its state in memory and covers collections, aliases, snapshots (create, list, download with
  * checksum, delete, upload-recover with `priority`), and points (upsert, count, and in
  * qdrant-points.ts search, delete, scroll and filters). It is not Qdrant: a snapshot here is a tar holding one JSON file, where
@@ -153,11 +154,21 @@ export const qdrantRoutes: readonly Route[] = [
     handle: (context) => {
       const collection = collectionOf(context);
       if (isResult(collection)) return collection;
-      return ok({
+      // Qdrant's defaults for what the stub does not model (indexing, optimizers).
+      const result: Schemas['CollectionInfo'] = {
         status: 'green',
+        optimizer_status: 'ok',
         points_count: collection.points.size,
-        config: { params: { vectors: collection.vectors } },
-      });
+        indexed_vectors_count: 0,
+        segments_count: 1,
+        config: {
+          params: { vectors: collection.vectors, shard_number: 1, replication_factor: 1 },
+          hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10_000 },
+          optimizer_config: { default_segment_number: 0, flush_interval_sec: 5 },
+        },
+        payload_schema: {},
+      };
+      return ok(result);
     },
   },
   {
@@ -365,7 +376,12 @@ function send(response: ServerResponse, result: RouteResult): void {
 }
 
 export async function startQdrantStub(
-  options: { apiKey?: string; routes?: readonly Route[] } = {},
+  options: {
+    apiKey?: string;
+    routes?: readonly Route[];
+    /** Serve the API under this path, as behind a reverse proxy (`/qdrant`). */
+    prefix?: string;
+  } = {},
 ): Promise<QdrantStub> {
   const state: QdrantStubState = {
     collections: new Map(),
@@ -384,6 +400,12 @@ export async function startQdrantStub(
   const server = createServer((incoming, response) => {
     void (async () => {
       const url = new URL(incoming.url ?? '/', 'http://stub');
+      const prefix = options.prefix ?? '';
+      if (!url.pathname.startsWith(`${prefix}/`)) {
+        send(response, fail(404, `stub: no route for ${url.pathname}`));
+        return;
+      }
+      url.pathname = url.pathname.slice(prefix.length);
       requests.push({ method: incoming.method ?? 'GET', path: url.pathname, query: url.search });
       if (faults.latencyMs > 0)
         await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ruleContext } from '../../../alerts/context.ts';
+import { generationContext } from '../../../config/generation.ts';
 import { coverageProblems } from '../../../alerts/coverage.ts';
 import { ruleFamilies } from '../../../alerts/families/index.ts';
 import { watchdogName } from '../../../alerts/families/meta.ts';
@@ -19,7 +19,7 @@ import { binaries, binaryPath } from '../../support/binaries.ts';
 
 const run = promisify(execFile);
 const { config } = loadConfig({ env: {}, readFile: () => '' });
-const families = ruleFamilies(ruleContext(config));
+const families = ruleFamilies(generationContext(config));
 
 let dir: string;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerConfig } from '../../../alerts/alertmanager.ts';
-import { ruleContext } from '../../../alerts/context.ts';
+import { generationContext } from '../../../config/generation.ts';
 import { ruleFamilies } from '../../../alerts/families/index.ts';
 import { inhibitionCases, type AlertLabels } from '../../../alerts/inhibition-cases.ts';
 import { inhibitRules } from '../../../alerts/inhibitions.ts';
@@ -10,7 +10,7 @@ import { startAlertmanager, type AlertmanagerServer } from '../../support/alertm
 import { waitFor } from '../../support/wait.ts';
 
 const { config } = loadConfig({ env: {}, readFile: () => '' });
-const families = ruleFamilies(ruleContext(config));
+const families = ruleFamilies(generationContext(config));
 const rules = inhibitRules(families);
 const cases = inhibitionCases(rules, new Map(families.flatMap(alertsOf).map((a) => [a.name, a])));
 

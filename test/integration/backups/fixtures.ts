@@ -8,9 +8,10 @@ import { createBackupEngine, type BackupEngine } from '../../../backups/engine.t
 import type { TargetDriver } from '../../../backups/driver.ts';
 import type { BackupMetrics } from '../../../backups/metrics.ts';
 import { createRepository, type Repository } from '../../../backups/repository.ts';
-import type { BackupTarget, RetentionPolicy } from '../../../backups/retention.ts';
+import type { RetentionPolicy } from '../../../backups/retention.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { migrate } from '../../../service/store/migrate.ts';
+import type { BackupTarget } from '../../../catalog/labels.ts';
 
 /** PostgreSQL 15's programs (Debian keeps them off PATH); the private servers are 15 too. */
 export const pgBin = '/usr/lib/postgresql/15/bin';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeyPath, readLocalKey } from '../../../lib/local-key.ts';
-import type { RouteDef } from '../../../service/routes/route.ts';
+import type { RouteDef } from '../../../service/http/route.ts';
 import { openApiPath } from '../../../service/http/openapi.ts';
 import { parseExposition } from '../../support/exposition.ts';
 import { bearer, startTestService, testKeys, type TestService } from '../../support/service.ts';

@@ -28,7 +28,7 @@ async function metric(
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number | undefined> {
-  const text = (await service.deps.telemetry.metrics?.render()) ?? '';
+  const text = (await service.metrics?.render()) ?? '';
   return [...parseExposition(text).values()]
     .flatMap((family) => family.samples)
     .find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, isTimeZone, periodKeys } from '../../../backups/calendar.ts';
+import { isoWeek, periodKeys } from '../../../backups/calendar.ts';
+import { isTimeZone } from '../../../lib/time-zone.ts';
 
 describe('ISO 8601 weeks at year boundaries', () => {
   // ISO 8601-1:2019 §5.2.4.1: week 1 is the week with the year's first Thursday.

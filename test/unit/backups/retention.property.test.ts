@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { periodKeys, type PeriodKeys } from '../../../backups/calendar.ts';
 import {
   planRetention,
-  type BackupTarget,
   type RetentionCandidate,
   type RetentionPlan,
   type RetentionPolicy,
 } from '../../../backups/retention.ts';
-import { backupStates, backupTargets } from '../../../catalog/labels.ts';
+import { backupStates, backupTargets, type BackupTarget } from '../../../catalog/labels.ts';
 
 const day = 86_400_000;
 const now = Date.parse('2026-06-15T12:00:00Z');

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   planRetention,
-  type BackupState,
-  type BackupTarget,
   type RetentionCandidate,
   type RetentionPolicy,
 } from '../../../backups/retention.ts';
+import type { BackupState, BackupTarget } from '../../../catalog/labels.ts';
 
 const day = 86_400_000;
 

@@ -28,7 +28,7 @@ import { entrypoint } from '../../../deploy/names.ts';
 import { k8sFiles } from '../../../deploy/output.ts';
 import type { PodMonitor, ServiceMonitor } from '../../../deploy/service-monitor.ts';
 import { generators } from '../../../bin/commands/generators.ts';
-import { probeSpecs } from '../../../service/health/probe-spec.ts';
+import { probeSpecs } from '../../../service/api/probes.ts';
 import { describedRoutes } from '../../../service/routes/described.ts';
 import { hashKey } from '../../../lib/api-keys.ts';
 

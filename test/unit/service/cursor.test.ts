@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toProblem } from '../../../service/http/errors.ts';
 import { ProblemError } from '../../../service/http/problems.ts';
 import { decodeCursor, encodeCursor } from '../../../service/knowledge/cursor.ts';
 
@@ -16,11 +17,12 @@ describe('cursors', () => {
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('null').toString('base64url'),
   ])('reject %s with a 400 invalid_cursor', (cursor) => {
+    // The knowledge layer refuses in its own words; the HTTP layer makes the 400 of them.
     const error = (() => {
       try {
         decodeCursor(cursor);
       } catch (caught) {
-        return caught;
+        return toProblem(caught, 5);
       }
       return undefined;
     })();

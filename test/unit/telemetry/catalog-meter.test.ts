@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { dependencyErrors } from '../../../catalog/metrics/dependencies.ts';
 import { httpDurationBuckets, httpServerRequestDuration } from '../../../catalog/metrics/http.ts';
-import { documentsIngested } from '../../../catalog/metrics/knowledge.ts';
+import { documentsIngested, gcRuns } from '../../../catalog/metrics/knowledge.ts';
 import { probeSuccess } from '../../../catalog/metrics/probes.ts';
+import { labelCombinations } from '../../../lib/telemetry/catalog-meter.ts';
 import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
 
 function serviceMetrics() {
@@ -94,5 +95,46 @@ describe('catalog meter', () => {
       'target_info{deployment_environment="prod eu",service_name="aidb",service_version="1.2.3"} 1',
     );
     expect(text).not.toContain('process_command');
+  });
+
+  it('zeroes every combination of declared label values, in declaration order', () => {
+    expect(labelCombinations(gcRuns)).toEqual([
+      { mode: 'dry_run', result: 'success' },
+      { mode: 'dry_run', result: 'failure' },
+      { mode: 'apply', result: 'success' },
+      { mode: 'apply', result: 'failure' },
+    ]);
+    expect(labelCombinations(documentsIngested)).toEqual([{}]);
+  });
+
+  it('zeroes only the values asked for where `only` names a label', async () => {
+    const metrics = serviceMetrics();
+    metrics.meter.counter(dependencyErrors).zero({
+      dependency: ['postgres'],
+      operation: ['query'],
+      error_type: ['timeout', 'other'],
+    });
+    const series = (await metrics.render())
+      .split('\n')
+      .filter((line) => line.startsWith('aidb_dependency_errors_total{'));
+    expect(series).toEqual([
+      'aidb_dependency_errors_total{dependency="postgres",operation="query",error_type="timeout"} 0',
+      'aidb_dependency_errors_total{dependency="postgres",operation="query",error_type="other"} 0',
+    ]);
+  });
+
+  it('refuses to zero a label whose values are bounded elsewhere unless told which', () => {
+    expect(() => labelCombinations(httpServerRequestDuration)).toThrow(
+      'telemetry: http_server_request_duration_seconds label http_route has no declared values to zero',
+    );
+    expect(
+      labelCombinations(httpServerRequestDuration, {
+        http_request_method: ['GET'],
+        http_route: ['/v1/embed'],
+        http_response_status_code: ['200'],
+      }),
+    ).toEqual([
+      { http_request_method: 'GET', http_route: '/v1/embed', http_response_status_code: '200' },
+    ]);
   });
 });

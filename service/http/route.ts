@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { rateLimitPolicies } from '../../catalog/labels.ts';
-import type { ProblemCode } from '../http/problems.ts';
+import type { RateLimitPolicy } from '../../catalog/labels.ts';
+import type { ProblemCode } from '../api/problems.ts';
 import type { KnowledgeDeps } from '../knowledge/deps.ts';
 
 export const scopes = ['public', 'read', 'write', 'admin'] as const;
@@ -52,7 +52,7 @@ export interface RouteDef<
    * Rate-limit budget; by default the one of the scope (public routes: per client address).
    * Kubernetes probes are exempt: a throttled liveness probe would restart a healthy pod.
    */
-  readonly limit?: (typeof rateLimitPolicies)[number] | 'exempt';
+  readonly limit?: RateLimitPolicy | 'exempt';
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
