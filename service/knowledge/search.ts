@@ -49,7 +49,10 @@ function offsetOf(body: SearchBody, fingerprint: string): number {
     decoded.q !== fingerprint ||
     typeof decoded.o !== 'number' ||
     !Number.isInteger(decoded.o) ||
-    decoded.o < 0
+    decoded.o < 0 ||
+    // Only offsets this service could have issued; a larger one would reach the database as an
+    // out-of-range OFFSET.
+    decoded.o >= searchLimits.depth
   ) {
     throw new KnowledgeError('invalid_cursor', 'cursor belongs to a different search', [
       { field: 'cursor', message: 'does not match this search' },

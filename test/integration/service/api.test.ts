@@ -284,6 +284,21 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
       expect(foreign.body.code).toBe('invalid_cursor');
     });
 
+    it('refuses a cursor edited to page past the search depth', async () => {
+      const request = { query: 'fruit', limit: 1 };
+      const first = await service.request('POST', '/v1/collections/kb/search', request);
+      const issued = JSON.parse(Buffer.from(first.body.next_cursor, 'base64url').toString('utf8'));
+      for (const o of [1000, 1e300]) {
+        const forged = Buffer.from(JSON.stringify({ ...issued, o })).toString('base64url');
+        const { status, body } = await service.request('POST', '/v1/collections/kb/search', {
+          ...request,
+          cursor: forged,
+        });
+        expect(status).toBe(400);
+        expect(body.code).toBe('invalid_cursor');
+      }
+    });
+
     it('returns an empty list for an empty collection', async () => {
       await service.request('PUT', '/v1/collections/empty', {});
       const { status, body } = await service.request('POST', '/v1/collections/empty/search', {
