@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { parseApiKeys } from '../../lib/api-keys.ts';
 import { setting } from '../setting.ts';
 import { defaultTargetNames, targetSchema } from './agent-targets.ts';
 import { certificatesJob } from './agent-certificates.ts';
 import { cronExpression } from './cron.ts';
-import { httpUrl, millis, port } from './primitives.ts';
+import { apiKeyList, httpUrl, millis, port } from './primitives.ts';
 
 // Kubernetes probe defaults are 10 s period, 1 s timeout, 3 failures, 1 success; the agent
 // looks at remote servers through connection setup, so it allows a longer timeout.
@@ -65,21 +64,11 @@ export const agent = z
       secret: true,
       doc: 'Admin API key the agent uses for the service’s maintenance routes; unset: the service’s local key in `<dataDir>/api-key`.',
     }),
-    apiKeys: setting(
-      z
-        .string()
-        .min(1)
-        .superRefine((text, context) => {
-          for (const message of parseApiKeys(text).problems)
-            context.addIssue({ code: 'custom', message });
-        })
-        .optional(),
-      {
-        env: 'AIDB_AGENT_API_KEYS',
-        secret: true,
-        doc: 'Keys the agent’s endpoint accepts, in the format of `AIDB_API_KEYS`: `admin` runs jobs (`POST /jobs/{name}/run`), `read` scrapes `/metrics` and reads `/status`. Unset: the agent creates an admin key in `<dataDir>/agent-key`.',
-      },
-    ),
+    apiKeys: setting(apiKeyList.optional(), {
+      env: 'AIDB_AGENT_API_KEYS',
+      secret: true,
+      doc: 'Keys the agent’s endpoint accepts, in the format of `AIDB_API_KEYS`: `admin` runs jobs (`POST /jobs/{name}/run`), `read` scrapes `/metrics` and reads `/status`. Unset: the agent creates an admin key in `<dataDir>/agent-key`.',
+    }),
     key: setting(z.string().min(1).optional(), {
       env: 'AIDB_AGENT_KEY',
       secret: true,
