@@ -21,6 +21,8 @@ export const startupExitCodes = {
   dataDirVirtual: 86,
   /** No space (or quota) left where the data directory is. */
   dataDirFull: 87,
+  /** The TLS certificate or key file is missing, unreadable, not PEM, or not a pair. */
+  tlsUnusable: 88,
 } as const;
 
 export type StartupFailureKind = keyof typeof startupExitCodes;

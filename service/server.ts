@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import { ensureDataDir } from '../lib/data-dir.ts';
 import type { Logger } from '../lib/logger.ts';
-import { describeStartupFailure } from '../lib/startup-failure.ts';
+import { describeStartupFailure, StartupFailure } from '../lib/startup-failure.ts';
 import type { PrometheusMetrics } from '../lib/telemetry/prometheus.ts';
 import { version } from '../lib/version.ts';
 import { ensureLocalKey, localKeyPath } from '../lib/local-key.ts';
@@ -227,7 +227,13 @@ async function httpsServer(
 ): Promise<HttpsServer | undefined> {
   const { certFile, keyFile, caFile } = config.tls;
   if (certFile === undefined || keyFile === undefined) return undefined;
-  const material = await loadTlsMaterial({ certFile, keyFile, caFile });
+  const material = await loadTlsMaterial({ certFile, keyFile, caFile }).catch((error: unknown) => {
+    throw new StartupFailure(
+      'tlsUnusable',
+      `${(error as Error).message}; fix the files or set AIDB_TLS_CERT_FILE and AIDB_TLS_KEY_FILE`,
+      { cause: error },
+    );
+  });
   telemetry.tls.serving(material.notAfter);
   return createHttpsServer(material, config.service.requestTimeoutMs);
 }

@@ -21,7 +21,8 @@ async function read(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new Error(`tls: cannot read the ${what} ${path}`, { cause: error });
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`tls: cannot read the ${what} ${path} (${reason})`, { cause: error });
   }
 }
 

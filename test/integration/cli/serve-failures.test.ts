@@ -48,6 +48,22 @@ describe('aidb serve refuses what a setting can fix, in one line', () => {
     expect(result.stderr).toContain(`port ${String(busyPort)} is already in use`);
   });
 
+  it('a TLS file that is missing or not PEM: exit 88, names AIDB_TLS_CERT_FILE', async () => {
+    const garbage = join(scratch, 'garbage.pem');
+    await writeFile(garbage, 'not PEM');
+    for (const certFile of [join(scratch, 'missing.pem'), garbage]) {
+      const result = await runCli(['serve'], {
+        ...quiet,
+        AIDB_DATA_DIR: join(scratch, 'tls'),
+        AIDB_PORT: '0',
+        AIDB_TLS_CERT_FILE: certFile,
+        AIDB_TLS_KEY_FILE: garbage,
+      });
+      expectOneLine(result, startupExitCodes.tlsUnusable, 'AIDB_TLS_CERT_FILE');
+      expect(result.stderr).toContain(certFile);
+    }
+  });
+
   it('a data directory that is a file: exit 85, names AIDB_DATA_DIR', async () => {
     const file = join(scratch, 'a-file');
     await writeFile(file, 'not a directory');
