@@ -33,6 +33,11 @@ describe('which answers are retried', () => {
       true,
     ],
     [
+      'an unsafe POST refused with 503 starting is retried: the store was not open yet.',
+      { idempotent: false, code: 'starting' },
+      true,
+    ],
+    [
       'an unsafe POST answered 503 dependency_unavailable is not retried: work may be half done.',
       { idempotent: false },
       false,
@@ -45,7 +50,7 @@ describe('which answers are retried', () => {
     expect(isRetryable(attempt(change))).toBe(expected);
   });
   it('keeps every case', () => {
-    expect(cases).toHaveLength(8);
+    expect(cases).toHaveLength(9);
   });
 });
 
