@@ -7,7 +7,7 @@
  *   both, since sending them twice has the effect of sending them once.
  * - Other POSTs (`ingestDocuments`, `collectGarbage`) are retried only when the server said it
  *   did not process them: 429 (the rate limiter answers before any handler runs) or 503
- *   `starting` or `shutting_down` (a server that is not serving refuses at the door). A 503
+ *   `starting` (the store is not open yet, so the request was refused at the door). A 503
  *   `dependency_unavailable` may come after part of the work was done, so it is not retried:
  *   ingest without ids would then store the documents twice.
  * - Network errors are not retried: the request may have reached the server.
@@ -80,7 +80,7 @@ export interface Attempt {
 export function isRetryable(attempt: Pick<Attempt, 'idempotent' | 'status' | 'code'>): boolean {
   if (attempt.status === 429) return true;
   if (attempt.status !== 503) return false;
-  return attempt.idempotent || attempt.code === 'starting' || attempt.code === 'shutting_down';
+  return attempt.idempotent || attempt.code === 'starting';
 }
 
 /** How long to wait before the next request, or `undefined` to give up now. */

@@ -25,7 +25,6 @@ export const problemStatus = {
   internal_error: 500,
   dependency_unavailable: 503,
   starting: 503,
-  shutting_down: 503,
 } as const;
 
 export type ProblemCode = keyof typeof problemStatus;

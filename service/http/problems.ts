@@ -26,7 +26,6 @@ const titles: Readonly<Record<ProblemCode, string>> = {
   internal_error: 'Internal error',
   dependency_unavailable: 'A dependency is unavailable',
   starting: 'The service is starting',
-  shutting_down: 'The service is shutting down',
 };
 
 export interface ProblemBody extends ProblemDocument {

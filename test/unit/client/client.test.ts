@@ -129,7 +129,7 @@ describe('the typed client', () => {
 
   it.each([
     ['429', problem(429, 'rate_limited')],
-    ['503 shutting_down', problem(503, 'shutting_down')],
+    ['503 starting', problem(503, 'starting')],
   ])('retries an ingest refused with %s before it was processed', async (_name, refusal) => {
     const { client, received } = await clientOf([refusal, { status: 200, body: { ids: ['a'] } }]);
     expect(await client.ingestDocuments('docs', { documents: [{ content: 'x' }] })).toEqual({
