@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { minAvailable, replicas } from '../../../deploy/deployment.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AidbProcess } from '../../support/aidb-process.ts';
 import { describeWith } from '../../support/not-checked.ts';
@@ -32,6 +33,7 @@ describeWith(
     let redis: RedisServer;
     let url: string;
     let db: pg.Pool;
+    let stack: AidbProcess[] = [];
     let a: AidbProcess;
     let b: AidbProcess;
     const replica = () =>
@@ -46,7 +48,9 @@ describeWith(
       [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
       url = await postgres.createDatabase('stack');
       db = new pg.Pool({ connectionString: url, max: 2 });
-      [a, b] = await Promise.all([replica(), replica()]);
+      // As many as the Deployment runs; A is the first, B the last.
+      stack = await Promise.all(Array.from({ length: replicas }, () => replica()));
+      [a, b] = [stack[0] as AidbProcess, stack.at(-1) as AidbProcess];
       for (const service of [a, b])
         await waitFor(
           `${service.url} ready`,
@@ -54,7 +58,7 @@ describeWith(
         );
     });
     afterAll(async () => {
-      await Promise.all([a.kill(), b.kill()]);
+      await Promise.all(stack.map((service) => service.kill()));
       await db.end();
       await Promise.all([postgres.close(), redis.close()]);
     });
@@ -146,7 +150,8 @@ describeWith(
         writer(() => b, true),
       ]);
       await waitFor('some writes through A', () => acknowledged.length >= 10);
-      await a.kill();
+      // The disruption the PodDisruptionBudget allows: all but minAvailable replicas go, A first.
+      for (const victim of stack.slice(0, replicas - minAvailable)) await victim.kill();
       await load;
       expect(survivorFailures).toBe(0);
       const { rows } = await db.query<{ id: string }>(
