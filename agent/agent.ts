@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { metricsOf } from '../catalog/metrics.ts';
 import type { Config } from '../config/schema.ts';
@@ -7,6 +8,7 @@ import type { Logger } from '../lib/logger.ts';
 import { createPrometheusMetrics } from '../lib/telemetry/prometheus.ts';
 import { registerRuntimeMetrics } from '../lib/telemetry/runtime.ts';
 import { version } from '../lib/version.ts';
+import { createPostgresJobClaims, type JobClaims } from './job-claims.ts';
 import { createJobStateStore } from './job-state.ts';
 import { configuredJobs } from './jobs/index.ts';
 import type { Job } from './jobs/job.ts';
@@ -41,6 +43,19 @@ export function jobStatePath(config: Config): string {
   return join(config.dataDir, 'agent', 'job-state.json');
 }
 
+/**
+ * On the external profile several agents (one beside each replica) share one database: they
+ * claim each run of a shared job there, so it runs once per schedule, not once per agent.
+ */
+function jobClaims(config: Config): JobClaims | undefined {
+  if (config.profile !== 'external' || config.database.url === undefined) return undefined;
+  return createPostgresJobClaims({
+    url: config.database.url,
+    password: config.database.password,
+    agent: `${hostname()}:${String(process.pid)}`,
+  });
+}
+
 /** The configured keys of the endpoint, or its local admin key made on first start when none are. */
 async function endpointKeys(config: Config, logger: Logger): Promise<ApiKey[]> {
   if (config.agent.apiKeys !== undefined) return parseApiKeys(config.agent.apiKeys).keys;
@@ -71,11 +86,13 @@ export function createAgent(deps: AgentDeps): Agent {
     deps.jobs === undefined
       ? configuredJobs(config, logger, telemetry.meter)
       : { jobs: deps.jobs, certificates: () => [] };
+  const claims = jobClaims(config);
   const scheduler = createScheduler({
     jobs: configured.jobs,
     meter: telemetry.meter,
     store: createJobStateStore(jobStatePath(config)),
     logger,
+    ...(claims === undefined ? {} : { claims }),
   });
   let ready = false;
   let keys: readonly ApiKey[] = [];
@@ -101,6 +118,7 @@ export function createAgent(deps: AgentDeps): Agent {
     ready = false;
     await Promise.all(runners.map((runner) => runner.stop()));
     await scheduler.stop();
+    await claims?.close();
     await server.close();
     runtime.stop();
     await telemetry.shutdown();

@@ -10,9 +10,10 @@ import {
 } from '../catalog/metrics/jobs.ts';
 import type { CatalogMeter } from '../lib/telemetry/catalog-meter.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { JobClaims } from './job-claims.ts';
 import type { JobState, JobStateStore } from './job-state.ts';
 import type { Job } from './jobs/job.ts';
-import { missedRun } from './missed-runs.ts';
+import { missedRun, scheduledSlot } from './missed-runs.ts';
 
 /** How a trigger ended; `cancelled` is a run cut by shutdown, which counts as nothing. */
 export type JobOutcomeResult = JobResult | 'cancelled';
@@ -56,6 +57,8 @@ export interface SchedulerDeps {
   readonly meter: CatalogMeter;
   readonly store: JobStateStore;
   readonly logger: Logger;
+  /** Where agents agree who runs a shared job's scheduled run; absent, every run is this agent's. */
+  readonly claims?: JobClaims;
 }
 
 const iso = (ms: number | undefined): string | null =>
@@ -136,22 +139,47 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return outcome;
   }
 
+  /** A trigger that did not run the job, counted as `result`. */
+  function notRun(job: Job, result: 'skipped' | 'failure', why: string): JobOutcome {
+    runs.add(1, { job_name: job.name, result });
+    return {
+      job: job.name,
+      result,
+      startedAt: new Date().toISOString(),
+      durationSeconds: 0,
+      error: why,
+    };
+  }
+
   function trigger(job: Job): Promise<JobOutcome> {
     const current = active.get(job.name);
     if (current !== undefined) {
-      runs.add(1, { job_name: job.name, result: 'skipped' });
       logger.warn({ job: job.name }, 'agent: job still running; trigger skipped');
-      return Promise.resolve({
-        job: job.name,
-        result: 'skipped',
-        startedAt: new Date().toISOString(),
-        durationSeconds: 0,
-        error: 'still running',
-      });
+      return Promise.resolve(notRun(job, 'skipped', 'still running'));
     }
     const run = execute(job).finally(() => active.delete(job.name));
     active.set(job.name, run);
     return run;
+  }
+
+  /** A run the schedule asked for: a shared job runs only where its slot is claimed. */
+  async function scheduled(job: Job): Promise<JobOutcome> {
+    if (job.shared === true && deps.claims !== undefined) {
+      const slot = scheduledSlot(job.schedule, Date.now());
+      let claimed: boolean;
+      try {
+        claimed = await deps.claims.claim(job.name, slot);
+      } catch (error) {
+        // Running without the claim could run it twice; the next slot tries again.
+        logger.error({ err: error, job: job.name }, 'agent: could not claim the scheduled run');
+        return notRun(job, 'failure', 'could not claim the scheduled run');
+      }
+      if (!claimed) {
+        logger.info({ job: job.name, slot: iso(slot) }, 'agent: another agent runs this one');
+        return notRun(job, 'skipped', 'claimed by another agent');
+      }
+    }
+    return trigger(job);
   }
 
   function restore(job: Job): void {
@@ -189,7 +217,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       for (const job of jobs) {
         restore(job);
         const cron = new Cron(job.schedule, { unref: true }, () => {
-          void trigger(job);
+          void scheduled(job);
         });
         crons.set(job.name, cron);
         publishNextRun(job.name);
@@ -198,7 +226,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
             { job: job.name },
             'agent: job came due while the agent was down; running it now',
           );
-          void trigger(job);
+          void scheduled(job);
         }
       }
     },

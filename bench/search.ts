@@ -1,15 +1,15 @@
 /**
- * Ingest rate and search latency of the service at 1k and 10k documents, on the embedded profile
- * (PGlite, pgvector HNSW) and on external PostgreSQL 15 without pgvector (exact SQL), through the
- * HTTP API of a separate `aidb serve` process. Bars (embedded): ≥ 500 documents/s ingest in
- * batches of 100, search p99 ≤ 15 ms at 10k documents.
+ * Ingest rate and search latency of the service at 1k and 10k documents on the embedded profile
+ * (PGlite, pgvector HNSW), through the HTTP API of a separate `aidb serve` process. Bars: ≥ 500
+ * documents/s ingest in batches of 100, search p99 ≤ 15 ms at 10k documents. The external
+ * profile (two replicas on PostgreSQL with pgvector, and the exact-SQL fallback) is
+ * bench/search-external.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPostgres } from '../test/support/postgres.ts';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
@@ -45,18 +45,6 @@ const profiles: Profile[] = [
       return {
         env: { AIDB_DATA_DIR: dir },
         teardown: () => rm(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'external PostgreSQL 15 (exact SQL)',
-    searches: quick ? 50 : 100,
-    async setup() {
-      const server = await startPostgres();
-      const url = await server.createDatabase('bench');
-      return {
-        env: { AIDB_PROFILE: 'external', DATABASE_URL: url },
-        teardown: () => server.close(),
       };
     },
   },

@@ -18,9 +18,14 @@ export const podSecurityContext: PodSecurityContext = {
 
 /**
  * Two replicas, so a node drain or a rollout keeps one serving; the backup repository is a
- * ReadWriteMany claim both agents share, and its lock lets only one backup run at a time.
+ * ReadWriteMany claim both agents share, and its lock lets only one backup run at a time (and
+ * the agents' job claims, one run per schedule). test/integration/service/replica-stack.test.ts
+ * runs this many replicas on one database and kills one under load.
  */
-const replicas = 2;
+export const replicas = 2;
+
+/** Pods that must stay up through a voluntary disruption: the drill's survivor. */
+export const minAvailable = 1;
 
 export function podSpec(config: Config): PodSpec {
   return {
@@ -58,6 +63,6 @@ export function podDisruptionBudget(): PodDisruptionBudget {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: { name: appName, labels: commonLabels('server') },
-    spec: { minAvailable: 1, selector: { matchLabels: { ...selectorLabels } } },
+    spec: { minAvailable, selector: { matchLabels: { ...selectorLabels } } },
   };
 }

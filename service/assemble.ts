@@ -13,10 +13,10 @@ import { sanitizeError } from './health/sanitize.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
 import { createBreakers } from './resilience/breakers.ts';
 import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
-import { migrate } from './store/migrate.ts';
+import { applyMigrations, loadMigrations, withMigrationLock } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
-import type { Database } from './store/sql.ts';
+import type { Database, Sql } from './store/sql.ts';
 import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry/instrumented.ts';
 import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
 import { registerStoreGauges } from './telemetry/store-gauges.ts';
@@ -32,17 +32,15 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
     : openPostgres(config.database, logger);
 }
 
-async function hasPgvector(db: Database): Promise<boolean> {
-  const { rows } = await db.pool.query(
-    "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'",
-  );
+async function hasPgvector(sql: Sql): Promise<boolean> {
+  const { rows } = await sql.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
   return rows.length > 0;
 }
 
 /** Qdrant when configured; else pgvector where the database has it, exact SQL where not. */
 async function chooseIndex(
   config: Config,
-  bare: Database,
+  bare: Sql,
   db: Database,
   logger: Logger,
   call: DependencyCall,
@@ -180,10 +178,21 @@ export async function connectStore(
   const opened = await step('postgres', () => openDatabase(config, logger));
   const db = { ...opened, pool: instrumentPool(opened.pool, base.call) };
   try {
-    const applied = await step('postgres', () => migrate(opened.pool));
-    if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
-    const index = await step('postgres', () => chooseIndex(config, opened, db, logger, base.call));
-    await step(index.kind === 'qdrant' ? 'qdrant' : 'postgres', () => index.prepare());
+    // On one connection that holds the migration lock: migrations, then the index's extension
+    // and tables, so replicas starting together change the schema one at a time.
+    const index = await step('postgres', () =>
+      withMigrationLock(opened.pool, async (client) => {
+        const applied = await step('postgres', async () =>
+          applyMigrations(client, await loadMigrations()),
+        );
+        if (applied.length > 0) logger.info({ versions: applied }, 'database migrated');
+        const chosen = await step('postgres', () =>
+          chooseIndex(config, client, db, logger, base.call),
+        );
+        await step(chosen.kind === 'qdrant' ? 'qdrant' : 'postgres', () => chosen.prepare(client));
+        return chosen;
+      }),
+    );
     if (meter !== undefined) {
       // PGlite serves one connection however large the pool setting.
       const poolMax = db.engine === 'pglite' ? 1 : config.database.poolMax;

@@ -56,6 +56,8 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
   const backup: Job = {
     name: 'backup',
     schedule: config.backups.schedule,
+    // The deployment's agents share the database and the repository: one run per schedule.
+    shared: true,
     async prepare(signal) {
       // Rebuilds last success, sizes and verification gauges from the manifests, so a restart
       // of the agent does not look like backups that stopped.
@@ -91,6 +93,7 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
   const verify: Job = {
     name: 'verify',
     schedule: config.backups.verifySchedule,
+    shared: true,
     async run(signal) {
       const current = await engineOf();
       const { manifests, missing } = await current.list();
@@ -121,6 +124,7 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
   const prune: Job = {
     name: 'prune',
     schedule: config.backups.pruneSchedule,
+    shared: true,
     async run(signal) {
       const outcome = await (await engineOf()).prune({ dryRun: false, signal });
       if (outcome.status === 'skipped') throw new Error(`prune: ${busy}`);

@@ -17,6 +17,7 @@ export function createGcJob(options: GcJobOptions): Job {
   return {
     name: 'gc',
     schedule: options.schedule,
+    shared: true,
     async run(signal) {
       const key = options.adminKey();
       if (key === undefined)

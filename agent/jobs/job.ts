@@ -8,6 +8,11 @@ export interface Job {
   readonly name: AgentJobName;
   /** Cron expression (croner syntax). */
   readonly schedule: string;
+  /**
+   * Acts on what every agent of a deployment shares (the service's database, its backups): one
+   * run per schedule across all agents, claimed through the scheduler's JobClaims.
+   */
+  readonly shared?: boolean;
   run(signal: AbortSignal): Promise<void>;
   /**
    * Runs once when the agent starts, before any schedule (e.g. rebuilding gauges from what is

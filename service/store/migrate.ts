@@ -11,9 +11,9 @@ export interface Migration {
 const migrationsDir = new URL('./migrations/', import.meta.url);
 const fileName = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 
-// Session-level advisory lock key: one migrator at a time across all instances of the service.
+// Session-level advisory lock key: one instance at a time changes the schema.
 // The number is arbitrary but fixed; it only has to differ from other users of advisory locks.
-const migrationLock = 7_126_451_001;
+export const migrationLockKey = 7_126_451_001;
 
 /** The numbered SQL files in version order; a gap or duplicate is a packaging error. */
 export async function loadMigrations(dir: URL = migrationsDir): Promise<Migration[]> {
@@ -56,35 +56,58 @@ async function pending(client: PoolClient, migrations: readonly Migration[]): Pr
 }
 
 /**
- * Applies the migrations not yet applied, each in its own transaction, under an advisory lock so
- * that instances starting together migrate once. Returns the versions it applied.
+ * Runs `work` on one connection holding the migration lock: everything an instance does to the
+ * schema at start-up (migrations, extensions, the vector index's tables) happens one instance
+ * at a time, so replicas starting together do not trip over each other's DDL.
+ */
+export async function withMigrationLock<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+    try {
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]);
+    }
+  });
+}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction, on a client that holds
+ * the migration lock. Returns the versions it applied.
+ */
+export async function applyMigrations(
+  client: PoolClient,
+  migrations: readonly Migration[],
+): Promise<number[]> {
+  const applied: number[] = [];
+  for (const migration of await pending(client, migrations)) {
+    await client.query('BEGIN');
+    try {
+      await client.query(migration.sql);
+      await client.query('INSERT INTO aidb_schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new Error(`store: migration ${migration.version}_${migration.name} failed`, {
+        cause: error,
+      });
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+/**
+ * Applies the migrations not yet applied under the migration lock, so that instances starting
+ * together migrate once. Returns the versions it applied.
  */
 export async function migrate(pool: Pool, migrations?: readonly Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
-  return withClient(pool, async (client) => {
-    await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
-    const applied: number[] = [];
-    try {
-      for (const migration of await pending(client, all)) {
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql);
-          await client.query('INSERT INTO aidb_schema_migrations (version, name) VALUES ($1, $2)', [
-            migration.version,
-            migration.name,
-          ]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw new Error(`store: migration ${migration.version}_${migration.name} failed`, {
-            cause: error,
-          });
-        }
-        applied.push(migration.version);
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]);
-    }
-    return applied;
-  });
+  return withMigrationLock(pool, (client) => applyMigrations(client, all));
 }

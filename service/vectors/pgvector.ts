@@ -36,7 +36,14 @@ const indexBatch = 16;
 export interface PgvectorIndexDeps {
   readonly pool: pg.Pool;
   readonly logger: Logger;
+  /**
+   * How often an idle indexer looks at the queue without being kicked: it takes over rows that
+   * another replica queued and did not move (it died, or it stopped before the queue drained).
+   */
+  readonly sweepMs?: number;
 }
+
+const defaultSweepMs = 5_000;
 
 /** DDL cannot take parameters; ids and dimensions are integers from the database, never input. */
 function checkedInteger(value: number): number {
@@ -49,9 +56,15 @@ function indexName(collection: IndexedCollection): string {
   return `pgvector_hnsw_${checkedInteger(collection.id)}`;
 }
 
-export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): VectorIndex & {
+export function createPgvectorIndex({
+  pool,
+  logger,
+  sweepMs = defaultSweepMs,
+}: PgvectorIndexDeps): VectorIndex & {
   /** Resolves when the queue is empty (tests and benchmarks wait for it). */
   drained(): Promise<void>;
+  /** Chunks this instance moved into the graph (tests count double work with it). */
+  moved(): number;
 } {
   let running: Promise<void> | undefined;
   // Connections that have the session settings. A connection gets them before its first search,
@@ -66,20 +79,37 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
   // Counts kicks, so rows committed while a drain is finishing are not left behind.
   let kicks = 0;
   let closed = false;
+  let moved = 0;
+  let sweep: NodeJS.Timeout | undefined;
 
+  // Claims a batch with SKIP LOCKED, on the queue row and on its chunk row, and then waits on no
+  // lock: rows another replica's indexer holds, or that a delete or re-ingest is removing, are
+  // left to them. That is why several replicas can run this loop on one database without a
+  // leader: they share the queue, never move a row twice, and a replica that dies mid-batch
+  // rolls its claim back for the others to take. And because the indexer never waits, it
+  // cannot be one end of a deadlock: before, it locked the queue row and then (through the
+  // foreign key) the chunk, while a cascading delete locks the chunk and then the queue row;
+  // each such deadlock stalled the delete for deadlock_timeout (1 s) and stopped the indexer.
   async function moveBatch(): Promise<number> {
     const result = await pool.query(
-      `WITH batch AS (
-         DELETE FROM pgvector_pending
-         WHERE (collection_id, document_id, chunk_index) IN (
-           SELECT collection_id, document_id, chunk_index FROM pgvector_pending LIMIT $1)
-         RETURNING collection_id, document_id, chunk_index)
+      `WITH claimed AS (
+         SELECT q.collection_id, q.document_id, q.chunk_index, c.embedding
+         FROM pgvector_pending q
+         JOIN chunks c USING (collection_id, document_id, chunk_index)
+         LIMIT $1
+         FOR UPDATE OF q SKIP LOCKED
+         FOR KEY SHARE OF c SKIP LOCKED),
+       moved AS (
+         DELETE FROM pgvector_pending q USING claimed b
+         WHERE (q.collection_id, q.document_id, q.chunk_index)
+             = (b.collection_id, b.document_id, b.chunk_index)
+         RETURNING b.collection_id, b.document_id, b.chunk_index, b.embedding)
        INSERT INTO pgvector_chunks (collection_id, document_id, chunk_index, embedding)
-       SELECT b.collection_id, b.document_id, b.chunk_index, c.embedding::vector
-       FROM batch b JOIN chunks c USING (collection_id, document_id, chunk_index)
+       SELECT collection_id, document_id, chunk_index, embedding::vector FROM moved
        ON CONFLICT (collection_id, document_id, chunk_index) DO UPDATE SET embedding = EXCLUDED.embedding`,
       [indexBatch],
     );
+    moved += result.rowCount ?? 0;
     return result.rowCount ?? 0;
   }
 
@@ -115,9 +145,11 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
       const { rows } = await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'");
       if (rows.length === 0) throw new Error('pgvector: the vector extension is not installed');
     },
-    async prepare() {
-      await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
-      await pool.query(`CREATE TABLE IF NOT EXISTS pgvector_chunks (
+    async prepare(sql) {
+      // Concurrent CREATE EXTENSION IF NOT EXISTS and CREATE TABLE IF NOT EXISTS are not safe
+      // (23505 on the catalog): `sql` holds the migration lock, so replicas do this in turn.
+      await sql.query('CREATE EXTENSION IF NOT EXISTS vector');
+      await sql.query(`CREATE TABLE IF NOT EXISTS pgvector_chunks (
         collection_id bigint NOT NULL,
         document_id text COLLATE "C" NOT NULL,
         chunk_index integer NOT NULL,
@@ -125,7 +157,7 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
         PRIMARY KEY (collection_id, document_id, chunk_index),
         FOREIGN KEY (collection_id, document_id, chunk_index)
           REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
-      await pool.query(`CREATE TABLE IF NOT EXISTS pgvector_pending (
+      await sql.query(`CREATE TABLE IF NOT EXISTS pgvector_pending (
         collection_id bigint NOT NULL,
         document_id text COLLATE "C" NOT NULL,
         chunk_index integer NOT NULL,
@@ -133,8 +165,9 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
         FOREIGN KEY (collection_id, document_id, chunk_index)
           REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
       // Fails start-up, not every search, where the settings are refused (pgvector < 0.8).
-      await withClient(pool, configure);
+      await sql.query(sessionSettings);
       void kick();
+      sweep = setInterval(() => void kick(), sweepMs).unref();
     },
     async createCollection(collection, tx) {
       await tx.query(
@@ -226,8 +259,10 @@ export function createPgvectorIndex({ pool, logger }: PgvectorIndexDeps): Vector
     },
     async close() {
       closed = true;
+      clearInterval(sweep);
       await running;
     },
+    moved: () => moved,
     drained: async () => {
       while (running !== undefined) await running;
       await kick();

@@ -32,8 +32,11 @@ export interface VectorQuery {
  */
 export interface VectorIndex {
   readonly kind: VectorIndexKind;
-  /** Prepares the index's own storage once at start-up. */
-  prepare(): Promise<void>;
+  /**
+   * Prepares the index's own storage once at start-up. `sql` is the connection that holds the
+   * migration lock: schema work done on it runs one instance at a time.
+   */
+  prepare(sql: Sql): Promise<void>;
   /** Rejects when the index cannot serve searches (the readiness check). */
   ping(): Promise<void>;
   /**

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaries, ensureBinaries } from './binaries.ts';
+import { ensurePgvector } from './pgvector.ts';
 
 /**
- * Runs once before any test: the right Node, every server binary the suites start, and a
- * scratch directory shared by the test files of this run (AIDB_TEST_RUN_DIR).
+ * Runs once before any test: the right Node, every server binary the suites start (pgvector
+ * too, where it can be built), and a scratch directory shared by the test files of this run
+ * (AIDB_TEST_RUN_DIR).
  */
 export default function setup(): () => void {
   const major = Number(process.versions.node.split('.')[0]);
@@ -15,6 +17,7 @@ export default function setup(): () => void {
     );
   }
   ensureBinaries(Object.values(binaries));
+  ensurePgvector();
   const runDir = mkdtempSync(join(tmpdir(), 'aidb-test-run-'));
   process.env.AIDB_TEST_RUN_DIR = runDir;
   return () => {

@@ -1,3 +1,4 @@
+import { externalVectorIndex } from './pgvector.ts';
 import { startPostgres, type PostgresServer } from './postgres.ts';
 import { startRedis, type RedisServer } from './redis.ts';
 
@@ -6,6 +7,8 @@ export interface ProfileBackends {
   readonly name: 'embedded' | 'external';
   /** Environment for a service on this profile; each call gets a fresh database. */
   env(): Promise<Record<string, string>>;
+  /** The vector index the service chooses on these backends. */
+  readonly vectorIndex: 'pgvector' | 'exact_sql';
   readonly postgres?: PostgresServer;
   readonly redis?: RedisServer;
   close(): Promise<void>;
@@ -14,6 +17,7 @@ export interface ProfileBackends {
 export function embeddedBackends(): Promise<ProfileBackends> {
   return Promise.resolve({
     name: 'embedded',
+    vectorIndex: 'pgvector',
     env: () => Promise.resolve({}),
     close: () => Promise.resolve(),
   });
@@ -25,6 +29,8 @@ export async function externalBackends(): Promise<ProfileBackends> {
   let databases = 0;
   return {
     name: 'external',
+    // PostgreSQL 15 with pgvector where it is installed (CI builds it), exact SQL where not.
+    vectorIndex: externalVectorIndex(),
     postgres,
     redis,
     async env() {

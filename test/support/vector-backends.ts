@@ -28,7 +28,7 @@ export async function pgvectorInPglite(): Promise<IndexUnderTest> {
   const pool = new pg.Pool(createPgConfig(pglite));
   await migrate(pool);
   const index = createPgvectorIndex({ pool, logger: quiet });
-  await index.prepare();
+  await index.prepare(pool);
   return {
     pool,
     index,
@@ -41,12 +41,39 @@ export async function pgvectorInPglite(): Promise<IndexUnderTest> {
   };
 }
 
+/**
+ * pgvector in a private PostgreSQL 15 through a pool of several connections, as a replica of the
+ * external profile runs it (PGlite serves one connection). Needs pgvector installed for
+ * PostgreSQL 15 (test/support/pgvector.ts).
+ */
+export async function pgvectorOnPostgres(): Promise<
+  IndexUnderTest & { readonly url: string; readonly index: ReturnType<typeof createPgvectorIndex> }
+> {
+  const server = await startPostgres();
+  const url = await server.createDatabase('vectors');
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  await migrate(pool);
+  const index = createPgvectorIndex({ pool, logger: quiet });
+  await index.prepare(pool);
+  return {
+    pool,
+    index,
+    url,
+    settle: () => index.drained(),
+    async close() {
+      await index.close();
+      await pool.end();
+      await server.close();
+    },
+  };
+}
+
 export async function exactSqlOnPostgres(): Promise<IndexUnderTest> {
   const server = await startPostgres();
   const pool = new pg.Pool({ connectionString: await server.createDatabase('vectors') });
   await migrate(pool);
   const index = createExactSqlIndex(pool);
-  await index.prepare();
+  await index.prepare(pool);
   return {
     pool,
     index,
@@ -67,7 +94,7 @@ export async function qdrantOnStub(): Promise<IndexUnderTest & { readonly stub: 
   const index = createQdrantIndex(
     createQdrantClient({ url: stub.url, apiKey: 'qdrant-key', timeoutMs: 2_000 }),
   );
-  await index.prepare();
+  await index.prepare(pool);
   return {
     pool,
     index,

@@ -83,7 +83,7 @@ describe('aidb backup on the command line', () => {
     expect(stdout.trimEnd().split('\n')).toEqual([
       'created database copy',
       `restored ${id}.dump.zst.age into database copy`,
-      'checked row counts of 4 tables against the manifest',
+      'checked row counts of 5 tables against the manifest',
     ]);
     expect(await tableCounts(server.urlFor('copy'))).toEqual(
       await tableCounts(server.urlFor('source')),

@@ -144,7 +144,13 @@ export async function tableCounts(url: string): Promise<Record<string, number>> 
   await client.connect();
   try {
     const out: Record<string, number> = {};
-    for (const table of ['aidb_schema_migrations', 'chunks', 'collections', 'documents']) {
+    for (const table of [
+      'aidb_job_claims',
+      'aidb_schema_migrations',
+      'chunks',
+      'collections',
+      'documents',
+    ]) {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
       out[`public.${table}`] = Number(rows[0]?.n);
     }

@@ -91,7 +91,7 @@ describe('PostgreSQL backup round trip', () => {
     expect(outcome.actions).toEqual([
       'created database restored',
       `restored ${manifest.parts[0]?.file ?? ''} into database restored`,
-      'checked row counts of 4 tables against the manifest',
+      'checked row counts of 5 tables against the manifest',
     ]);
     expect(await tableCounts(server.urlFor('restored'))).toEqual(
       await tableCounts(server.urlFor('source')),

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { dump } from 'js-yaml';
@@ -12,6 +12,8 @@ import { dashboardSpecs } from '../../../dashboards/all.ts';
 import { buildDashboard } from '../../../dashboards/build.ts';
 import { jobsOf, panelQueries } from '../../../dashboards/live.ts';
 import { binaries, binaryPath } from '../../support/binaries.ts';
+import { describeWith } from '../../support/not-checked.ts';
+import { missingPath, sharedDir } from '../../support/shared.ts';
 
 const run = promisify(execFile);
 
@@ -19,9 +21,7 @@ const run = promisify(execFile);
  * Grafana's published dashboard JSON Schemas (schemaVersion 42) live in the team's shared folder
  * beside the repository (read-only); AIDB_GRAFANA_JSONSCHEMA_DIR points elsewhere if needed.
  */
-const schemaDir =
-  process.env.AIDB_GRAFANA_JSONSCHEMA_DIR ??
-  resolve(import.meta.dirname, '../../../../shared/grafana-jsonschema');
+const schemaDir = process.env.AIDB_GRAFANA_JSONSCHEMA_DIR ?? join(sharedDir, 'grafana-jsonschema');
 
 const context = {
   serviceJob: 'aidb',
@@ -44,49 +44,53 @@ const panelSchemas: Record<string, string> = {
   bargauge: 'bargauge',
 };
 
-describe('generated dashboards against Grafana’s JSON Schemas', () => {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validator = (name: string, definition?: string) => {
-    const root = schema(name);
-    return ajv.compile(
-      definition === undefined ? root : { ...root, $ref: `#/definitions/${definition}` },
+describeWith(
+  missingPath(join(schemaDir, 'dashboard.jsonschema.json'), 'Grafana’s dashboard JSON Schema'),
+  'generated dashboards against Grafana’s JSON Schemas',
+  () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validator = (name: string, definition?: string) => {
+      const root = schema(name);
+      return ajv.compile(
+        definition === undefined ? root : { ...root, $ref: `#/definitions/${definition}` },
+      );
+    };
+
+    it.each(boards.map((b) => [b.uid ?? '', b] as const))(
+      '%s is a valid dashboard',
+      (_uid, board) => {
+        const validate = validator('dashboard');
+        expect(validate(board) ? [] : validate.errors).toEqual([]);
+      },
     );
-  };
 
-  it.each(boards.map((b) => [b.uid ?? '', b] as const))(
-    '%s is a valid dashboard',
-    (_uid, board) => {
-      const validate = validator('dashboard');
-      expect(validate(board) ? [] : validate.errors).toEqual([]);
-    },
-  );
-
-  it.each(boards.map((b) => [b.uid ?? '', b] as const))(
-    'every panel of %s has valid options, field config and queries',
-    (_uid, board) => {
-      const errors: unknown[] = [];
-      const query = validator('prometheus', 'Dataquery');
-      for (const panel of (board.panels ?? []).filter(
-        (p): p is dashboard.Panel => p.type !== 'row',
-      )) {
-        const kind = panelSchemas[panel.type];
-        if (kind === undefined) throw new Error(`test: no schema for panel type ${panel.type}`);
-        const options = validator(kind, 'Options');
-        if (!options(panel.options ?? {}))
-          errors.push({ panel: panel.title, options: options.errors });
-        if (kind !== 'stat' && kind !== 'bargauge') {
-          const custom = validator(kind, 'FieldConfig');
-          if (!custom(panel.fieldConfig?.defaults.custom ?? {}))
-            errors.push({ panel: panel.title, custom: custom.errors });
+    it.each(boards.map((b) => [b.uid ?? '', b] as const))(
+      'every panel of %s has valid options, field config and queries',
+      (_uid, board) => {
+        const errors: unknown[] = [];
+        const query = validator('prometheus', 'Dataquery');
+        for (const panel of (board.panels ?? []).filter(
+          (p): p is dashboard.Panel => p.type !== 'row',
+        )) {
+          const kind = panelSchemas[panel.type];
+          if (kind === undefined) throw new Error(`test: no schema for panel type ${panel.type}`);
+          const options = validator(kind, 'Options');
+          if (!options(panel.options ?? {}))
+            errors.push({ panel: panel.title, options: options.errors });
+          if (kind !== 'stat' && kind !== 'bargauge') {
+            const custom = validator(kind, 'FieldConfig');
+            if (!custom(panel.fieldConfig?.defaults.custom ?? {}))
+              errors.push({ panel: panel.title, custom: custom.errors });
+          }
+          for (const target of panel.targets ?? []) {
+            if (!query(target)) errors.push({ panel: panel.title, target: query.errors });
+          }
         }
-        for (const target of panel.targets ?? []) {
-          if (!query(target)) errors.push({ panel: panel.title, target: query.errors });
-        }
-      }
-      expect(errors).toEqual([]);
-    },
-  );
-});
+        expect(errors).toEqual([]);
+      },
+    );
+  },
+);
 
 describe('every panel query, variables expanded', () => {
   let dir: string;

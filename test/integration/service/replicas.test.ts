@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../../service/store/migrate.ts';
+import { loadMigrations, migrationLockKey } from '../../../service/store/migrate.ts';
 import type { AidbProcess } from '../../support/aidb-process.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { startRedis, type RedisServer } from '../../support/redis.ts';
@@ -61,9 +61,28 @@ describe('replicas on one fresh database', () => {
     '%i replicas started at the same instant all become ready, and the schema is migrated once',
     async (count) => {
       const url = await freshDatabase();
+      // Process start-up times differ by more than the schema work takes, so "the same instant"
+      // is made exact: the test holds the migration lock until every replica waits for it, then
+      // lets them all go at once.
+      const gate = new pg.Client({ connectionString: url });
+      await gate.connect();
+      await gate.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
       const replicas = await Promise.all(Array.from({ length: count }, () => replica(url)));
+      await waitFor('every replica to wait for the migration lock', async () => {
+        const { rows } = await gate.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'aidb'
+             AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        );
+        return Number(rows[0]?.n) === count;
+      });
+      await gate.end();
       for (const service of replicas)
         await waitFor(`replica ${service.url} ready`, ready(service), { timeoutMs: 30_000 });
+      // Each came up at its first attempt: none tripped over another's schema work (a concurrent
+      // CREATE EXTENSION or CREATE TABLE IF NOT EXISTS fails with 23505) and had to retry.
+      for (const service of replicas)
+        expect(service.output()).not.toContain('start-up could not reach its store yet');
       const all = (await loadMigrations()).map((m) => m.version);
       expect(await appliedVersions(url)).toEqual(all);
       // Each replica writes, and each sees every other's write.

@@ -19,7 +19,13 @@ async function tables(pool: pg.Pool): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-const expectedTables = ['aidb_schema_migrations', 'chunks', 'collections', 'documents'];
+const expectedTables = [
+  'aidb_job_claims',
+  'aidb_schema_migrations',
+  'chunks',
+  'collections',
+  'documents',
+];
 
 describe('migrations on PostgreSQL 15', () => {
   let server: PostgresServer;

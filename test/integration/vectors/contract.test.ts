@@ -10,10 +10,13 @@ import {
 } from '../../../service/store/documents.ts';
 import { transaction } from '../../../service/store/sql.ts';
 import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
+import { describeWith } from '../../support/not-checked.ts';
+import { pgvectorMissing } from '../../support/pgvector.ts';
 import {
   exactSqlOnPostgres,
   qdrantOnStub,
   pgvectorInPglite,
+  pgvectorOnPostgres,
   type IndexUnderTest,
 } from '../../support/vector-backends.ts';
 
@@ -78,7 +81,7 @@ const backends = [
   { name: 'Qdrant (contract stub of its REST API)', open: qdrantOnStub },
 ] as const;
 
-describe.each(backends)('the vector index contract: $name', ({ open }) => {
+function contract(open: () => Promise<IndexUnderTest>): void {
   let backend: IndexUnderTest;
   let collection: IndexedCollection;
   let other: IndexedCollection;
@@ -227,7 +230,19 @@ describe.each(backends)('the vector index contract: $name', ({ open }) => {
   it('reports no orphans when every vector has its row', async () => {
     expect(await backend.index.collectOrphans(backend.pool, true)).toBe(0);
   });
+}
+
+describe.each(backends)('the vector index contract: $name', ({ open }) => {
+  contract(open);
 });
+
+describeWith(
+  pgvectorMissing(),
+  'the vector index contract: pgvector on PostgreSQL 15 (pool of 8)',
+  () => {
+    contract(pgvectorOnPostgres);
+  },
+);
 
 describe('pgvector with deferred indexing', () => {
   it('finds chunks that are stored but not yet in the HNSW graph', async () => {

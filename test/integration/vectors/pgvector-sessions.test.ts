@@ -45,7 +45,7 @@ describe('pgvector session settings', () => {
     });
     await migrate(pool);
     index = createPgvectorIndex({ pool, logger: createLogger({ level: 'silent', name: 'test' }) });
-    await index.prepare();
+    await index.prepare(pool);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missedRun } from '../../../agent/missed-runs.ts';
+import { missedRun, scheduledSlot } from '../../../agent/missed-runs.ts';
 
 // Cron schedules read in the process's local time, as cron does: build local times too.
 const at = (day: number, hour: number) => new Date(2026, 2, day, hour, 0, 0).getTime();
@@ -13,5 +13,15 @@ describe('runs missed while the agent was down (schedule 0 2 * * *)', () => {
     ['a run due exactly now is missed', at(1, 2), at(2, 2), true],
   ] as const)('%s', (_name, lastRun, now, expected) => {
     expect(missedRun('0 2 * * *', lastRun, now)).toBe(expected);
+  });
+});
+
+describe('the slot a scheduled run belongs to (schedule 0 2 * * *)', () => {
+  it.each([
+    ['a timer firing on time', at(2, 2) + 5, at(2, 2)],
+    ['a timer firing late the same day', at(2, 12), at(2, 2)],
+    ['a timer firing a little early', at(2, 2) - 400, at(2, 2)],
+  ] as const)('%s', (_name, now, slot) => {
+    expect(scheduledSlot('0 2 * * *', now)).toBe(slot);
   });
 });

@@ -1,0 +1,180 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger } from '../../../lib/logger.ts';
+import { insertCollection } from '../../../service/store/collections.ts';
+import { writeDocuments, type DocumentWrite } from '../../../service/store/documents.ts';
+import { transaction } from '../../../service/store/sql.ts';
+import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
+import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
+import { describeWith } from '../../support/not-checked.ts';
+import { pgvectorMissing } from '../../support/pgvector.ts';
+import { pgvectorOnPostgres } from '../../support/vector-backends.ts';
+import { waitFor } from '../../support/wait.ts';
+
+const dimension = 8;
+
+function docs(prefix: string, count: number): DocumentWrite[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${String(i)}`,
+    title: null,
+    content: 'x',
+    metadata: {},
+    source: null,
+    contentSha256: 'x',
+    chunks: [
+      {
+        index: 0,
+        content: 'x',
+        embedding: Float32Array.from({ length: dimension }, (_, d) => Math.cos(i + d)),
+      },
+    ],
+  }));
+}
+
+/**
+ * The deferred HNSW indexer of several replicas on one PostgreSQL with pgvector: each replica's
+ * index object runs its own indexer over the shared queue (pgvector_pending).
+ */
+describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one database', () => {
+  let backend: Awaited<ReturnType<typeof pgvectorOnPostgres>>;
+  let collection: IndexedCollection;
+  let batches = 0;
+
+  /** Queues documents without kicking any indexer, as an ingest just before it commits. */
+  async function queue(count: number): Promise<DocumentWrite[]> {
+    batches += 1;
+    const list = docs(`b${String(batches)}`, count);
+    await transaction(backend.pool, async (tx) => {
+      await writeDocuments(tx, collection.id, list);
+      await backend.index.upsert(
+        tx,
+        collection,
+        list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
+      );
+    });
+    return list;
+  }
+
+  async function count(table: 'pgvector_pending' | 'pgvector_chunks'): Promise<number> {
+    const { rows } = await backend.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(rows[0]?.n);
+  }
+
+  /** Another replica: its own pool and its own indexer on the same database; it keeps its logs. */
+  function replica(sweepMs?: number) {
+    const pool = new pg.Pool({ connectionString: backend.url, max: 4 });
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'warn',
+      name: 'test',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const index = createPgvectorIndex({ pool, logger, ...(sweepMs ? { sweepMs } : {}) });
+    return { pool, index, lines };
+  }
+
+  beforeAll(async () => {
+    backend = await pgvectorOnPostgres();
+    const row = await insertCollection(backend.pool, 'shared', dimension, {});
+    if (row === undefined) throw new Error('collection not created');
+    await backend.index.createCollection(row, backend.pool);
+    collection = row;
+    await backend.settle();
+  });
+  afterAll(async () => {
+    await backend.close();
+  });
+
+  it('two indexers drain one queue to zero, each row moved exactly once', async () => {
+    const other = replica();
+    await other.index.prepare(other.pool);
+    try {
+      const before = backend.index.moved() + other.index.moved();
+      const list = await queue(400);
+      backend.index.afterCommit(collection);
+      other.index.afterCommit(collection);
+      await Promise.all([backend.index.drained(), other.index.drained()]);
+      expect(await count('pgvector_pending')).toBe(0);
+      expect(backend.index.moved() + other.index.moved() - before).toBe(list.length);
+      // Search sees all of them through the graph.
+      const hits = await other.index.search(collection, {
+        vector: list[7]?.chunks[0]?.embedding ?? new Float32Array(dimension),
+        limit: 1,
+        offset: 0,
+      });
+      expect(hits[0]?.documentId).toBe(list[7]?.id);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
+  it('an indexer never deadlocks with a delete that locks the chunk before its queue row', async () => {
+    const indexer = replica();
+    const [victim] = await queue(3);
+    // The lock order of a cascading delete: the chunk row first, its queue row after. Before
+    // the fix the indexer took them the other way round, and the deadlock detector killed one
+    // of the two after deadlock_timeout.
+    const deleter = new pg.Client({ connectionString: backend.url });
+    await deleter.connect();
+    try {
+      await deleter.query('BEGIN');
+      await deleter.query(
+        'SELECT 1 FROM chunks WHERE collection_id = $1 AND document_id = $2 FOR UPDATE',
+        [collection.id, victim?.id],
+      );
+      let finished = false;
+      indexer.index.afterCommit(collection);
+      const drained = indexer.index.drained().then(() => {
+        finished = true;
+      });
+      await waitFor('the indexer to finish its batch or wait for a lock', async () => {
+        if (finished) return true;
+        // Not the deleter: inside a transaction pg_stat_activity is a snapshot.
+        const { rows } = await backend.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE 'WITH%pgvector_pending%'`,
+        );
+        return Number(rows[0]?.n) > 0;
+      });
+      await deleter.query(
+        'DELETE FROM pgvector_pending WHERE collection_id = $1 AND document_id = $2',
+        [collection.id, victim?.id],
+      );
+      await deleter.query('COMMIT');
+      await drained;
+      // The indexer skipped the locked row, moved the other two, and never failed.
+      expect(await count('pgvector_pending')).toBe(0);
+      expect(indexer.index.moved()).toBe(2);
+      expect(indexer.lines).toEqual([]);
+    } finally {
+      await deleter.end();
+      await indexer.index.close();
+      await indexer.pool.end();
+    }
+  });
+
+  it('rows a dead replica had claimed are picked up by the other one', async () => {
+    await queue(5);
+    // A replica killed in the middle of a batch: its transaction holds the claim when its
+    // connection dies.
+    const dying = new pg.Client({ connectionString: backend.url });
+    await dying.connect();
+    dying.on('error', () => undefined);
+    const { rows } = await dying.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await dying.query('BEGIN');
+    await dying.query('SELECT 1 FROM pgvector_pending FOR UPDATE');
+    const survivor = replica(100);
+    await survivor.index.prepare(survivor.pool);
+    try {
+      const before = survivor.index.moved() + backend.index.moved();
+      await backend.pool.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+      // Nobody kicks an indexer: a sweep finds the released rows.
+      await waitFor('the queue to drain', async () => (await count('pgvector_pending')) === 0);
+      expect(survivor.index.moved() + backend.index.moved() - before).toBe(5);
+    } finally {
+      await survivor.index.close();
+      await survivor.pool.end();
+    }
+  });
+});
