@@ -14,6 +14,7 @@ import { prometheusRuleResource } from './prometheus-rule.ts';
 import { promtoolTests } from './promtool-tests.ts';
 import { alertsOf, recordingsOf, ruleGroups, type LinkOptions } from './rules-file.ts';
 import { runbook } from './runbooks.ts';
+import type { PanelRef } from './dashboard-panel.ts';
 import { divideTimings } from './time-divisor.ts';
 
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
@@ -43,7 +44,11 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 }
 
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
-export function alertFiles(config: Config, receivers: Receivers = {}): GeneratedFile[] {
+export function alertFiles(
+  config: Config,
+  receivers: Receivers = {},
+  panels: readonly PanelRef[] = [],
+): GeneratedFile[] {
   const specs = ruleFamilies(generationContext(config));
   const options = linkOptions(config);
   checkFamilies(specs, options);
@@ -58,7 +63,7 @@ export function alertFiles(config: Config, receivers: Receivers = {}): Generated
       ...(withTests ? promtoolTests(family, options) : []).map((t) =>
         yamlFile(`rules/tests/${t.name}`, yaml(t.file)),
       ),
-      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options)),
+      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options, panels)),
     ]),
     yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
     yamlFile(

@@ -1,6 +1,7 @@
 import { dump } from 'js-yaml';
 import { generationContext } from '../config/generation.ts';
 import type { Config } from '../config/schema.ts';
+import type { PanelRef } from '../alerts/dashboard-panel.ts';
 import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { dashboardSpecs } from './all.ts';
 import { buildDashboard } from './build.ts';
@@ -47,4 +48,32 @@ export function dashboardFiles(config: Config): GeneratedFile[] {
     markdownFile('dashboards/README.md', dashboardsReadme(specs)),
     yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),
   ];
+}
+
+interface PanelJson {
+  readonly id?: number;
+  readonly title?: string;
+  readonly targets?: readonly { readonly expr?: string }[];
+  readonly panels?: readonly PanelJson[];
+}
+
+/** Every panel of the dashboards with its queries, for the runbooks to name. */
+export function dashboardPanels(config: Config): PanelRef[] {
+  return dashboardSpecs(generationContext(config)).flatMap((spec) => {
+    const board = buildDashboard(spec) as { panels?: readonly PanelJson[] };
+    const flat = (panels: readonly PanelJson[]): PanelJson[] =>
+      panels.flatMap((p) => [p, ...flat(p.panels ?? [])]);
+    return flat(board.panels ?? []).flatMap((p) =>
+      p.id === undefined || p.title === undefined
+        ? []
+        : [
+            {
+              dashboard: spec.id,
+              id: p.id,
+              title: p.title,
+              exprs: (p.targets ?? []).flatMap((t) => (t.expr === undefined ? [] : [t.expr])),
+            },
+          ],
+    );
+  });
 }

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { formatProbe, formatStatus } from '../../agent/report.ts';
 import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
-import { resolveTargets } from '../../agent/targets.ts';
+import { resolveTargets, type Target } from '../../agent/targets.ts';
+import { dependencies } from '../../catalog/dependencies.ts';
 import type { Config } from '../../config/schema.ts';
 import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -77,6 +78,16 @@ function targetsOf(config: Config) {
   }
 }
 
+/**
+ * The target named, or for a dependency the agent does not probe directly (the embedded
+ * database and embedder live in the service) the service's readiness, which checks it.
+ */
+function targetOrReadiness(targets: readonly Target[], name: string): Target | undefined {
+  const own = targets.find((t) => t.name === name);
+  if (own !== undefined || !(name in dependencies)) return own;
+  return targets.find((t) => t.name === 'service-ready');
+}
+
 export function agentCommand(): Command {
   const agent = new Command('agent')
     .description('Run the agent: probes, scheduled jobs, metrics and status')
@@ -133,11 +144,15 @@ export function agentCommand(): Command {
     .action(async (name: string, _options, command: Command) => {
       const { config } = loadCommandConfig(command);
       const targets = targetsOf(config);
-      const target = targets.find((t) => t.name === name);
+      const target = targetOrReadiness(targets, name);
       if (target === undefined) {
         const known = targets.map((t) => t.name).join(', ');
         throw new ExitError(`agent probe: no target ${name} (targets: ${known})`, exitCodes.usage);
       }
+      if (target.name !== name)
+        process.stderr.write(
+          `aidb agent probe: ${name} has no probe of its own in this configuration (embedded in the service, or reached only through it); probing ${target.name}, whose answer includes it\n`,
+        );
       const phases = new Map<HttpProbePhase, number>();
       const gauges = new Map<string, number>();
       const { runProbe } = await import('../../agent/run-probe.ts');

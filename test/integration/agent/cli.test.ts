@@ -91,4 +91,16 @@ describe('aidb agent status and probe', () => {
       'aidb: agent probe: no target nope (targets: service-live, service-ready, service-startup)\n',
     );
   });
+
+  it('`probe postgres` on the embedded default probes the service readiness that includes it', async () => {
+    const { code, stdout, stderr } = await runCli(['agent', 'probe', 'postgres'], {
+      AIDB_AGENT_SERVICE_URL: service.url,
+    });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr:
+        'aidb agent probe: postgres has no probe of its own in this configuration (embedded in the service, or reached only through it); probing service-ready, whose answer includes it\n',
+    });
+    expect(stdout).toMatch(/^target +service-ready\b/m);
+  });
 });
