@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { version } from '../lib/version.ts';
 import { agentCommand } from './commands/agent.ts';
 import { backupCommand } from './commands/backup.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -13,6 +14,7 @@ export function createProgram(): Command {
     .description(
       'Observability-first AI knowledge base: service, agent, backups, dashboards and alerts',
     )
+    .version(version, '-V, --version', 'print the version and exit')
     .option('-c, --config <file>', 'YAML config file (default: $AIDB_CONFIG)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
