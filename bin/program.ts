@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { version } from '../lib/version.ts';
 import { agentCommand } from './commands/agent.ts';
 import { backupCommand } from './commands/backup.ts';
+import { completionCommand } from './commands/completion.ts';
+import { configCommand } from './commands/config.ts';
 import { generateCommand } from './commands/generate.ts';
 import { healthCommand } from './commands/health.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -26,6 +28,8 @@ export function createProgram(): Command {
     backupCommand(),
     keysCommand(),
     healthCommand(),
+    configCommand(),
+    completionCommand(createProgram),
   ]) {
     program.addCommand(inherit(command, program));
   }
