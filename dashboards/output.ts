@@ -2,7 +2,7 @@ import { dump } from 'js-yaml';
 import { generationContext } from '../config/generation.ts';
 import type { Config } from '../config/schema.ts';
 import type { PanelRef } from '../alerts/dashboard-panel.ts';
-import { markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
+import { generatedBy, markdownFile, yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
 import { dashboardSpecs } from './all.ts';
 import { buildDashboard } from './build.ts';
 import { dashboardUid } from '../config/generation.ts';
@@ -41,10 +41,16 @@ export function dashboardFiles(config: Config): GeneratedFile[] {
     throw new RangeError(`dashboards: refusing to write dashboards:\n${lines.join('\n')}`);
   }
   return [
-    ...specs.map((spec, i) => ({
-      path: `dashboards/${dashboardUid(spec.id)}.json`,
-      content: `${JSON.stringify(boards[i], null, 2)}\n`,
-    })),
+    ...specs.map((spec, i) => {
+      // JSON holds no comment: the marker that lets `aidb generate` own the file ends the
+      // description, written as the first key.
+      const { description, ...board } = boards[i] ?? {};
+      const marked = { description: `${description ?? ''} ${generatedBy}`.trim(), ...board };
+      return {
+        path: `dashboards/${dashboardUid(spec.id)}.json`,
+        content: `${JSON.stringify(marked, null, 2)}\n`,
+      };
+    }),
     markdownFile('dashboards/README.md', dashboardsReadme(specs)),
     yamlFile('provisioning/dashboards/aidb.yaml', dump(provisioning(config), { lineWidth: -1 })),
   ];

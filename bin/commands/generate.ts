@@ -16,7 +16,8 @@ export function generateCommand(): Command {
       const { generators } = await import('./generators.ts');
       const files = generators.flatMap((generate) => generate(config));
       const dir = resolve(options.out);
-      await writeGeneratedFiles(dir, files);
+      const { removed } = await writeGeneratedFiles(dir, files);
+      for (const path of removed) process.stdout.write(`aidb generate: removed stale ${path}\n`);
       process.stdout.write(`aidb generate: wrote ${String(files.length)} files to ${dir}\n`);
     });
 }
