@@ -7,12 +7,21 @@ import { startServiceStub, type ServiceStub } from './stubs.ts';
 
 let service: ServiceStub;
 let agent: TestAgent;
+let closedPort: number;
 
 beforeAll(async () => {
   service = await startServiceStub();
   service.set('/health/startup', 'unavailable');
+  closedPort = await freePort();
   agent = await startTestAgent(
-    { agent: { probeDefaults: { intervalMs: 300, timeoutMs: 300, failureThreshold: 1 } } },
+    {
+      agent: {
+        probeDefaults: { intervalMs: 300, timeoutMs: 300, failureThreshold: 1 },
+        targets: [
+          { name: 'closed', probe: 'tcp', options: { host: '127.0.0.1', port: closedPort } },
+        ],
+      },
+    },
     { env: { AIDB_AGENT_SERVICE_URL: service.url } },
   );
   await waitFor('every target to have a state', async () => {
@@ -43,9 +52,13 @@ describe('aidb agent status and probe', () => {
         ['service-ready', 'http', 'service', 'up', '0'],
         ['service-startup', 'http', 'service', 'down', rows[3]?.[4] ?? ''],
       ],
-      stderr: 'aidb agent status: down: service-startup\n',
+      stderr: 'aidb agent status: down: service-startup, closed\n',
     });
-    expect(stdout).toContain('unexpected_status');
+    expect(stdout).toContain('unexpected_status: http: status 503, expected 2xx');
+    // The error's own text, not only its reason code.
+    expect(stdout).toMatch(
+      new RegExp(`^closed .*ECONNREFUSED 127\\.0\\.0\\.1:${String(closedPort)}$`, 'm'),
+    );
   });
 
   it('`status` exits 1 with a clear message when no agent answers', async () => {
