@@ -2,12 +2,18 @@ import { Argument, Command, Option } from 'commander';
 import { pino } from 'pino';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
-import type { OnProgress, Progress } from '../../backups/progress.ts';
 import type { Config } from '../../config/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { formatBytes, formatList, formatPlan, formatProgress } from './backup-format.ts';
+import { createProgressDisplay, type ProgressDisplay } from '../progress-display.ts';
+import {
+  formatList,
+  formatPlan,
+  formatProgress,
+  formatRunSummary,
+  formatVerifySummary,
+} from './backup-format.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
 
 const print = (text: string): void => {
@@ -33,29 +39,12 @@ function cancellation(): { readonly signal: AbortSignal; readonly dispose: () =>
   };
 }
 
-/** A progress line redrawn in place on a terminal, at most 5 times a second; nothing otherwise. */
-function progressDisplay(): {
-  readonly onProgress: OnProgress | undefined;
-  readonly done: () => void;
-} {
-  if (!process.stderr.isTTY) return { onProgress: undefined, done: () => undefined };
-  const started = new Map<string, number>();
-  let last = 0;
-  let shown = false;
-  return {
-    onProgress: (progress: Progress) => {
-      const key = `${progress.phase} ${progress.part}`;
-      const now = Date.now();
-      if (!started.has(key)) started.set(key, now);
-      if (now - last < 200) return;
-      last = now;
-      shown = true;
-      process.stderr.write(`\r\x1b[2K${formatProgress(progress, now - (started.get(key) ?? now))}`);
-    },
-    done: () => {
-      if (shown) process.stderr.write('\r\x1b[2K');
-    },
-  };
+/** The progress line on standard error when it is a terminal; nothing otherwise. */
+function progressDisplay(): ProgressDisplay {
+  return createProgressDisplay(
+    { isTTY: process.stderr.isTTY, write: (text) => process.stderr.write(text) },
+    formatProgress,
+  );
 }
 
 async function withEngine<T>(
@@ -115,12 +104,7 @@ function report(outcome: RunOutcome, target: BackupTarget): boolean {
     );
     return false;
   }
-  const { manifest } = outcome;
-  const stored = manifest.parts.reduce((sum, p) => sum + p.stored.bytes, 0);
-  const plain = manifest.parts.reduce((sum, p) => sum + p.plain.bytes, 0);
-  print(
-    `${manifest.id}: ${formatBytes(plain)} dumped, ${formatBytes(stored)} stored, verified (level 1)`,
-  );
+  print(formatRunSummary(outcome.manifest));
   return true;
 }
 
@@ -138,7 +122,7 @@ function runCommand(): Command {
           for (const target of resolveTarget(name, config)) {
             const display = progressDisplay();
             const outcome = await engine.run(target, signal, display.onProgress);
-            display.done();
+            display.finish();
             ok = report(outcome, target) && ok;
           }
         } finally {
@@ -179,11 +163,10 @@ function verifyCommand(): Command {
         try {
           const level = options.restore === true ? '2' : '1';
           const outcome = await engine.verify(id, level, signal, display.onProgress);
-          display.done();
+          display.finish();
           if (outcome.status === 'skipped') throw busy(outcome.owner);
           const v = outcome.verification;
-          if (v.ok)
-            print(`${id}: level ${level} verification passed in ${v.durationSeconds.toFixed(1)} s`);
+          if (v.ok) print(formatVerifySummary(outcome.manifest, v));
           else {
             process.stderr.write(
               `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
@@ -220,11 +203,11 @@ function restoreCommand(): Command {
             signal,
             onProgress: display.onProgress,
           });
-          display.done();
+          display.finish();
           if (outcome.status === 'skipped') throw busy(outcome.owner);
           for (const action of outcome.actions) print(action);
         } catch (error) {
-          display.done();
+          display.finish();
           if (error instanceof ExitError) throw error;
           throw new ExitError(
             `restore of ${id} failed: ${(error as Error).message}`,

@@ -69,7 +69,11 @@ describe('aidb backup on the command line', () => {
     const { code, stdout } = await runCli(['backup', 'verify', id, '--restore'], env, 60_000);
     expect([code, stdout]).toEqual([
       0,
-      expect.stringMatching(new RegExp(`^${id}: level 2 verification passed in \\d+\\.\\d s\\n$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${id}: level 2 verification passed: \\S+ \\S+ read in \\d+\\.\\d s \\(.+/s\\)\\n$`,
+        ),
+      ),
     ]);
   });
 
