@@ -17,10 +17,7 @@ export const redacted = '(redacted)';
 /** Every leaf setting with the value in effect and where it came from. */
 export function effectiveSettings(loaded: LoadedConfig): EffectiveSetting[] {
   return describeSettings().map((info) => {
-    const value = getPath(
-      loaded.config,
-      info.path.split('.'),
-    );
+    const value = getPath(loaded.config, info.path.split('.'));
     const origin = loaded.origins.get(info.path);
     return {
       path: info.path,

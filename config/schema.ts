@@ -16,6 +16,7 @@ import { tls } from './sections/tls.ts';
 import { setting } from './setting.ts';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logFormats = ['json', 'pretty'] as const;
 
 export const configSchema = z
   .object({
@@ -30,6 +31,10 @@ export const configSchema = z
     logLevel: setting(z.enum(logLevels).default('info'), {
       env: 'AIDB_LOG_LEVEL',
       doc: 'Least severe log level written.',
+    }),
+    logFormat: setting(z.enum(logFormats).default('json'), {
+      env: 'AIDB_LOG_FORMAT',
+      doc: '`json`: one JSON object per line, for log collectors. `pretty`: one readable line per entry, for a terminal (`aidb up --log-format pretty`).',
     }),
     service: service.prefault({}),
     tls: tls.prefault({}),

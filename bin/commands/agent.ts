@@ -93,7 +93,11 @@ export function agentCommand(): Command {
     .description('Run the agent: probes, scheduled jobs, metrics and status')
     .action(async (_options, command: Command) => {
       const { config } = loadCommandConfig(command);
-      const logger = createLogger({ level: config.logLevel, name: 'agent' });
+      const logger = createLogger({
+        level: config.logLevel,
+        name: 'agent',
+        format: config.logFormat,
+      });
       targetsOf(config);
       // Loaded here, not at the top: other commands need not carry the agent and its clients.
       const [{ createAgent }, { runUntilSignal }] = await Promise.all([

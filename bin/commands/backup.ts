@@ -1,5 +1,4 @@
 import { Argument, Command, Option } from 'commander';
-import { pino } from 'pino';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
 import type { Config } from '../../config/schema.ts';
@@ -52,10 +51,13 @@ async function withEngine<T>(
   use: (engine: BackupEngine, config: Config) => Promise<T>,
 ): Promise<T> {
   const { config } = loadCommandConfig(command);
+  // Standard output carries the command's result; logs go to standard error, readable lines
+  // when a person watches it.
   const logger = createLogger({
     level: config.logLevel,
     name: 'backup',
-    destination: pino.destination(2),
+    destination: process.stderr,
+    format: process.stderr.isTTY ? 'pretty' : config.logFormat,
   });
   // The engines load on use, so that other `aidb` commands (the agent above all, whose
   // resident memory has a bar) do not carry them.
