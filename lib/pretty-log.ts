@@ -17,7 +17,14 @@ export function prettyLine(json: string): string {
   const fields = Object.entries(entry)
     .filter(([key]) => !shownApart.has(key))
     .map(([key, value]) => {
-      const shown = typeof value === 'string' ? value : JSON.stringify(value);
+      // An error shows its message: its stack is for the JSON logs, not for a person.
+      const message = (value as { message?: unknown } | null)?.message;
+      const shown =
+        typeof value === 'string'
+          ? value
+          : key === 'err' && typeof message === 'string'
+            ? message
+            : JSON.stringify(value);
       return `${key}=${/\s/.test(shown) ? JSON.stringify(shown) : shown}`;
     });
   return [time, level, `${text(entry.name)}:`, text(entry.msg), ...fields]

@@ -117,7 +117,13 @@ function runCommand(): Command {
       new Argument('[target]', 'what to back up').choices(['pg', 'postgres', 'pglite', 'qdrant']),
     )
     .action(async (name: string | undefined, _options: unknown, command: Command) => {
-      await withEngine(command, async (engine, config) => {
+      const { config } = loadCommandConfig(command);
+      if (config.backups.identity === undefined && config.backups.recipients.length === 0)
+        throw new ExitError(
+          'backup run: no age key to encrypt to; make one with `age-keygen -o /etc/aidb/backup.key` and set AIDB_BACKUP_IDENTITY_FILE=/etc/aidb/backup.key (keep a copy elsewhere: without it no backup can be restored), or set AIDB_BACKUP_RECIPIENTS to public keys (age1…)',
+          exitCodes.config,
+        );
+      await withEngine(command, async (engine) => {
         const { signal, dispose } = cancellation();
         let ok = true;
         try {

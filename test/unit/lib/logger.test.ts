@@ -34,6 +34,12 @@ describe('the logger', () => {
     expect(lines[0]).not.toContain('{');
   });
 
+  it('shows an error by its message, without the stack', () => {
+    const { logger, lines } = capture('pretty');
+    logger.error({ err: new Error('disk full') }, 'backup failed');
+    expect(lines[0]).toMatch(/ERROR backup: backup failed err="disk full"\n$/);
+  });
+
   it('leaves a line that is not JSON as it is', () => {
     expect(prettyLine('plain text\n')).toBe('plain text');
   });
