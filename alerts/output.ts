@@ -14,6 +14,8 @@ import { prometheusRuleResource } from './prometheus-rule.ts';
 import { promtoolTests } from './promtool-tests.ts';
 import { alertsOf, recordingsOf, ruleGroups, type LinkOptions } from './rules-file.ts';
 import { runbook } from './runbooks.ts';
+import { alertmanagerGlobal, receiversFrom } from './receivers.ts';
+import { routeTestsFile } from './route-tests.ts';
 import type { PanelRef } from './dashboard-panel.ts';
 import { divideTimings } from './time-divisor.ts';
 
@@ -46,7 +48,7 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
 export function alertFiles(
   config: Config,
-  receivers: Receivers = {},
+  receivers: Receivers = receiversFrom(config.alerting),
   panels: readonly PanelRef[] = [],
 ): GeneratedFile[] {
   const specs = ruleFamilies(generationContext(config));
@@ -65,7 +67,11 @@ export function alertFiles(
       ),
       markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options, panels)),
     ]),
-    yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
+    yamlFile(
+      'alertmanager/alertmanager.yml',
+      alertmanagerYaml(families, receivers, timeDivisor, alertmanagerGlobal(config.alerting)),
+    ),
+    routeTestsFile(),
     yamlFile(
       'k8s/prometheusrule.yaml',
       yaml(prometheusRuleResource(families.flatMap((f) => ruleGroups(f, options)))),

@@ -13,6 +13,7 @@ import { redis } from './sections/redis.ts';
 import { resilience } from './sections/resilience.ts';
 import { service } from './sections/service.ts';
 import { tls } from './sections/tls.ts';
+import { alerting } from './sections/alerting.ts';
 import { setting } from './setting.ts';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -49,6 +50,7 @@ export const configSchema = z
     agent: agent.prefault({}),
     backups: backups.prefault({}),
     generate: generate.prefault({}),
+    alerting: alerting.prefault({}),
   })
   .strict()
   .superRefine(crossCheck, {

@@ -9,6 +9,10 @@ export function generateCommand(): Command {
       'Write dashboards, alert rules, rule tests, Alertmanager config, runbooks and manifests',
     )
     .requiredOption('-o, --out <dir>', 'output directory')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx aidb generate --out out\n  AIDB_ALERT_PAGE_WEBHOOK_URL=https://hooks.example.com/aidb npx aidb generate -o out && sh out/alertmanager/route-tests.sh',
+    )
     .action(async (options: { out: string }, command: Command) => {
       const { config } = loadCommandConfig(command);
       // Loaded here, not at the top: every `aidb` process parses this file, and the agent's
@@ -19,5 +23,11 @@ export function generateCommand(): Command {
       const { removed } = await writeGeneratedFiles(dir, files);
       for (const path of removed) process.stdout.write(`aidb generate: removed stale ${path}\n`);
       process.stdout.write(`aidb generate: wrote ${String(files.length)} files to ${dir}\n`);
+      const { receiversFrom, unconfiguredReceivers } = await import('../../alerts/receivers.ts');
+      const silent = unconfiguredReceivers(receiversFrom(config.alerting));
+      if (silent.length > 0)
+        process.stdout.write(
+          `aidb generate: Alertmanager receivers ${silent.join(', ')} notify nobody; configure them with AIDB_ALERT_<RECEIVER>_WEBHOOK_URL, _EMAIL_TO, _SLACK_API_URL_FILE or _PAGERDUTY_ROUTING_KEY_FILE (README, "Alert delivery")\n`,
+        );
     });
 }

@@ -11,6 +11,6 @@ import type { GeneratedFile } from '../../lib/generated-files.ts';
  */
 export const generators: readonly ((config: Config) => GeneratedFile[])[] = [
   dashboardFiles,
-  (config) => alertFiles(config, {}, dashboardPanels(config)),
+  (config) => alertFiles(config, undefined, dashboardPanels(config)),
   (config) => k8sFiles(config, dashboardFiles(config)),
 ];
