@@ -136,7 +136,7 @@ const whereToRun = [
   '| --- | --- | --- |',
   '| checkout (`npm start`) | `npx aidb …` in the checkout | the terminal running `npm start`, prefixed `service` and `agent` |',
   '| Kubernetes | `kubectl exec deploy/aidb -c agent -- aidb …` | `kubectl logs deploy/aidb -c service` and `-c agent`; add `--previous` after a restart |',
-  '| podman (Quadlet) | `podman exec aidb-agent aidb …` | `journalctl --user -u aidb -u aidb-agent`, or `podman logs aidb` and `podman logs aidb-agent` |',
+  '| podman (Quadlet) | `podman exec aidb-agent aidb …` | `journalctl -u aidb -u aidb-agent` (`--user` when rootless), or `podman logs aidb` and `podman logs aidb-agent` |',
   '',
 ];
 

@@ -81,7 +81,7 @@ export function serviceFamily(context: GenerationContext): FamilySpec<'service'>
               mitigation: [
                 'Run `aidb health` on the service’s host: `live` means the process answers and the scrape is the problem (compare the scrape’s bearer key with a read key of `AIDB_API_KEYS`); an error means the process is down or hung.',
                 'Read the service’s logs (table above) for the last error before it stopped; a configuration error exits 78 and names the setting.',
-                'Restart it: in a checkout `npm start`; in Kubernetes `kubectl rollout restart deploy/aidb`; under podman `systemctl --user restart aidb`. It worked when `aidb health` prints `live` and the alert resolves within two minutes.',
+                'Restart it: in a checkout `npm start`; in Kubernetes `kubectl rollout restart deploy/aidb`; under Quadlet `systemctl restart aidb`. It worked when `aidb health` prints `live` and the alert resolves within two minutes.',
               ],
             },
             tests: {

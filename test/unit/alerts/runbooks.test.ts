@@ -51,7 +51,7 @@ describe('generated runbooks', () => {
   it('say where the logs are in each deployment and which dashboard panel to open', () => {
     for (const file of runbooks) {
       expect(file.content).toContain('kubectl logs deploy/aidb -c service');
-      expect(file.content).toContain('journalctl --user -u aidb');
+      expect(file.content).toContain('journalctl -u aidb -u aidb-agent');
     }
     const all = runbooks.map((f) => f.content).join('\n');
     expect(all).toContain(
