@@ -50,14 +50,16 @@ async function withEngine<T>(
   command: Command,
   use: (engine: BackupEngine, config: Config) => Promise<T>,
 ): Promise<T> {
-  const { config } = loadCommandConfig(command);
+  const { config, origins } = loadCommandConfig(command);
   // Standard output carries the command's result; logs go to standard error, readable lines
-  // when a person watches it.
+  // when a person watches it, and then only warnings unless a level is configured: the summary
+  // line already says what the info lines would.
+  const watched = process.stderr.isTTY;
   const logger = createLogger({
-    level: config.logLevel,
+    level: watched && !origins.has('logLevel') ? 'warn' : config.logLevel,
     name: 'backup',
     destination: process.stderr,
-    format: process.stderr.isTTY ? 'pretty' : config.logFormat,
+    format: watched ? 'pretty' : config.logFormat,
   });
   // The engines load on use, so that other `aidb` commands (the agent above all, whose
   // resident memory has a bar) do not carry them.

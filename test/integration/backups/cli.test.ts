@@ -1,8 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.ts';
+import { cliPath, runCli } from '../../support/cli.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { generateKeys, pgBin, scratchDir, seedServiceDatabase, tableCounts } from './fixtures.ts';
 
@@ -39,6 +40,29 @@ describe('aidb backup on the command line', () => {
 
   it('run prints the new backup and exits 0', () => {
     expect(id).toMatch(/^postgres-\d{8}T\d{9}Z$/);
+  });
+
+  it('on a terminal shows progress that ends at 100 % and is cleared, the summary, and no JSON', async () => {
+    // `script` gives the command a real terminal, as a person at a shell has.
+    const { AIDB_LOG_LEVEL: _level, ...terminalEnv } = env;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        'script',
+        ['-qec', `'${process.execPath}' '${cliPath}' backup verify ${id}`, '/dev/null'],
+        { env: { PATH: process.env.PATH ?? '', ...terminalEnv } },
+        (error, stdout) => {
+          if (error === null) resolve(stdout);
+          else reject(error);
+        },
+      );
+    });
+    const clear = '\r\u001b[2K';
+    const progress = output.split(clear).filter((part) => part.includes('%)'));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatch(/^verify .*\(100%\)/);
+    const afterProgress = output.slice(output.lastIndexOf(clear) + clear.length);
+    expect(afterProgress).toMatch(new RegExp(`^${id}: level 1 verification passed: .* read in `));
+    expect(output).not.toContain('{"level"');
   });
 
   it('list prints a table with the backup verified at level 1', async () => {
