@@ -52,7 +52,7 @@ describe('aidb backup on the command line', () => {
         { env: { PATH: process.env.PATH ?? '', ...terminalEnv } },
         (error, stdout) => {
           if (error === null) resolve(stdout);
-          else reject(error);
+          else reject(new Error(`script: ${error.message}`, { cause: error }));
         },
       );
     });
