@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { version } from '../lib/version.ts';
+import { addHelpExamples } from './help-examples.ts';
 import { agentCommand } from './commands/agent.ts';
 import { backupCommand } from './commands/backup.ts';
 import { completionCommand } from './commands/completion.ts';
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   ]) {
     program.addCommand(inherit(command, program));
   }
+  addHelpExamples(program);
   return program;
 }
 

@@ -124,7 +124,8 @@ export function agentCommand(): Command {
     .command('status')
     .description("Show the running agent's targets and jobs; exit 1 when a target is down")
     .option('--url <url>', 'agent endpoint (default: http://agent.host:agent.port)')
-    .action(async (options: { url?: string }, command: Command) => {
+    .option('--json', "print the agent's /status document as it is")
+    .action(async (options: { url?: string; json?: boolean }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const url = `${agentUrl(config, options.url)}/status`;
       const response = await call(config, url);
@@ -133,7 +134,9 @@ export function agentCommand(): Command {
       if (!response.ok)
         throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
       const status = (await response.json()) as AgentStatus;
-      process.stdout.write(formatStatus(status));
+      process.stdout.write(
+        options.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status),
+      );
       const down = status.targets.filter((t) => t.state === 'down').map((t) => t.name);
       if (down.length > 0) {
         process.stderr.write(`aidb agent status: down: ${down.join(', ')}\n`);

@@ -7,10 +7,6 @@ export function completionCommand(root: () => Command): Command {
   return new Command('completion')
     .description('Print a shell completion script for bash or zsh')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
-    .addHelpText(
-      'after',
-      '\nExamples:\n  source <(npx aidb completion bash)\n  npx aidb completion zsh > "${fpath[1]}/_aidb"',
-    )
     .action((shell: 'bash' | 'zsh') => {
       const table = commandTable(root());
       process.stdout.write(shell === 'bash' ? bashCompletion(table) : zshCompletion(table));

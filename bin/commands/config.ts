@@ -11,10 +11,6 @@ export function configCommand(): Command {
       'Validate the configuration (exit 78 on problems) and print every setting in effect with its source; secrets are redacted',
     )
     .option('--json', 'print [{path, value, source}] as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  npx aidb config check\n  AIDB_CONFIG=aidb.yaml npx aidb config check --json | jq \'.[] | select(.source != "default")\'',
-    )
     .action((options: { json?: boolean }, command: Command) => {
       const settings = effectiveSettings(loadCommandConfig(command));
       process.stdout.write(

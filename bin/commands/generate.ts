@@ -9,10 +9,6 @@ export function generateCommand(): Command {
       'Write dashboards, alert rules, rule tests, Alertmanager config, runbooks and manifests',
     )
     .requiredOption('-o, --out <dir>', 'output directory')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  npx aidb generate --out out\n  AIDB_ALERT_PAGE_WEBHOOK_URL=https://hooks.example.com/aidb npx aidb generate -o out && sh out/alertmanager/route-tests.sh',
-    )
     .action(async (options: { out: string }, command: Command) => {
       const { config } = loadCommandConfig(command);
       // Loaded here, not at the top: every `aidb` process parses this file, and the agent's

@@ -83,7 +83,6 @@ export function upCommand(): Command {
         logFormats,
       ),
     )
-    .addHelpText('after', '\nExamples:\n  npm start\n  npx aidb up --log-format json > aidb.log')
     .action(async (options: { logFormat?: LogFormat }, command: Command) => {
       const { config, origins } = loadCommandConfig(command);
       const env = {

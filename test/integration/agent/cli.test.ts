@@ -61,6 +61,21 @@ describe('aidb agent status and probe', () => {
     );
   });
 
+  it('`status --json` prints the /status document: targets, jobs and certificates', async () => {
+    const { code, stdout } = await runCli(['agent', 'status', '--url', agent.url, '--json'], {
+      AIDB_DATA_DIR: agent.dataDir,
+    });
+    expect(code).toBe(1);
+    const status = JSON.parse(stdout) as { targets: { name: string }[] };
+    expect(Object.keys(status).sort()).toEqual(['certificates', 'jobs', 'targets']);
+    expect(status.targets.map((t) => t.name)).toEqual([
+      'service-live',
+      'service-ready',
+      'service-startup',
+      'closed',
+    ]);
+  });
+
   it('`status` exits 1 with a clear message when no agent answers', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const { code, stderr } = await runCli(['agent', 'status', '--url', url]);
