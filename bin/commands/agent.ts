@@ -11,6 +11,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { describeStartupFailure } from '../../lib/startup-failure.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { probeJson } from '../json-output.ts';
 import type { HttpProbePhase } from '../../catalog/labels.ts';
 
 const readFile = (path: string): string => readFileSync(path, 'utf8');
@@ -148,7 +149,8 @@ export function agentCommand(): Command {
     .command('probe')
     .description('Probe one target now and show its phases and values')
     .argument('<target>', 'target name, as in `aidb agent status`')
-    .action(async (name: string, _options, command: Command) => {
+    .option('--json', 'print the outcome, phases and values as JSON (README, "JSON output")')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const targets = targetsOf(config);
       const target = targetOrReadiness(targets, name);
@@ -167,7 +169,12 @@ export function agentCommand(): Command {
         set: (def, value) => gauges.set(def.name, value),
         phase: (phase, seconds) => phases.set(phase, seconds),
       });
-      process.stdout.write(formatProbe(target, outcome, { phases, gauges }));
+      const values = { phases, gauges };
+      process.stdout.write(
+        options.json === true
+          ? `${JSON.stringify(probeJson(target, outcome, values), null, 2)}\n`
+          : formatProbe(target, outcome, values),
+      );
       if (!outcome.success) process.exitCode = exitCodes.failure;
     });
 

@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { pruneJson, runJson, verifyJson } from '../json-output.ts';
 import { createProgressDisplay, type ProgressDisplay } from '../progress-display.ts';
 import {
   formatList,
@@ -118,7 +119,8 @@ function runCommand(): Command {
     .addArgument(
       new Argument('[target]', 'what to back up').choices(['pg', 'postgres', 'pglite', 'qdrant']),
     )
-    .action(async (name: string | undefined, _options: unknown, command: Command) => {
+    .option('--json', 'print one result per target as JSON (README, "JSON output")')
+    .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
       const { config } = loadCommandConfig(command);
       if (config.backups.identity === undefined && config.backups.recipients.length === 0)
         throw new ExitError(
@@ -128,16 +130,21 @@ function runCommand(): Command {
       await withEngine(command, async (engine) => {
         const { signal, dispose } = cancellation();
         let ok = true;
+        const results: ReturnType<typeof runJson>[] = [];
         try {
           for (const target of resolveTarget(name, config)) {
             const display = progressDisplay();
             const outcome = await engine.run(target, signal, display.onProgress);
             display.finish();
-            ok = report(outcome, target) && ok;
+            if (options.json === true) {
+              results.push(runJson(target, outcome));
+              ok = outcome.status === 'success' && ok;
+            } else ok = report(outcome, target) && ok;
           }
         } finally {
           dispose();
         }
+        if (options.json === true) print(JSON.stringify(results, null, 2));
         if (!ok) process.exitCode = exitCodes.failure;
       });
     });
@@ -166,28 +173,34 @@ function verifyCommand(): Command {
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
     .option('--restore', 'level 2: restore into a scratch database and compare row counts')
-    .action(async (id: string, options: { restore?: boolean }, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const { signal, dispose } = cancellation();
-        const display = progressDisplay();
-        try {
-          const level = options.restore === true ? '2' : '1';
-          const outcome = await engine.verify(id, level, signal, display.onProgress);
-          display.finish();
-          if (outcome.status === 'skipped') throw busy(outcome.owner);
-          const v = outcome.verification;
-          if (v.ok) print(formatVerifySummary(outcome.manifest, v));
-          else {
-            process.stderr.write(
-              `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
-            );
-            process.exitCode = exitCodes.failure;
+    .option('--json', 'print the verification as JSON (README, "JSON output")')
+    .action(
+      async (id: string, options: { restore?: boolean; json?: boolean }, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const { signal, dispose } = cancellation();
+          const display = progressDisplay();
+          try {
+            const level = options.restore === true ? '2' : '1';
+            const outcome = await engine.verify(id, level, signal, display.onProgress);
+            display.finish();
+            if (outcome.status === 'skipped') throw busy(outcome.owner);
+            const v = outcome.verification;
+            if (options.json === true) {
+              print(JSON.stringify(verifyJson(outcome.manifest, v), null, 2));
+              if (!v.ok) process.exitCode = exitCodes.failure;
+            } else if (v.ok) print(formatVerifySummary(outcome.manifest, v));
+            else {
+              process.stderr.write(
+                `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
+              );
+              process.exitCode = exitCodes.failure;
+            }
+          } finally {
+            dispose();
           }
-        } finally {
-          dispose();
-        }
-      });
-    });
+        });
+      },
+    );
 }
 
 function restoreCommand(): Command {
@@ -234,10 +247,15 @@ function pruneCommand(): Command {
   return new Command('prune')
     .description('Apply the retention policy: delete what it does not keep')
     .option('--dry-run', 'print the decisions, delete nothing')
-    .action(async (options: { dryRun?: boolean }, command: Command) => {
+    .option('--json', 'print the decisions and deletions as JSON (README, "JSON output")')
+    .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
         const outcome = await engine.prune({ dryRun: options.dryRun === true });
         if (outcome.status === 'skipped') throw busy(outcome.owner);
+        if (options.json === true) {
+          print(JSON.stringify(pruneJson(outcome.plan, outcome.deleted, outcome.dryRun), null, 2));
+          return;
+        }
         print(formatPlan(outcome.plan));
         for (const { target, reason } of outcome.plan.blocked)
           print(`${target}: deletions held back (${reason})`);

@@ -106,6 +106,31 @@ describe('aidb agent status and probe', () => {
     expect(stdout).toMatch(/^probe_http_status_code +200$/m);
   });
 
+  it('`probe --json` prints the outcome, phases and values', async () => {
+    const { code, stdout } = await runCli(['agent', 'probe', 'service-ready', '--json'], {
+      AIDB_AGENT_SERVICE_URL: service.url,
+    });
+    expect(code).toBe(0);
+    const probe = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(probe)).toEqual([
+      'target',
+      'probe',
+      'dependency',
+      'success',
+      'duration_seconds',
+      'reason',
+      'error',
+      'phases',
+      'values',
+    ]);
+    expect(probe).toMatchObject({
+      target: 'service-ready',
+      success: true,
+      reason: null,
+      values: { probe_http_status_code: 200 },
+    });
+  });
+
   it('`probe` exits 1 on a failing target and 2 on an unknown one', async () => {
     const env = { AIDB_AGENT_SERVICE_URL: service.url };
     const failing = await runCli(['agent', 'probe', 'service-startup'], env);

@@ -192,4 +192,34 @@ describe('aidb backup on the command line', () => {
       'aidb: backup target qdrant is not configured (configured: postgres)\n',
     ]);
   });
+
+  // Last: its extra backup would change what the tests above see.
+  it('verify, prune and run print their documented JSON shapes with --json', async () => {
+    const verify = await runCli(['backup', 'verify', id, '--json'], env);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ id, level: '1', ok: true, reason: null });
+    const prune = await runCli(['backup', 'prune', '--dry-run', '--json'], env);
+    expect(prune.code).toBe(0);
+    expect(Object.keys(JSON.parse(prune.stdout))).toEqual([
+      'dry_run',
+      'decisions',
+      'blocked',
+      'deleted',
+    ]);
+    expect(JSON.parse(prune.stdout)).toMatchObject({ dry_run: true, deleted: [] });
+    const run = await runCli(['backup', 'run', 'pg', '--json'], env, 60_000);
+    expect(run.code).toBe(0);
+    const [result] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(Object.keys(result ?? {})).toEqual([
+      'target',
+      'status',
+      'id',
+      'plain_bytes',
+      'stored_bytes',
+      'duration_seconds',
+      'reason',
+      'error',
+    ]);
+    expect(result).toMatchObject({ target: 'postgres', status: 'success', error: null });
+  });
 });
