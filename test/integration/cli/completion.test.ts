@@ -49,6 +49,7 @@ describe('aidb completion', () => {
     ]);
     expect(complete(['--config', 'a.yaml', 'backup', 'verify', '--'])).toEqual([
       '--restore',
+      '--json',
       '--help',
     ]);
     expect(complete(['config', 'check', '--j'])).toEqual(['--json']);
