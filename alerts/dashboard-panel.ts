@@ -9,13 +9,17 @@ export interface PanelRef {
   readonly exprs: readonly string[];
 }
 
-/** Series a PromQL text selects (`name{…}`), histogram suffixes folded into the base name. */
+/**
+ * What a PromQL text shows: the series it selects (`name{…}`), histogram suffixes and the window
+ * of a recorded rate (`…:rate6h`) folded away, and the SLO it is about, so a burn-rate alert
+ * finds the burn-rate panel of its own SLO.
+ */
 function seriesOf(expr: string): Set<string> {
-  return new Set(
-    [...expr.matchAll(/([a-zA-Z_:][\w:]*)\{/g)].map((m) =>
-      (m[1] ?? '').replace(/_(bucket|count|sum)$/, ''),
-    ),
+  const series = [...expr.matchAll(/([a-zA-Z_:][\w:]*)\{/g)].map((m) =>
+    (m[1] ?? '').replace(/_(bucket|count|sum)$/, '').replace(/:rate\d+[smhdw]$/, ':rate'),
   );
+  const slos = [...expr.matchAll(/\bslo="([^"]+)"/g)].map((m) => `slo=${m[1] ?? ''}`);
+  return new Set([...series, ...slos]);
 }
 
 /**
@@ -24,11 +28,19 @@ function seriesOf(expr: string): Set<string> {
  */
 export function panelFor(alert: AlertSpec, panels: readonly PanelRef[]): PanelRef | undefined {
   const wanted = seriesOf(alert.expr.text);
+  // Between panels showing the same series, the one whose title the alert's name echoes
+  // (`…BurnRateFast` → "burn rate") wins; a word never outweighs a series.
+  const stem = (word: string): string => word.toLowerCase().replace(/s$/, '');
+  const named = new Set(alert.name.split(/(?=[A-Z])/).map(stem));
   let best: { panel: PanelRef; score: number } | undefined;
   for (const panel of panels.filter((p) => p.dashboard === alert.dashboard)) {
     const shown = seriesOf(panel.exprs.join('\n'));
-    const score = [...wanted].filter((s) => shown.has(s)).length;
-    if (score > 0 && (best === undefined || score > best.score)) best = { panel, score };
+    const echoed = panel.title
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((w) => w.length > 2 && named.has(stem(w))).length;
+    const score = [...wanted].filter((s) => shown.has(s)).length + echoed / 100;
+    if (score >= 1 && (best === undefined || score > best.score)) best = { panel, score };
   }
   return best?.panel;
 }

@@ -57,6 +57,14 @@ describe('generated runbooks', () => {
     expect(all).toContain(
       'panel **Age of the last successful backup** (http://127.0.0.1:3000/d/aidb-backups?viewPanel=2)',
     );
+    const sections = all.split(/^## (?=Aidb)/m).slice(1);
+    const panelOf = (name: string) =>
+      /panel \*\*([^*]+)\*\*/.exec(sections.find((x) => x.startsWith(`${name}\n`)) ?? '')?.[1];
+    expect(panelOf('AidbSloSearchLatencyBurnRateFast')).toBe('Search latency: burn rate');
+    expect(panelOf('AidbServiceErrorRatioHigh')).toBe('Requests: errors');
+    // Alerts on scrape health and Prometheus itself have no panel of their own.
+    const without = sections.filter((x) => !x.includes('viewPanel=')).map((x) => x.split('\n')[0]);
+    expect(without.length).toBeLessThanOrEqual(9);
   });
 });
 
