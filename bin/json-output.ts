@@ -9,9 +9,7 @@ import type { RunOutcome } from '../backups/engine.ts';
 import type { Manifest, Verification } from '../backups/manifest.ts';
 import type { RetentionPlan } from '../backups/retention.ts';
 import type { BackupTarget } from '../catalog/labels.ts';
-
-const bytes = (manifest: Manifest, of: 'plain' | 'stored'): number =>
-  manifest.parts.reduce((total, p) => total + p[of].bytes, 0);
+import { partBytes } from './commands/backup-format.ts';
 
 /** `aidb backup run --json`: one entry per target. */
 export function runJson(target: BackupTarget, outcome: RunOutcome) {
@@ -21,8 +19,8 @@ export function runJson(target: BackupTarget, outcome: RunOutcome) {
       target,
       status: 'success' as const,
       id: m.id,
-      plain_bytes: bytes(m, 'plain'),
-      stored_bytes: bytes(m, 'stored'),
+      plain_bytes: partBytes(m, 'plain'),
+      stored_bytes: partBytes(m, 'stored'),
       duration_seconds: (Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000,
       reason: null,
       error: null,
