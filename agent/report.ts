@@ -15,12 +15,18 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
+/** `connection: connect ECONNREFUSED 127.0.0.1:8091`: the reason code and the error's text. */
+function lastError(result: AgentStatus['targets'][number]['lastResult']): string {
+  if (result === null || result.reason === null) return '-';
+  return result.error === null ? result.reason : `${result.reason}: ${result.error}`;
+}
+
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
 
 /** `aidb agent status`: one table of targets, one of jobs. */
 export function formatStatus(status: AgentStatus): string {
   const targets = formatTable([
-    ['TARGET', 'PROBE', 'DEPENDENCY', 'STATE', 'FAILURES', 'LAST PROBE', 'REASON'],
+    ['TARGET', 'PROBE', 'DEPENDENCY', 'STATE', 'FAILURES', 'LAST PROBE', 'ERROR'],
     ...status.targets.map((t) => [
       t.name,
       t.probe,
@@ -30,7 +36,7 @@ export function formatStatus(status: AgentStatus): string {
       t.lastResult === null
         ? '-'
         : `${t.lastResult.success ? 'ok' : 'failed'} ${ms(t.lastResult.durationSeconds)}`,
-      t.lastResult?.reason ?? '-',
+      lastError(t.lastResult),
     ]),
   ]);
   const certificates = formatCertificates(status.certificates);

@@ -33,9 +33,11 @@ export function alertmanagerConfig(
   families: readonly FamilySpec[],
   receivers: Receivers = {},
   timeDivisor = 1,
+  global?: Readonly<Record<string, string>>,
 ) {
   const t = (duration: Duration): Duration => divideDuration(duration, timeDivisor);
   return {
+    ...(global === undefined ? {} : { global }),
     route: {
       receiver: 'ticket',
       group_by: ['alertname', 'job', 'severity'],
@@ -67,8 +69,9 @@ export function alertmanagerYaml(
   families: readonly FamilySpec[],
   receivers: Receivers = {},
   timeDivisor = 1,
+  global?: Readonly<Record<string, string>>,
 ): string {
-  return dump(alertmanagerConfig(families, receivers, timeDivisor), {
+  return dump(alertmanagerConfig(families, receivers, timeDivisor, global), {
     lineWidth: -1,
     noRefs: true,
   });

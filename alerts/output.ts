@@ -14,6 +14,9 @@ import { prometheusRuleResource } from './prometheus-rule.ts';
 import { promtoolTests } from './promtool-tests.ts';
 import { alertsOf, recordingsOf, ruleGroups, type LinkOptions } from './rules-file.ts';
 import { runbook } from './runbooks.ts';
+import { alertmanagerGlobal, receiversFrom } from './receivers.ts';
+import { routeTestsFile } from './route-tests.ts';
+import type { PanelRef } from './dashboard-panel.ts';
 import { divideTimings } from './time-divisor.ts';
 
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
@@ -43,7 +46,11 @@ function checkFamilies(families: readonly FamilySpec[], options: LinkOptions): v
 }
 
 /** Rules, their tests, runbooks, the Alertmanager configuration and the PrometheusRule. */
-export function alertFiles(config: Config, receivers: Receivers = {}): GeneratedFile[] {
+export function alertFiles(
+  config: Config,
+  receivers: Receivers = receiversFrom(config.alerting),
+  panels: readonly PanelRef[] = [],
+): GeneratedFile[] {
   const specs = ruleFamilies(generationContext(config));
   const options = linkOptions(config);
   checkFamilies(specs, options);
@@ -58,9 +65,13 @@ export function alertFiles(config: Config, receivers: Receivers = {}): Generated
       ...(withTests ? promtoolTests(family, options) : []).map((t) =>
         yamlFile(`rules/tests/${t.name}`, yaml(t.file)),
       ),
-      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options)),
+      markdownFile(`runbooks/${family.id}.md`, runbook(family, inhibitions, options, panels)),
     ]),
-    yamlFile('alertmanager/alertmanager.yml', alertmanagerYaml(families, receivers, timeDivisor)),
+    yamlFile(
+      'alertmanager/alertmanager.yml',
+      alertmanagerYaml(families, receivers, timeDivisor, alertmanagerGlobal(config.alerting)),
+    ),
+    routeTestsFile(),
     yamlFile(
       'k8s/prometheusrule.yaml',
       yaml(prometheusRuleResource(families.flatMap((f) => ruleGroups(f, options)))),

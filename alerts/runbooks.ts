@@ -4,7 +4,9 @@ import { runbookAnchor } from './conventions.ts';
 import type { InhibitRule } from './inhibitions.ts';
 import type { AlertSpec, FamilySpec } from './model.ts';
 import { alertsOf, dashboardUrl, type LinkOptions } from './rules-file.ts';
-import { goTemplate } from './template.ts';
+import { panelFor, type PanelRef } from './dashboard-panel.ts';
+import { placeLines } from './runbook-commands.ts';
+import { markdownTemplate } from './template.ts';
 
 function likelyCauses(alert: AlertSpec): string[] {
   const fromGraph = (alert.runbook.dependencies ?? []).map((name) => {
@@ -12,12 +14,12 @@ function likelyCauses(alert: AlertSpec): string[] {
     const users = def.usedBy.join(', ');
     return `${def.title} failing (${def.critical ? 'critical' : 'not critical'}; used by ${users}; used when: ${def.when}).`;
   });
-  const fromComponents = (alert.runbook.components ?? []).flatMap((component) =>
-    componentEdges
-      .filter((edge) => edge.from === component)
-      .map((edge) => `The ${component} not running: it ${edge.why}.`),
-  );
-  return [...alert.runbook.causes, ...fromGraph, ...fromComponents];
+  // One line per component, however many edges leave it.
+  const fromComponents = (alert.runbook.components ?? []).map((component) => {
+    const whys = componentEdges.filter((edge) => edge.from === component).map((e) => e.why);
+    return `The ${component} not running: it ${whys.join(', and ')}.`;
+  });
+  return [...new Set([...alert.runbook.causes, ...fromGraph, ...fromComponents])];
 }
 
 function inhibitionLines(
@@ -47,11 +49,25 @@ function inhibitionLines(
     : lines;
 }
 
+/** The dashboard link, and the panel to open when one shows the alert's series. */
+function dashboardLine(
+  alert: AlertSpec,
+  options: LinkOptions,
+  panels: readonly PanelRef[],
+): string {
+  const url = dashboardUrl(options, alert);
+  const panel = panelFor(alert, panels);
+  return panel === undefined
+    ? `Dashboard: ${url}`
+    : `Dashboard: ${url}, panel **${panel.title}** (${url}?viewPanel=${String(panel.id)})`;
+}
+
 function section(
   family: FamilySpec,
   alert: AlertSpec,
   rules: readonly InhibitRule[],
   options: LinkOptions,
+  panels: readonly PanelRef[],
 ): string {
   const timing = [
     alert.for === undefined
@@ -65,13 +81,13 @@ function section(
   return [
     `## ${alert.name}`,
     '',
-    `**Severity** \`${alert.severity}\`, routed to the \`${receiverOf(alert.name, alert.severity)}\` receiver${labels.length === 0 ? '' : `; labels ${labels.join(', ')}`}. **Summary**: ${goTemplate(alert.summary)}`,
+    `**Severity** \`${alert.severity}\`, routed to the \`${receiverOf(alert.name, alert.severity)}\` receiver${labels.length === 0 ? '' : `; labels ${labels.join(', ')}`}. **Summary**: ${markdownTemplate(alert.summary)}`,
     '',
     '### What it means',
     '',
     alert.runbook.meaning,
     '',
-    goTemplate(alert.description),
+    markdownTemplate(alert.description),
     '',
     '### Expression and thresholds',
     '',
@@ -79,7 +95,7 @@ function section(
     alert.expr.text,
     '```',
     '',
-    `It ${timing}. Dashboard: ${dashboardUrl(options, alert)}`,
+    `It ${timing}. ${dashboardLine(alert, options, panels)}`,
     '',
     '### Inhibitions',
     '',
@@ -101,16 +117,35 @@ function section(
     '',
     '### Mitigation',
     '',
-    ...alert.runbook.mitigation.map((step, i) => `${String(i + 1)}. ${step}`),
+    ...alert.runbook.mitigation.flatMap((step, i) => [
+      `${String(i + 1)}. ${step}`,
+      ...placeLines(step, '   '),
+    ]),
     '',
   ].join('\n');
 }
+
+/** Where each deployment runs the commands of the steps and keeps its logs. */
+const whereToRun = [
+  '## Where to run the commands, where the logs are',
+  '',
+  'The steps write commands as `aidb …`; under each step they are spelled out for every deployment.',
+  'Placeholders in angle brackets (`<id>`) come from the output of the command before.',
+  '',
+  '| Deployment | Run `aidb …` as | Logs (JSON lines) |',
+  '| --- | --- | --- |',
+  '| checkout (`npm start`) | `npx aidb …` in the checkout | the terminal running `npm start`, prefixed `service` and `agent` |',
+  '| Kubernetes | `kubectl exec deploy/aidb -c agent -- aidb …` | `kubectl logs deploy/aidb -c service` and `-c agent`; add `--previous` after a restart |',
+  '| podman (Quadlet) | `podman exec aidb-agent aidb …` | `journalctl -u aidb -u aidb-agent` (`--user` when rootless), or `podman logs aidb` and `podman logs aidb-agent` |',
+  '',
+];
 
 /** `runbooks/<family>.md`: one section per alert, the anchor `runbook_url` points at. */
 export function runbook(
   family: FamilySpec,
   rules: readonly InhibitRule[],
   options: LinkOptions,
+  panels: readonly PanelRef[] = [],
 ): string {
   const alerts = alertsOf(family);
   return [
@@ -118,7 +153,8 @@ export function runbook(
     '',
     ...alerts.map((a) => `- [${a.name}](#${runbookAnchor(a.name)})`),
     '',
-    ...alerts.map((a) => section(family, a, rules, options)),
+    ...whereToRun,
+    ...alerts.map((a) => section(family, a, rules, options, panels)),
   ].join('\n');
 }
 

@@ -53,3 +53,10 @@ export function renderTemplate(
     })
     .join('');
 }
+
+/** The text a runbook shows: label references as placeholders (`<instance>`), not Go templates. */
+export function markdownTemplate(template: Template): string {
+  return template.parts
+    .map((part) => (typeof part === 'string' ? part : `\`<${part.label}>\``))
+    .join('');
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
@@ -22,6 +22,7 @@ export function loadCommandConfig(command: Command): LoadedConfig {
       env: process.env,
       configPath: config,
       readFile: (path) => readFileSync(path, 'utf8'),
+      isDirectory: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new ExitError(error.message, exitCodes.config);

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
+import { version } from '../lib/version.ts';
+import { addHelpExamples } from './help-examples.ts';
 import { agentCommand } from './commands/agent.ts';
 import { backupCommand } from './commands/backup.ts';
+import { completionCommand } from './commands/completion.ts';
+import { configCommand } from './commands/config.ts';
 import { generateCommand } from './commands/generate.ts';
 import { healthCommand } from './commands/health.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -13,6 +17,7 @@ export function createProgram(): Command {
     .description(
       'Observability-first AI knowledge base: service, agent, backups, dashboards and alerts',
     )
+    .version(version, '-V, --version', 'print the version and exit')
     .option('-c, --config <file>', 'YAML config file (default: $AIDB_CONFIG)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -24,9 +29,12 @@ export function createProgram(): Command {
     backupCommand(),
     keysCommand(),
     healthCommand(),
+    configCommand(),
+    completionCommand(createProgram),
   ]) {
     program.addCommand(inherit(command, program));
   }
+  addHelpExamples(program);
   return program;
 }
 

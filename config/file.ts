@@ -27,7 +27,30 @@ export function readConfigFile(path: string, readFile: (path: string) => string)
   }
   if (data === undefined || data === null) return { ok: true, data: {} };
   if (!isRecord(data)) return { ok: false, problem: `config file ${path}: must be a YAML mapping` };
-  return { ok: true, data };
+  return expandDottedKeys(data, path);
+}
+
+/**
+ * Top-level keys may be dotted paths (`service.port: 8092`), as the settings table names them;
+ * they merge into the nested form. The same setting given both ways is a problem, not a choice.
+ */
+function expandDottedKeys(data: Record<string, unknown>, path: string): FileContent {
+  const nested: Record<string, unknown> = {};
+  const dotted = Object.entries(data).filter(([key]) => key.includes('.'));
+  for (const [key, value] of Object.entries(data)) if (!key.includes('.')) nested[key] = value;
+  for (const [key, value] of dotted) {
+    const segments = key.split('.');
+    if (segments.includes('')) return { ok: false, problem: `config file ${path}: bad key ${key}` };
+    if (getPath(nested, segments) !== undefined)
+      return { ok: false, problem: `config file ${path}: ${key} is given twice` };
+    setPath(nested, segments, value);
+    if (getPath(nested, segments) !== value)
+      return {
+        ok: false,
+        problem: `config file ${path}: ${key} is inside a value that is not a mapping`,
+      };
+  }
+  return { ok: true, data: nested };
 }
 
 /** Value at a dotted path of nested mappings, or undefined. */

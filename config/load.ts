@@ -11,6 +11,8 @@ export interface LoadConfigInput {
   /** `--config` from the command line; wins over `AIDB_CONFIG`. */
   readonly configPath?: string | undefined;
   readonly readFile: (path: string) => string;
+  /** Whether a path is a directory; when given, directory settings are checked at load. */
+  readonly isDirectory?: (path: string) => boolean;
 }
 
 /** Where each setting came from, keyed by dotted path; defaults are absent. */
@@ -51,6 +53,21 @@ function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): string[]
   if (origin !== undefined) where = ` (${formatOrigin(origin)})`;
   else if (info !== undefined && info.env !== false) where = ` (not set; env ${info.env})`;
   return [`${path}: ${issue.message}${where}`];
+}
+
+/** A PostgreSQL bin directory that is not there fails every backup later: refuse it now. */
+function directoryProblems(
+  config: Config,
+  origins: Origins,
+  isDirectory: (path: string) => boolean,
+): string[] {
+  const dir = config.backups.postgresBinDir;
+  if (dir === undefined || isDirectory(dir)) return [];
+  const origin = origins.get('backups.postgresBinDir');
+  const where = origin === undefined ? '' : ` (${formatOrigin(origin)})`;
+  return [
+    `backups.postgresBinDir: ${dir} is not a directory${where}; point it at the directory holding pg_dump and pg_restore (/usr/lib/postgresql/15/bin on Debian) or unset it to use PATH`,
+  ];
 }
 
 /**
@@ -95,6 +112,8 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     const context = { origins, byPath, filePath };
     problems.push(...parsed.error.issues.flatMap((issue) => describeIssue(issue, context)));
   }
+  if (parsed.success && input.isDirectory !== undefined)
+    problems.push(...directoryProblems(parsed.data, origins, input.isDirectory));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return { config: parsed.data, origins };
 }

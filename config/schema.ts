@@ -13,9 +13,11 @@ import { redis } from './sections/redis.ts';
 import { resilience } from './sections/resilience.ts';
 import { service } from './sections/service.ts';
 import { tls } from './sections/tls.ts';
+import { alerting } from './sections/alerting.ts';
 import { setting } from './setting.ts';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logFormats = ['json', 'pretty'] as const;
 
 export const configSchema = z
   .object({
@@ -31,6 +33,10 @@ export const configSchema = z
       env: 'AIDB_LOG_LEVEL',
       doc: 'Least severe log level written.',
     }),
+    logFormat: setting(z.enum(logFormats).default('json'), {
+      env: 'AIDB_LOG_FORMAT',
+      doc: '`json`: one JSON object per line, for log collectors. `pretty`: one readable line per entry, for a terminal (`aidb up --log-format pretty`).',
+    }),
     service: service.prefault({}),
     tls: tls.prefault({}),
     database: database.prefault({}),
@@ -44,6 +50,7 @@ export const configSchema = z
     agent: agent.prefault({}),
     backups: backups.prefault({}),
     generate: generate.prefault({}),
+    alerting: alerting.prefault({}),
   })
   .strict()
   .superRefine(crossCheck, {

@@ -17,6 +17,8 @@ export interface Supervisor {
   readonly done: Promise<number>;
   /** Stops every child (SIGTERM), as Ctrl-C does. */
   readonly stop: () => void;
+  /** Ends every child at once (SIGKILL), as a second Ctrl-C does. */
+  readonly kill: () => void;
   /** Process id of each child, by name. */
   readonly pids: Readonly<Record<string, number | undefined>>;
 }
@@ -53,16 +55,21 @@ export function supervise(specs: readonly ChildSpec[], options: SupervisorOption
     return child;
   });
 
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    }
+    signalAll('SIGTERM');
     setTimeout(() => {
-      for (const child of children)
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      signalAll('SIGKILL');
     }, options.killAfterMs).unref();
+  };
+  const kill = (): void => {
+    stopping = true;
+    signalAll('SIGKILL');
   };
 
   const exits = children.map(async (child, i) => {
@@ -74,12 +81,15 @@ export function supervise(specs: readonly ChildSpec[], options: SupervisorOption
     }
     // Stopped on purpose, a child ended by the signal that stops it has stopped cleanly.
     if (code === null && stopping && (signal === 'SIGTERM' || signal === 'SIGINT')) return 0;
+    // Stopped on purpose at once (a second Ctrl-C): the status says so.
+    if (code === null && stopping && signal === 'SIGKILL') return 130;
     return code ?? 1;
   });
 
   return {
     done: Promise.all(exits).then((codes) => (failure !== undefined ? 1 : Math.max(0, ...codes))),
     stop,
+    kill,
     pids: Object.fromEntries(specs.map((spec, i) => [spec.name, children[i]?.pid])),
   };
 }

@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   installProtection(app, { ...options.protection, telemetry: telemetry.protection });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error, options.retryAfterSeconds);
+    const problem = toProblem(error, options.retryAfterSeconds, options.bodyLimitBytes);
     if (isRejectionReason(problem.code)) telemetry.protection.rejected(problem.code);
     if (problem.status >= 500) {
       logger.error(

@@ -29,6 +29,18 @@ import { alert, serviceTarget, targetLabels } from './common.ts';
 /** Labels every dependency alert keeps, so a dependency's down alert can inhibit the others. */
 const perDependency = ['job', 'instance', 'dependency'] as const;
 
+/** What to do about each dependency once the probe names the error. */
+const restoreSteps: Readonly<Record<DependencyName, string>> = {
+  postgres:
+    'Bring PostgreSQL back: check its server (`pg_isready -h HOST -p PORT`) and its log for the reason; on the embedded profile the database lives in the service, so read the service log and restart the service. If the data is lost, restore the newest verified backup: find its id with `aidb backup list`, then `aidb backup restore <id> --target <database>` (the data directory on the embedded profile; add `--force` to replace what is there).',
+  redis:
+    'Bring Redis back (`redis-cli -u $REDIS_URL ping` answers `PONG` when it is up); meanwhile the service serves without its cache and counts rate limits per instance.',
+  qdrant:
+    'Bring Qdrant back (`curl $QDRANT_URL/readyz`); if a collection is lost, restore the newest verified backup: find its id with `aidb backup list`, then `aidb backup restore <id> --target original --force`.',
+  embeddings:
+    'Bring the embeddings server back (`curl $EMBEDDINGS_URL/health` for llama.cpp, or its `/v1/models`); on the embedded profile the embedder lives in the service: read the service log and restart the service.',
+};
+
 /**
  * The `<Dependency>Down` template, one alert per dependency of `catalog/dependencies.ts`; it
  * inhibits the symptoms about its own dependency, so only the cause notifies.
@@ -77,8 +89,9 @@ function downAlert(
         },
       ],
       mitigation: [
-        `Run \`aidb agent probe ${name}\` for the agent's direct probe of ${def.title}, with its phases and error.`,
-        `Restore ${def.title}; the service reconnects by itself, without a restart.`,
+        `Run \`aidb agent probe ${name}\` for the agent's probe of ${def.title}, with its phases and error (where ${def.title} is embedded or reached only through the service, it probes the service's readiness, which includes it).`,
+        restoreSteps[name],
+        `It worked when \`aidb agent probe ${name}\` exits 0 and the dependency status panel shows ${def.title} up again; the service reconnects by itself, without a restart.`,
       ],
     },
     tests: {

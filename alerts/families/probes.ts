@@ -217,7 +217,7 @@ export function probesFamily(context: GenerationContext): FamilySpec<'probes'> {
                 { title: 'Agent scrape status', expr: max(['job', 'instance'], s.gauge(up)) },
               ],
               mitigation: [
-                'Start it again (`aidb agent`, or `npm start` for service and agent together); missed scheduled backups run once at start.',
+                'Start it again: in a checkout `npm start` (service and agent together); in Kubernetes `kubectl rollout restart deploy/aidb`; under Quadlet `systemctl restart aidb-agent`. Missed scheduled backups run once at start; it worked when `aidb agent status` lists every target.',
                 agentStatusStep,
               ],
             },

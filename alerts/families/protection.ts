@@ -106,7 +106,7 @@ export function protectionFamily(context: GenerationContext): FamilySpec<'protec
               firstQueries: [{ title: 'Failures per second by reason', expr: failures }],
               mitigation: [
                 'Find the source addresses in the service logs (401/403 responses).',
-                'Give the client a valid key (`aidb keys create`), or block the source at the edge if it is hostile.',
+                'Give the client a valid key (`aidb keys create --name <client> --scope read`, then add the printed entry to `AIDB_API_KEYS` and restart the service), or block the source at the edge if it is hostile.',
               ],
             },
             tests: {

@@ -79,9 +79,9 @@ export function serviceFamily(context: GenerationContext): FamilySpec<'service'>
                 },
               ],
               mitigation: [
-                'Run `aidb agent status`: the agent probes `/health/live` from the same host, so it tells a dead process from a scrape problem.',
-                'Read the service’s logs (JSON lines) for the last error before it stopped.',
-                'Restart it (`aidb serve`, or `npm start` for the service and agent together) and watch `/health/startup` turn 200.',
+                'Run `aidb health` on the service’s host: `live` means the process answers and the scrape is the problem (compare the scrape’s bearer key with a read key of `AIDB_API_KEYS`); an error means the process is down or hung.',
+                'Read the service’s logs (table above) for the last error before it stopped; a configuration error exits 78 and names the setting.',
+                'Restart it: in a checkout `npm start`; in Kubernetes `kubectl rollout restart deploy/aidb`; under Quadlet `systemctl restart aidb`. It worked when `aidb health` prints `live` and the alert resolves within two minutes.',
               ],
             },
             tests: {

@@ -81,6 +81,18 @@ export function pgTool(connection: PostgresConnection, name: 'pg_dump' | 'pg_res
   return connection.binDir === undefined ? name : join(connection.binDir, name);
 }
 
+/** The one line for a PostgreSQL client program that is not there, with the two fixes. */
+export function missingTool(
+  connection: PostgresConnection,
+  name: 'pg_dump' | 'pg_restore',
+): string {
+  const where =
+    connection.binDir === undefined
+      ? 'on PATH'
+      : `in ${connection.binDir} (AIDB_BACKUP_PG_BIN_DIR)`;
+  return `backups: ${name} not found ${where}; install postgresql-client-15 (or the server's newer major version) or set AIDB_BACKUP_PG_BIN_DIR to the directory that holds it`;
+}
+
 /** pg.Client options for the URL, with the separate password when there is one. */
 export function clientConfig(
   connection: PostgresConnection,
@@ -104,9 +116,12 @@ export async function connectPostgres(
     await client.connect();
   } catch (cause) {
     await client.end().catch(() => undefined);
+    // Host, port and the cause: what someone needs to tell a typo from a server that is down.
+    const { host, port } = describeConnection(connection);
+    const why = cause instanceof Error ? cause.message : String(cause);
     throw wrap(
       reason,
-      `backups: cannot connect to PostgreSQL database ${database ?? databaseOf(connection)}`,
+      `backups: cannot connect to PostgreSQL database ${database ?? databaseOf(connection)} at ${host}:${port} (${why})`,
       cause,
     );
   }

@@ -11,6 +11,7 @@ import { wrap } from '../errors.ts';
 import type { BackupSource, SourcePart } from '../source.ts';
 import {
   connectPostgres,
+  missingTool,
   describeConnection,
   libpqEnv,
   pgTool,
@@ -25,7 +26,13 @@ export function createPostgresSource(connection: PostgresConnection): BackupSour
     target: 'postgres',
     description: describeConnection(connection),
     async tools(signal) {
-      const { stdout } = await run(pgTool(connection, 'pg_dump'), ['--version'], { signal });
+      const { stdout } = await run(pgTool(connection, 'pg_dump'), ['--version'], {
+        signal,
+      }).catch((cause: unknown) => {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
+          throw wrap('dump_failed', missingTool(connection, 'pg_dump'), cause);
+        throw cause;
+      });
       const client = await connectPostgres(connection, 'dump_failed');
       try {
         const { rows } = await client.query<{ server_version: string }>('SHOW server_version');

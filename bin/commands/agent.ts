@@ -3,13 +3,15 @@ import { Command } from 'commander';
 import { formatProbe, formatStatus } from '../../agent/report.ts';
 import type { JobOutcome } from '../../agent/scheduler.ts';
 import type { AgentStatus } from '../../agent/status.ts';
-import { resolveTargets } from '../../agent/targets.ts';
+import { resolveTargets, type Target } from '../../agent/targets.ts';
+import { dependencies } from '../../catalog/dependencies.ts';
 import type { Config } from '../../config/schema.ts';
 import { agentKeyFile, readLocalKey } from '../../lib/local-key.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { describeStartupFailure } from '../../lib/startup-failure.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { probeJson } from '../json-output.ts';
 import type { HttpProbePhase } from '../../catalog/labels.ts';
 
 const readFile = (path: string): string => readFileSync(path, 'utf8');
@@ -77,12 +79,26 @@ function targetsOf(config: Config) {
   }
 }
 
+/**
+ * The target named, or for a dependency the agent does not probe directly (the embedded
+ * database and embedder live in the service) the service's readiness, which checks it.
+ */
+function targetOrReadiness(targets: readonly Target[], name: string): Target | undefined {
+  const own = targets.find((t) => t.name === name);
+  if (own !== undefined || !(name in dependencies)) return own;
+  return targets.find((t) => t.name === 'service-ready');
+}
+
 export function agentCommand(): Command {
   const agent = new Command('agent')
     .description('Run the agent: probes, scheduled jobs, metrics and status')
     .action(async (_options, command: Command) => {
       const { config } = loadCommandConfig(command);
-      const logger = createLogger({ level: config.logLevel, name: 'agent' });
+      const logger = createLogger({
+        level: config.logLevel,
+        name: 'agent',
+        format: config.logFormat,
+      });
       targetsOf(config);
       // Loaded here, not at the top: other commands need not carry the agent and its clients.
       const [{ createAgent }, { runUntilSignal }] = await Promise.all([
@@ -109,7 +125,8 @@ export function agentCommand(): Command {
     .command('status')
     .description("Show the running agent's targets and jobs; exit 1 when a target is down")
     .option('--url <url>', 'agent endpoint (default: http://agent.host:agent.port)')
-    .action(async (options: { url?: string }, command: Command) => {
+    .option('--json', "print the agent's /status document as it is")
+    .action(async (options: { url?: string; json?: boolean }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const url = `${agentUrl(config, options.url)}/status`;
       const response = await call(config, url);
@@ -118,7 +135,9 @@ export function agentCommand(): Command {
       if (!response.ok)
         throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
       const status = (await response.json()) as AgentStatus;
-      process.stdout.write(formatStatus(status));
+      process.stdout.write(
+        options.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status),
+      );
       const down = status.targets.filter((t) => t.state === 'down').map((t) => t.name);
       if (down.length > 0) {
         process.stderr.write(`aidb agent status: down: ${down.join(', ')}\n`);
@@ -130,14 +149,19 @@ export function agentCommand(): Command {
     .command('probe')
     .description('Probe one target now and show its phases and values')
     .argument('<target>', 'target name, as in `aidb agent status`')
-    .action(async (name: string, _options, command: Command) => {
+    .option('--json', 'print the outcome, phases and values as JSON (README, "JSON output")')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const { config } = loadCommandConfig(command);
       const targets = targetsOf(config);
-      const target = targets.find((t) => t.name === name);
+      const target = targetOrReadiness(targets, name);
       if (target === undefined) {
         const known = targets.map((t) => t.name).join(', ');
         throw new ExitError(`agent probe: no target ${name} (targets: ${known})`, exitCodes.usage);
       }
+      if (target.name !== name)
+        process.stderr.write(
+          `aidb agent probe: ${name} has no probe of its own in this configuration (embedded in the service, or reached only through it); probing ${target.name}, whose answer includes it\n`,
+        );
       const phases = new Map<HttpProbePhase, number>();
       const gauges = new Map<string, number>();
       const { runProbe } = await import('../../agent/run-probe.ts');
@@ -145,7 +169,12 @@ export function agentCommand(): Command {
         set: (def, value) => gauges.set(def.name, value),
         phase: (phase, seconds) => phases.set(phase, seconds),
       });
-      process.stdout.write(formatProbe(target, outcome, { phases, gauges }));
+      const values = { phases, gauges };
+      process.stdout.write(
+        options.json === true
+          ? `${JSON.stringify(probeJson(target, outcome, values), null, 2)}\n`
+          : formatProbe(target, outcome, values),
+      );
       if (!outcome.success) process.exitCode = exitCodes.failure;
     });
 

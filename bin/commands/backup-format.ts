@@ -1,5 +1,10 @@
 /** Text the `aidb backup` commands print: tables and the progress line. Pure. */
-import { lastVerification, stateOf, type Manifest } from '../../backups/manifest.ts';
+import {
+  lastVerification,
+  stateOf,
+  type Manifest,
+  type Verification,
+} from '../../backups/manifest.ts';
 import type { Progress } from '../../backups/progress.ts';
 import type { Listing } from '../../backups/repository.ts';
 import type { RetentionPlan } from '../../backups/retention.ts';
@@ -42,8 +47,8 @@ export function formatList({ manifests, missing }: Pick<Listing, 'manifests' | '
     m.target,
     m.startedAt.replace(/\.\d+Z$/, 'Z'),
     `${((Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000).toFixed(1)} s`,
-    formatBytes(m.parts.reduce((sum, p) => sum + p.plain.bytes, 0)),
-    formatBytes(m.parts.reduce((sum, p) => sum + p.stored.bytes, 0)),
+    formatBytes(partBytes(m, 'plain')),
+    formatBytes(partBytes(m, 'stored')),
     stateOf(m, missing.has(m.id)),
     verificationCell(m, '1'),
     verificationCell(m, '2'),
@@ -67,4 +72,27 @@ export function formatProgress(progress: Progress, elapsedMs: number): string {
       ? ''
       : ` / ${formatBytes(progress.totalBytes)} (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)`;
   return `${progress.phase} ${progress.part}  ${formatBytes(progress.bytes)}${total}  ${rate}/s`;
+}
+
+/** Bytes of a backup before compression and encryption (`plain`) or as stored. */
+export const partBytes = (manifest: Manifest, of: 'plain' | 'stored'): number =>
+  manifest.parts.reduce((total, p) => total + p[of].bytes, 0);
+
+/** `in 3.4 s (352.9 KiB/s)`: the time and rate of long work, for its end line. */
+function timeRate(bytes: number, seconds: number): string {
+  const rate = seconds > 0 ? `${formatBytes(bytes / seconds)}/s` : '-';
+  return `in ${seconds.toFixed(1)} s (${rate})`;
+}
+
+/** `postgres-…: 1.2 MiB dumped, 300.0 KiB stored in 3.4 s (352.9 KiB/s), verified (level 1)`. */
+export function formatRunSummary(manifest: Manifest): string {
+  const seconds = (Date.parse(manifest.finishedAt) - Date.parse(manifest.startedAt)) / 1000;
+  const plain = partBytes(manifest, 'plain');
+  return `${manifest.id}: ${formatBytes(plain)} dumped, ${formatBytes(partBytes(manifest, 'stored'))} stored ${timeRate(plain, seconds)}, verified (level 1)`;
+}
+
+/** `postgres-…: level 1 verification passed: 300.0 KiB read in 0.2 s (1.5 MiB/s)`. */
+export function formatVerifySummary(manifest: Manifest, verification: Verification): string {
+  const stored = partBytes(manifest, 'stored');
+  return `${manifest.id}: level ${verification.level} verification passed: ${formatBytes(stored)} read ${timeRate(stored, verification.durationSeconds)}`;
 }

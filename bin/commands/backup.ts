@@ -1,13 +1,19 @@
 import { Argument, Command, Option } from 'commander';
-import { pino } from 'pino';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
-import type { OnProgress, Progress } from '../../backups/progress.ts';
 import type { Config } from '../../config/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { formatBytes, formatList, formatPlan, formatProgress } from './backup-format.ts';
+import { pruneJson, runJson, verifyJson } from '../json-output.ts';
+import { createProgressDisplay, type ProgressDisplay } from '../progress-display.ts';
+import {
+  formatList,
+  formatPlan,
+  formatProgress,
+  formatRunSummary,
+  formatVerifySummary,
+} from './backup-format.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
 
 const print = (text: string): void => {
@@ -33,40 +39,28 @@ function cancellation(): { readonly signal: AbortSignal; readonly dispose: () =>
   };
 }
 
-/** A progress line redrawn in place on a terminal, at most 5 times a second; nothing otherwise. */
-function progressDisplay(): {
-  readonly onProgress: OnProgress | undefined;
-  readonly done: () => void;
-} {
-  if (!process.stderr.isTTY) return { onProgress: undefined, done: () => undefined };
-  const started = new Map<string, number>();
-  let last = 0;
-  let shown = false;
-  return {
-    onProgress: (progress: Progress) => {
-      const key = `${progress.phase} ${progress.part}`;
-      const now = Date.now();
-      if (!started.has(key)) started.set(key, now);
-      if (now - last < 200) return;
-      last = now;
-      shown = true;
-      process.stderr.write(`\r\x1b[2K${formatProgress(progress, now - (started.get(key) ?? now))}`);
-    },
-    done: () => {
-      if (shown) process.stderr.write('\r\x1b[2K');
-    },
-  };
+/** The progress line on standard error when it is a terminal; nothing otherwise. */
+function progressDisplay(): ProgressDisplay {
+  return createProgressDisplay(
+    { isTTY: process.stderr.isTTY, write: (text) => process.stderr.write(text) },
+    formatProgress,
+  );
 }
 
 async function withEngine<T>(
   command: Command,
   use: (engine: BackupEngine, config: Config) => Promise<T>,
 ): Promise<T> {
-  const { config } = loadCommandConfig(command);
+  const { config, origins } = loadCommandConfig(command);
+  // Standard output carries the command's result; logs go to standard error, readable lines
+  // when a person watches it, and then only warnings unless a level is configured: the summary
+  // line already says what the info lines would.
+  const watched = process.stderr.isTTY;
   const logger = createLogger({
-    level: config.logLevel,
+    level: watched && !origins.has('logLevel') ? 'warn' : config.logLevel,
     name: 'backup',
-    destination: pino.destination(2),
+    destination: process.stderr,
+    format: watched ? 'pretty' : config.logFormat,
   });
   // The engines load on use, so that other `aidb` commands (the agent above all, whose
   // resident memory has a bar) do not carry them.
@@ -115,12 +109,7 @@ function report(outcome: RunOutcome, target: BackupTarget): boolean {
     );
     return false;
   }
-  const { manifest } = outcome;
-  const stored = manifest.parts.reduce((sum, p) => sum + p.stored.bytes, 0);
-  const plain = manifest.parts.reduce((sum, p) => sum + p.plain.bytes, 0);
-  print(
-    `${manifest.id}: ${formatBytes(plain)} dumped, ${formatBytes(stored)} stored, verified (level 1)`,
-  );
+  print(formatRunSummary(outcome.manifest));
   return true;
 }
 
@@ -130,20 +119,32 @@ function runCommand(): Command {
     .addArgument(
       new Argument('[target]', 'what to back up').choices(['pg', 'postgres', 'pglite', 'qdrant']),
     )
-    .action(async (name: string | undefined, _options: unknown, command: Command) => {
-      await withEngine(command, async (engine, config) => {
+    .option('--json', 'print one result per target as JSON (README, "JSON output")')
+    .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
+      const { config } = loadCommandConfig(command);
+      if (config.backups.identity === undefined && config.backups.recipients.length === 0)
+        throw new ExitError(
+          'backup run: no age key to encrypt to; make one with `age-keygen -o /etc/aidb/backup.key` and set AIDB_BACKUP_IDENTITY_FILE=/etc/aidb/backup.key (keep a copy elsewhere: without it no backup can be restored), or set AIDB_BACKUP_RECIPIENTS to public keys (age1…)',
+          exitCodes.config,
+        );
+      await withEngine(command, async (engine) => {
         const { signal, dispose } = cancellation();
         let ok = true;
+        const results: ReturnType<typeof runJson>[] = [];
         try {
           for (const target of resolveTarget(name, config)) {
             const display = progressDisplay();
             const outcome = await engine.run(target, signal, display.onProgress);
-            display.done();
-            ok = report(outcome, target) && ok;
+            display.finish();
+            if (options.json === true) {
+              results.push(runJson(target, outcome));
+              ok = outcome.status === 'success' && ok;
+            } else ok = report(outcome, target) && ok;
           }
         } finally {
           dispose();
         }
+        if (options.json === true) print(JSON.stringify(results, null, 2));
         if (!ok) process.exitCode = exitCodes.failure;
       });
     });
@@ -172,29 +173,34 @@ function verifyCommand(): Command {
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
     .option('--restore', 'level 2: restore into a scratch database and compare row counts')
-    .action(async (id: string, options: { restore?: boolean }, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const { signal, dispose } = cancellation();
-        const display = progressDisplay();
-        try {
-          const level = options.restore === true ? '2' : '1';
-          const outcome = await engine.verify(id, level, signal, display.onProgress);
-          display.done();
-          if (outcome.status === 'skipped') throw busy(outcome.owner);
-          const v = outcome.verification;
-          if (v.ok)
-            print(`${id}: level ${level} verification passed in ${v.durationSeconds.toFixed(1)} s`);
-          else {
-            process.stderr.write(
-              `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
-            );
-            process.exitCode = exitCodes.failure;
+    .option('--json', 'print the verification as JSON (README, "JSON output")')
+    .action(
+      async (id: string, options: { restore?: boolean; json?: boolean }, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const { signal, dispose } = cancellation();
+          const display = progressDisplay();
+          try {
+            const level = options.restore === true ? '2' : '1';
+            const outcome = await engine.verify(id, level, signal, display.onProgress);
+            display.finish();
+            if (outcome.status === 'skipped') throw busy(outcome.owner);
+            const v = outcome.verification;
+            if (options.json === true) {
+              print(JSON.stringify(verifyJson(outcome.manifest, v), null, 2));
+              if (!v.ok) process.exitCode = exitCodes.failure;
+            } else if (v.ok) print(formatVerifySummary(outcome.manifest, v));
+            else {
+              process.stderr.write(
+                `aidb backup: ${id}: level ${level} verification FAILED (${v.reason ?? ''}): ${v.detail ?? ''}\n`,
+              );
+              process.exitCode = exitCodes.failure;
+            }
+          } finally {
+            dispose();
           }
-        } finally {
-          dispose();
-        }
-      });
-    });
+        });
+      },
+    );
 }
 
 function restoreCommand(): Command {
@@ -220,11 +226,11 @@ function restoreCommand(): Command {
             signal,
             onProgress: display.onProgress,
           });
-          display.done();
+          display.finish();
           if (outcome.status === 'skipped') throw busy(outcome.owner);
           for (const action of outcome.actions) print(action);
         } catch (error) {
-          display.done();
+          display.finish();
           if (error instanceof ExitError) throw error;
           throw new ExitError(
             `restore of ${id} failed: ${(error as Error).message}`,
@@ -241,10 +247,15 @@ function pruneCommand(): Command {
   return new Command('prune')
     .description('Apply the retention policy: delete what it does not keep')
     .option('--dry-run', 'print the decisions, delete nothing')
-    .action(async (options: { dryRun?: boolean }, command: Command) => {
+    .option('--json', 'print the decisions and deletions as JSON (README, "JSON output")')
+    .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
         const outcome = await engine.prune({ dryRun: options.dryRun === true });
         if (outcome.status === 'skipped') throw busy(outcome.owner);
+        if (options.json === true) {
+          print(JSON.stringify(pruneJson(outcome.plan, outcome.deleted, outcome.dryRun), null, 2));
+          return;
+        }
         print(formatPlan(outcome.plan));
         for (const { target, reason } of outcome.plan.blocked)
           print(`${target}: deletions held back (${reason})`);

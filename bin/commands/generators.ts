@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.ts';
 import { alertFiles } from '../../alerts/output.ts';
-import { dashboardFiles } from '../../dashboards/output.ts';
+import { dashboardFiles, dashboardPanels } from '../../dashboards/output.ts';
 import { k8sFiles } from '../../deploy/output.ts';
 import type { GeneratedFile } from '../../lib/generated-files.ts';
 
@@ -11,6 +11,6 @@ import type { GeneratedFile } from '../../lib/generated-files.ts';
  */
 export const generators: readonly ((config: Config) => GeneratedFile[])[] = [
   dashboardFiles,
-  (config) => alertFiles(config),
+  (config) => alertFiles(config, undefined, dashboardPanels(config)),
   (config) => k8sFiles(config, dashboardFiles(config)),
 ];

@@ -9,7 +9,11 @@ export function serveCommand(): Command {
     .description('Run the HTTP API service')
     .action(async (_options: unknown, command: Command) => {
       const { config } = loadCommandConfig(command);
-      const logger = createLogger({ level: config.logLevel, name: 'service' });
+      const logger = createLogger({
+        level: config.logLevel,
+        name: 'service',
+        format: config.logFormat,
+      });
       // The tracing SDK is set up before the service's modules load, so every module sees the
       // registered tracer provider; hence the dynamic imports.
       const tracing = config.service.telemetry
@@ -40,8 +44,18 @@ export function serveCommand(): Command {
         ],
         terminate: (code) => process.exit(code),
       });
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.on(signal, () => void graceful.shutdown(signal));
-      }
+      const drainSeconds = Math.round(config.service.shutdownDrainDelayMs / 1000);
+      let interrupted = false;
+      process.on('SIGTERM', () => void graceful.shutdown('SIGTERM'));
+      process.on('SIGINT', () => {
+        // A person at a terminal: say what the wait is, and let a second Ctrl-C end it.
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        if (process.stderr.isTTY)
+          process.stderr.write(
+            `aidb serve: draining (${String(drainSeconds)} s), Ctrl-C again to stop now\n`,
+          );
+        void graceful.shutdown('SIGINT');
+      });
     });
 }

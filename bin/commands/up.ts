@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { agentNodeOptions } from '../../agent/node-options.ts';
-import type { Config } from '../../config/schema.ts';
+import { logFormats, type Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
 import { agentKeyFile, ensureLocalKey, localKeyPath } from '../../lib/local-key.ts';
 import { tryListen } from '../../lib/port-check.ts';
@@ -13,6 +13,8 @@ import { waitUntilReady } from '../../lib/wait-until-ready.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { serviceUrl } from './local-url.ts';
+
+type LogFormat = (typeof logFormats)[number];
 import { upBanner } from './up-banner.ts';
 
 const cli = fileURLToPath(new URL('../aidb.ts', import.meta.url));
@@ -21,12 +23,19 @@ const cli = fileURLToPath(new URL('../aidb.ts', import.meta.url));
  * The agent probes the service at `agent.serviceUrl`; when nobody set it, point it at the service
  * this command starts, wherever `service.host`/`service.port` put it.
  */
-function agentEnv(config: Config, origins: Origins): NodeJS.ProcessEnv {
-  if (origins.has('agent.serviceUrl')) return process.env;
-  return {
-    ...process.env,
-    AIDB_AGENT_SERVICE_URL: serviceUrl(config),
-  };
+function agentEnv(config: Config, origins: Origins, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (origins.has('agent.serviceUrl')) return env;
+  return { ...env, AIDB_AGENT_SERVICE_URL: serviceUrl(config) };
+}
+
+/**
+ * The children's log format: `--log-format`, else the configured one, else readable lines when
+ * a person watches the terminal and JSON lines when the output goes to a file or a collector.
+ */
+function logFormat(option: LogFormat | undefined, config: Config, origins: Origins): LogFormat {
+  if (option !== undefined) return option;
+  if (origins.has('logFormat')) return config.logFormat;
+  return process.stdout.isTTY ? 'pretty' : 'json';
 }
 
 /**
@@ -69,8 +78,17 @@ async function checkAddresses(config: Config): Promise<void> {
 export function upCommand(): Command {
   return new Command('up')
     .description('Run the service and the agent on this machine (what `npm start` runs)')
-    .action(async (_options: unknown, command: Command) => {
+    .addOption(
+      new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(
+        logFormats,
+      ),
+    )
+    .action(async (options: { logFormat?: LogFormat }, command: Command) => {
       const { config, origins } = loadCommandConfig(command);
+      const env = {
+        ...process.env,
+        AIDB_LOG_FORMAT: logFormat(options.logFormat, config, origins),
+      };
       const configArgs = command.optsWithGlobals<{ config?: string }>().config;
       const passOn = configArgs === undefined ? [] : ['--config', configArgs];
       const write = (line: string): void => {
@@ -89,13 +107,14 @@ export function upCommand(): Command {
             name: 'service',
             command: process.execPath,
             args: [cli, ...passOn, 'serve'],
+            env,
             color: 36,
           },
           {
             name: 'agent',
             command: process.execPath,
             args: [...agentNodeOptions, cli, ...passOn, 'agent'],
-            env: agentEnv(config, origins),
+            env: agentEnv(config, origins, env),
             color: 35,
           },
         ],
@@ -106,7 +125,19 @@ export function upCommand(): Command {
           killAfterMs: Math.max(config.service.shutdownDeadlineMs, 25_000) + 1_000,
         },
       );
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, supervisor.stop);
+      const drainSeconds = Math.round(config.service.shutdownDrainDelayMs / 1000);
+      let signals = 0;
+      const onSignal = (): void => {
+        signals += 1;
+        if (signals === 1) {
+          write(`aidb up: draining (${String(drainSeconds)} s), Ctrl-C again to stop now`);
+          supervisor.stop();
+        } else {
+          write('aidb up: stopping now');
+          supervisor.kill();
+        }
+      };
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
 
       const gaveUp = new AbortController();
       void supervisor.done.then(() => {

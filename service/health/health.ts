@@ -47,6 +47,9 @@ export interface Health {
 
 const service = 'aidb';
 
+/** Milliseconds since `started`, to a tenth: the clock's other digits are noise. */
+const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 10) / 10;
+
 async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<DependencyResult> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -63,7 +66,7 @@ async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<Depe
       critical: check.critical,
       message: `${check.name} is healthy`,
       error: null,
-      latency_ms: performance.now() - started,
+      latency_ms: elapsedMs(started),
     };
   } catch (error) {
     return {
@@ -72,7 +75,7 @@ async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<Depe
       critical: check.critical,
       message: `${check.name} is unhealthy`,
       error: sanitizeError(error),
-      latency_ms: performance.now() - started,
+      latency_ms: elapsedMs(started),
     };
   } finally {
     clearTimeout(timer);
@@ -125,7 +128,7 @@ export function createHealth(options: HealthOptions): Health {
       message,
       details: { service, ...details },
       timestamp: new Date(now()).toISOString(),
-      duration_ms: durationMs,
+      duration_ms: Math.round(durationMs * 10) / 10,
     };
   };
 

@@ -40,9 +40,13 @@ const knowledgeProblems: Readonly<Record<KnowledgeRefusal, ProblemCode>> = {
  * Turns any error into a ProblemError: ours pass through, a refusal of the knowledge base is
  * the problem of its reason, an unavailable dependency is a 503
  * with Retry-After (`retryAfterSeconds` unless the failure knows better), Fastify's request
- * errors map to their codes, anything else is an internal error whose details stay in the log.
+ * errors map to their codes (a too-large body names the limit), anything else is an internal error whose details stay in the log.
  */
-export function toProblem(error: unknown, retryAfterSeconds: number): ProblemError {
+export function toProblem(
+  error: unknown,
+  retryAfterSeconds: number,
+  bodyLimitBytes?: number,
+): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof KnowledgeError) {
     return new ProblemError(knowledgeProblems[error.reason], error.message, {
@@ -73,7 +77,12 @@ export function toProblem(error: unknown, retryAfterSeconds: number): ProblemErr
       'the request failed; the request id identifies it in the logs',
       { cause: error },
     );
-  return new ProblemError(code, details[code] ?? code, { cause: error });
+  // The limit is no secret, and a client needs it to split its batch.
+  const detail =
+    code === 'body_too_large' && bodyLimitBytes !== undefined
+      ? `the request body exceeds the limit of ${String(bodyLimitBytes)} bytes (service.bodyLimitBytes)`
+      : (details[code] ?? code);
+  return new ProblemError(code, detail, { cause: error });
 }
 
 // The catalog's reason codes must all be problem codes of the API.

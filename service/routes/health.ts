@@ -15,8 +15,9 @@ function answer(report: HealthReport, retryAfterSeconds: number): RouteResponse 
   };
 }
 
+// The words of the other health endpoints (`healthy`, `closed`), not the original's `ok`/`CLOSED`.
 const legacyValue = (status: string, error: string | null): string =>
-  status === 'healthy' ? 'ok' : `unavailable: ${error ?? 'unknown'}`;
+  status === 'healthy' ? 'healthy' : `unavailable: ${error ?? 'unknown'}`;
 
 /** The probes, the detailed view (admin), and the original service's composite `/health`. */
 export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDef[] {
@@ -108,19 +109,14 @@ export function healthRoutes(health: Health, retryAfterSeconds: number): RouteDe
           return result === undefined ? 'not configured' : legacyValue(result.status, result.error);
         };
         const body = {
-          status: report.status === 'healthy' ? 'ok' : report.status,
+          status: report.status,
           database:
             details.starting === undefined ? of('postgres') : `unavailable: ${details.starting}`,
           redis: of('redis'),
           qdrant: of('qdrant'),
           embeddings: of('embeddings'),
           pgvector: details.vector_index === 'pgvector' ? of('postgres') : 'not used',
-          circuit_breakers: Object.fromEntries(
-            Object.entries(details.circuit_breakers).map(([name, state]) => [
-              name,
-              state.toUpperCase(),
-            ]),
-          ),
+          circuit_breakers: details.circuit_breakers,
         };
         return { status: report.status === 'unhealthy' ? 503 : 200, body, headers: noStore };
       },

@@ -46,6 +46,8 @@ export interface LiveStack {
   readonly generateConfig: Config;
   /** The admin key every request carries, to the service and to the agent. */
   readonly adminKey: string;
+  /** What an operator on the agent's host has: its config, key, ports and backup identity. */
+  readonly operatorEnv: Readonly<Record<string, string>>;
   /** Output of every process, for failure messages. */
   output(): string;
   close(): Promise<void>;
@@ -168,6 +170,7 @@ export async function startLiveStack(options: {
         },
       }),
     );
+    const identity = await generateX25519Identity();
     const agent = await startAidbProcess({
       command: 'agent',
       portEnv: 'AIDB_AGENT_PORT',
@@ -177,7 +180,7 @@ export async function startLiveStack(options: {
         AIDB_CONFIG: agentFile,
         AIDB_AGENT_ADMIN_KEY: adminKey,
         AIDB_AGENT_API_KEYS: keyEntry,
-        AIDB_BACKUP_IDENTITY: await generateX25519Identity(),
+        AIDB_BACKUP_IDENTITY: identity,
       },
     });
     closers.push(() => agent.stop());
@@ -211,6 +214,14 @@ export async function startLiveStack(options: {
       webhook,
       generateConfig,
       adminKey,
+      operatorEnv: {
+        ...backendEnv,
+        AIDB_CONFIG: agentFile,
+        AIDB_AGENT_KEY: adminKey,
+        AIDB_AGENT_PORT: String(agent.port),
+        AIDB_PORT: String(service.port),
+        AIDB_BACKUP_IDENTITY: identity,
+      },
       output: () =>
         [service, agent, prometheus, alertmanager]
           .map((p) => p.output())

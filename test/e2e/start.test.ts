@@ -27,6 +27,8 @@ async function up(
   env: Record<string, string> = {},
 ) {
   const child = spawn(process.execPath, [cliPath, 'up'], {
+    // Its own process group, so a test can send Ctrl-C to all of it as a terminal does.
+    detached: true,
     env: {
       PATH: process.env.PATH ?? '',
       AIDB_DATA_DIR: dataDir,
@@ -62,6 +64,10 @@ async function up(
     async stop(): Promise<number | null> {
       child.kill('SIGINT');
       return exited;
+    },
+    /** Ctrl-C at the terminal: SIGINT to up and to both children at once. */
+    ctrlC(): void {
+      process.kill(-(child.pid ?? 0), 'SIGINT');
     },
   };
 }
@@ -145,6 +151,22 @@ describe('npm start (aidb up) on the embedded profile', () => {
     expect(`${first.output()}${second.output()}`).not.toMatch(
       /ECONNREFUSED|OTLPExporterError|4318/,
     );
+  });
+
+  it('on Ctrl-C says it drains and exits 0; a second Ctrl-C stops everything at once with 130', async () => {
+    const once = await up(dataDir, port, agentPort);
+    once.ctrlC();
+    expect(await once.exited, once.output()).toBe(0);
+    expect(once.output()).toContain('aidb up: draining (5 s), Ctrl-C again to stop now');
+
+    const twice = await up(dataDir, port, agentPort);
+    twice.ctrlC();
+    await waitFor('the drain notice', () => twice.output().includes('Ctrl-C again'));
+    twice.ctrlC();
+    expect(await twice.exited, twice.output()).toBe(130);
+    // The service never finished its 5 s drain: it was stopped, not waited for.
+    expect(twice.output()).not.toContain('shutdown complete');
+    expect([twice.pids.service, twice.pids.agent].map(isAlive)).toEqual([false, false]);
   });
 
   it('stops the service and exits non-zero when the agent dies', async () => {

@@ -123,6 +123,8 @@ const priorities: readonly Schemas['SnapshotPriority'][] = ['no_sync', 'snapshot
 
 export const qdrantRoutes: readonly Route[] = [
   ...pointRoutes(collectionOf),
+  // Kubernetes readiness of a real Qdrant (200 once every shard is ready); the agent probes it.
+  { method: 'GET', path: '/readyz', handle: () => ok('all shards are ready') },
   {
     method: 'GET',
     path: '/collections',

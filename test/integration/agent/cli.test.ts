@@ -7,12 +7,21 @@ import { startServiceStub, type ServiceStub } from './stubs.ts';
 
 let service: ServiceStub;
 let agent: TestAgent;
+let closedPort: number;
 
 beforeAll(async () => {
   service = await startServiceStub();
   service.set('/health/startup', 'unavailable');
+  closedPort = await freePort();
   agent = await startTestAgent(
-    { agent: { probeDefaults: { intervalMs: 300, timeoutMs: 300, failureThreshold: 1 } } },
+    {
+      agent: {
+        probeDefaults: { intervalMs: 300, timeoutMs: 300, failureThreshold: 1 },
+        targets: [
+          { name: 'closed', probe: 'tcp', options: { host: '127.0.0.1', port: closedPort } },
+        ],
+      },
+    },
     { env: { AIDB_AGENT_SERVICE_URL: service.url } },
   );
   await waitFor('every target to have a state', async () => {
@@ -43,9 +52,28 @@ describe('aidb agent status and probe', () => {
         ['service-ready', 'http', 'service', 'up', '0'],
         ['service-startup', 'http', 'service', 'down', rows[3]?.[4] ?? ''],
       ],
-      stderr: 'aidb agent status: down: service-startup\n',
+      stderr: 'aidb agent status: down: service-startup, closed\n',
     });
-    expect(stdout).toContain('unexpected_status');
+    expect(stdout).toContain('unexpected_status: http: status 503, expected 2xx');
+    // The error's own text, not only its reason code.
+    expect(stdout).toMatch(
+      new RegExp(`^closed .*ECONNREFUSED 127\\.0\\.0\\.1:${String(closedPort)}$`, 'm'),
+    );
+  });
+
+  it('`status --json` prints the /status document: targets, jobs and certificates', async () => {
+    const { code, stdout } = await runCli(['agent', 'status', '--url', agent.url, '--json'], {
+      AIDB_DATA_DIR: agent.dataDir,
+    });
+    expect(code).toBe(1);
+    const status = JSON.parse(stdout) as { targets: { name: string }[] };
+    expect(Object.keys(status).sort()).toEqual(['certificates', 'jobs', 'targets']);
+    expect(status.targets.map((t) => t.name)).toEqual([
+      'service-live',
+      'service-ready',
+      'service-startup',
+      'closed',
+    ]);
   });
 
   it('`status` exits 1 with a clear message when no agent answers', async () => {
@@ -78,6 +106,31 @@ describe('aidb agent status and probe', () => {
     expect(stdout).toMatch(/^probe_http_status_code +200$/m);
   });
 
+  it('`probe --json` prints the outcome, phases and values', async () => {
+    const { code, stdout } = await runCli(['agent', 'probe', 'service-ready', '--json'], {
+      AIDB_AGENT_SERVICE_URL: service.url,
+    });
+    expect(code).toBe(0);
+    const probe = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(probe)).toEqual([
+      'target',
+      'probe',
+      'dependency',
+      'success',
+      'duration_seconds',
+      'reason',
+      'error',
+      'phases',
+      'values',
+    ]);
+    expect(probe).toMatchObject({
+      target: 'service-ready',
+      success: true,
+      reason: null,
+      values: { probe_http_status_code: 200 },
+    });
+  });
+
   it('`probe` exits 1 on a failing target and 2 on an unknown one', async () => {
     const env = { AIDB_AGENT_SERVICE_URL: service.url };
     const failing = await runCli(['agent', 'probe', 'service-startup'], env);
@@ -90,5 +143,17 @@ describe('aidb agent status and probe', () => {
     expect(unknown.stderr).toBe(
       'aidb: agent probe: no target nope (targets: service-live, service-ready, service-startup)\n',
     );
+  });
+
+  it('`probe postgres` on the embedded default probes the service readiness that includes it', async () => {
+    const { code, stdout, stderr } = await runCli(['agent', 'probe', 'postgres'], {
+      AIDB_AGENT_SERVICE_URL: service.url,
+    });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr:
+        'aidb agent probe: postgres has no probe of its own in this configuration (embedded in the service, or reached only through it); probing service-ready, whose answer includes it\n',
+    });
+    expect(stdout).toMatch(/^target +service-ready\b/m);
   });
 });

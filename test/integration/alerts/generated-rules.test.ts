@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,73 @@ describe('generated Alertmanager configuration', () => {
     const { stdout } = await run(binaryPath(binaries.amtool), ['check-config', file()]);
     expect(stdout).toContain('SUCCESS');
     expect(stdout).toContain(' - 7 inhibit rules');
+  });
+
+  // The generated script calls `amtool` from PATH, as an operator would.
+  const withAmtool = () => ({
+    env: {
+      ...process.env,
+      PATH: `${dirname(binaryPath(binaries.amtool))}:${process.env.PATH ?? ''}`,
+    },
+  });
+
+  it('routes each severity as its generated amtool cases expect', async () => {
+    const { stdout } = await run('sh', [join(dir, 'alertmanager/route-tests.sh')], withAmtool());
+    expect(stdout.split('\n').filter((l) => l !== '')).toEqual([
+      'page',
+      'ticket',
+      'blackhole',
+      'deadmansswitch',
+    ]);
+  });
+
+  it('has amtool cases that fail on a routing that sends critical alerts elsewhere', async () => {
+    const wrong = join(dir, 'alertmanager/alertmanager.yml');
+    const original = await readFile(wrong, 'utf8');
+    try {
+      await writeFile(wrong, original.replace('receiver: page', 'receiver: ticket'));
+      await expect(
+        run('sh', [join(dir, 'alertmanager/route-tests.sh')], withAmtool()),
+      ).rejects.toThrow();
+    } finally {
+      await writeFile(wrong, original);
+    }
+  });
+
+  it('passes amtool check-config with every kind of receiver configured, secrets by file', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'aidb-receivers-'));
+    try {
+      const { config } = loadConfig({
+        env: {
+          AIDB_ALERT_PAGE_WEBHOOK_URL: 'https://hooks.example.com/aidb',
+          AIDB_ALERT_PAGE_WEBHOOK_TOKEN_FILE: '/etc/alertmanager/secrets/hook-token',
+          AIDB_ALERT_PAGE_PAGERDUTY_ROUTING_KEY_FILE: '/etc/alertmanager/secrets/pagerduty-key',
+          AIDB_ALERT_TICKET_EMAIL_TO: 'oncall@example.com',
+          AIDB_ALERT_TICKET_SLACK_API_URL_FILE: '/etc/alertmanager/secrets/slack-url',
+          AIDB_ALERT_TICKET_SLACK_CHANNEL: '#aidb',
+          AIDB_ALERT_SMTP_SMARTHOST: 'smtp.example.com:587',
+          AIDB_ALERT_SMTP_FROM: 'aidb@example.com',
+          AIDB_ALERT_SMTP_USERNAME: 'aidb',
+          AIDB_ALERT_SMTP_PASSWORD_FILE: '/etc/alertmanager/secrets/smtp-password',
+          AIDB_ALERT_DEADMANSSWITCH_WEBHOOK_URL: 'https://deadman.example.com/ping',
+        },
+        readFile: () => '',
+      });
+      await writeGeneratedFiles(out, alertFiles(config));
+      const file = join(out, 'alertmanager/alertmanager.yml');
+      const { stdout } = await run(binaryPath(binaries.amtool), ['check-config', file]);
+      expect(stdout).toContain('SUCCESS');
+      expect(stdout).toContain(' - global config');
+      const parsed = load(await readFile(file, 'utf8')) as { receivers: { name: string }[] };
+      expect(parsed.receivers.map((r) => Object.keys(r).sort())).toEqual([
+        ['name', 'pagerduty_configs', 'webhook_configs'],
+        ['email_configs', 'name', 'slack_configs'],
+        ['name', 'webhook_configs'],
+        ['name'],
+      ]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -1,8 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.ts';
+import { cliPath, runCli } from '../../support/cli.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
 import { generateKeys, pgBin, scratchDir, seedServiceDatabase, tableCounts } from './fixtures.ts';
 
@@ -41,6 +42,29 @@ describe('aidb backup on the command line', () => {
     expect(id).toMatch(/^postgres-\d{8}T\d{9}Z$/);
   });
 
+  it('on a terminal shows progress that ends at 100 % and is cleared, the summary, and no JSON', async () => {
+    // `script` gives the command a real terminal, as a person at a shell has.
+    const { AIDB_LOG_LEVEL: _level, ...terminalEnv } = env;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        'script',
+        ['-qec', `'${process.execPath}' '${cliPath}' backup verify ${id}`, '/dev/null'],
+        { env: { PATH: process.env.PATH ?? '', ...terminalEnv } },
+        (error, stdout) => {
+          if (error === null) resolve(stdout);
+          else reject(new Error(`script: ${error.message}`, { cause: error }));
+        },
+      );
+    });
+    const clear = '\r\u001b[2K';
+    const progress = output.split(clear).filter((part) => part.includes('%)'));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatch(/^verify .*\(100%\)/);
+    const afterProgress = output.slice(output.lastIndexOf(clear) + clear.length);
+    expect(afterProgress).toMatch(new RegExp(`^${id}: level 1 verification passed: .* read in `));
+    expect(output).not.toContain('{"level"');
+  });
+
   it('list prints a table with the backup verified at level 1', async () => {
     const { code, stdout } = await runCli(['backup', 'list'], env);
     expect(code).toBe(0);
@@ -69,7 +93,11 @@ describe('aidb backup on the command line', () => {
     const { code, stdout } = await runCli(['backup', 'verify', id, '--restore'], env, 60_000);
     expect([code, stdout]).toEqual([
       0,
-      expect.stringMatching(new RegExp(`^${id}: level 2 verification passed in \\d+\\.\\d s\\n$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${id}: level 2 verification passed: \\S+ \\S+ read in \\d+\\.\\d s \\(.+/s\\)\\n$`,
+        ),
+      ),
     ]);
   });
 
@@ -163,5 +191,35 @@ describe('aidb backup on the command line', () => {
       2,
       'aidb: backup target qdrant is not configured (configured: postgres)\n',
     ]);
+  });
+
+  // Last: its extra backup would change what the tests above see.
+  it('verify, prune and run print their documented JSON shapes with --json', async () => {
+    const verify = await runCli(['backup', 'verify', id, '--json'], env);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ id, level: '1', ok: true, reason: null });
+    const prune = await runCli(['backup', 'prune', '--dry-run', '--json'], env);
+    expect(prune.code).toBe(0);
+    expect(Object.keys(JSON.parse(prune.stdout))).toEqual([
+      'dry_run',
+      'decisions',
+      'blocked',
+      'deleted',
+    ]);
+    expect(JSON.parse(prune.stdout)).toMatchObject({ dry_run: true, deleted: [] });
+    const run = await runCli(['backup', 'run', 'pg', '--json'], env, 60_000);
+    expect(run.code).toBe(0);
+    const [result] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(Object.keys(result ?? {})).toEqual([
+      'target',
+      'status',
+      'id',
+      'plain_bytes',
+      'stored_bytes',
+      'duration_seconds',
+      'reason',
+      'error',
+    ]);
+    expect(result).toMatchObject({ target: 'postgres', status: 'success', error: null });
   });
 });

@@ -95,7 +95,7 @@ describe('interrupted backups', () => {
     const next = await runCli(['backup', 'run', 'pg'], env, 60_000);
     expect(next.code).toBe(0);
     expect(next.stdout).toMatch(
-      /^postgres-\d{8}T\d{9}Z: .* dumped, .* stored, verified \(level 1\)\n$/,
+      /^postgres-\d{8}T\d{9}Z: .* dumped, .* stored in \d+\.\d s \(.*\/s\), verified \(level 1\)\n$/,
     );
     expect(next.stderr).toContain('took over a stale backup lock');
     expect(next.stderr).toContain('removed files left by an interrupted run');

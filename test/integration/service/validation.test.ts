@@ -186,6 +186,28 @@ describe('bad input gets a clear 4xx with a stable code and changes nothing', ()
     expect(await documentIds()).toEqual(['keep']);
   });
 
+  it('states the limit a too-large body exceeded', async () => {
+    const response = await service.request('POST', '/v1/collections/kb/documents', {
+      documents: [{ content: 'x'.repeat(5000) }],
+    });
+    expect(response.body.detail).toBe(
+      'the request body exceeds the limit of 4096 bytes (service.bodyLimitBytes)',
+    );
+  });
+
+  it('speaks the words of the other health endpoints on /health, with round latencies', async () => {
+    const legacy = await service.request('GET', '/health');
+    expect(legacy.body).toMatchObject({
+      status: 'healthy',
+      database: 'healthy',
+      circuit_breakers: { postgres: 'closed' },
+    });
+    const detailed = await service.request('GET', '/health/detailed');
+    for (const dependency of detailed.body.details.dependencies as { latency_ms: number }[])
+      expect(String(dependency.latency_ms)).toMatch(/^\d+(\.\d)?$/);
+    expect(String(detailed.body.duration_ms)).toMatch(/^\d+(\.\d)?$/);
+  });
+
   it('echoes a well-formed request id and replaces a malformed one', async () => {
     const good = await service.request('GET', '/v1/collections', undefined, {
       'x-request-id': 'req-123',

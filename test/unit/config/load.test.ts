@@ -59,6 +59,22 @@ describe('loadConfig precedence', () => {
     expect(origins.get('service.port')).toEqual({ kind: 'file', path: '/etc/aidb.yaml' });
   });
 
+  it('accepts the dotted paths of the settings table as top-level keys', () => {
+    const yaml =
+      'service.port: 9000\nbackups.retention.daily: 3\nbackups:\n  retention:\n    weekly: 2\n';
+    const { config, origins } = loadConfig(input({}, { '/etc/aidb.yaml': yaml }, '/etc/aidb.yaml'));
+    expect(config.service.port).toBe(9000);
+    expect(config.backups.retention).toMatchObject({ daily: 3, weekly: 2 });
+    expect(origins.get('service.port')).toEqual({ kind: 'file', path: '/etc/aidb.yaml' });
+  });
+
+  it('refuses a setting given both dotted and nested', () => {
+    const yaml = 'service.port: 9000\nservice:\n  port: 9001\n';
+    expect(problemsOf(input({}, { '/a.yaml': yaml }, '/a.yaml'))).toEqual([
+      'config file /a.yaml: service.port is given twice',
+    ]);
+  });
+
   it('lets the environment override the file', () => {
     const files = { '/etc/aidb.yaml': 'service:\n  port: 9000\n' };
     const { config, origins } = loadConfig(input({ AIDB_PORT: '9100' }, files, '/etc/aidb.yaml'));

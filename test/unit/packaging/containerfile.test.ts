@@ -119,6 +119,13 @@ describe('the Containerfile', () => {
     expect(install).toContain('rm -rf /var/lib/apt/lists/*');
   });
 
+  it('puts `aidb` on PATH, so runbook commands run in the container as written', () => {
+    const runText = ofKind(finalStage(parse()), 'RUN')
+      .map((r) => r.getArgumentsContent() ?? '')
+      .join('\n');
+    expect(runText).toContain('ln -s /app/bin/aidb.ts /usr/local/bin/aidb');
+  });
+
   it('runs as a numeric non-root user', () => {
     const last = finalStage(parse());
     const users = ofKind(last, 'USER');
