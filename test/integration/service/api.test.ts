@@ -78,7 +78,7 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
       const { status, body } = await service.request('GET', '/v1/collections/kb');
       expect(status).toBe(200);
       expect(body.document_count).toBe(4);
-      expect(body.index).toBe(profile === 'embedded' ? 'pgvector' : 'exact_sql');
+      expect(body.index).toBe(profile === 'embedded' ? 'memory_exact' : 'exact_sql');
     });
 
     it('lists collections by name', async () => {
