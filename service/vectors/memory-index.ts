@@ -95,12 +95,13 @@ export function createMemoryIndex({
   }
 
   async function save(): Promise<void> {
+    // Reads in progress finish first: they need the connection held below.
+    await Promise.allSettled(loading.values());
     // Holding the only connection: no write can commit between reading the generation and
     // copying the vectors, and every committed write has reached them (afterCommit runs first).
     await withClient(pool, async (client) => {
       const generation = await readStoreGeneration(client);
       const saved = [];
-      await Promise.allSettled(loading.values());
       for (const [id, vectors] of ready) {
         const keys = vectors.keys();
         saved.push({ id, dimension: vectors.dimension, rows: vectors.rows, ...keys });
