@@ -117,7 +117,13 @@ export function createMemoryIndex({
       await restore(await readStoreGeneration(pool));
     },
     ping: () => Promise.resolve(),
-    createCollection: () => Promise.resolve(),
+    // A new collection has no rows yet: it starts empty instead of being read on first use. (If
+    // its transaction rolls back, the entry is unreachable: collection ids are never reused.)
+    createCollection(collection) {
+      if (!ready.has(collection.id) && !loading.has(collection.id))
+        ready.set(collection.id, new CollectionVectors(collection.dimension));
+      return Promise.resolve();
+    },
     dropCollection(collection) {
       ready.delete(collection.id);
       loading.delete(collection.id);
