@@ -49,7 +49,7 @@ export const breakerStates = ['closed', 'open', 'half_open'] as const;
 export type BreakerState = (typeof breakerStates)[number];
 
 /** Vector index implementations; `/v1/collections/{name}` reports which serves a collection. */
-export const vectorIndexes = ['pgvector', 'exact_sql', 'qdrant'] as const;
+export const vectorIndexes = ['pgvector', 'exact_sql', 'qdrant', 'memory_exact'] as const;
 export type VectorIndexKind = (typeof vectorIndexes)[number];
 export const embedderBackends = ['builtin', 'http'] as const;
 export type EmbedderBackend = (typeof embedderBackends)[number];

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -21,6 +22,8 @@ import { instrumentCache, instrumentEmbedder, instrumentPool } from './telemetry
 import type { ServiceTelemetry } from './telemetry/service-telemetry.ts';
 import { registerStoreGauges } from './telemetry/store-gauges.ts';
 import { createExactSqlIndex } from './vectors/exact-sql.ts';
+import { createMemoryIndex } from './vectors/memory-index.ts';
+import { javascriptKernel, loadNativeKernel } from './vectors/scan-kernels.ts';
 import { createPgvectorIndex } from './vectors/pgvector.ts';
 import { createQdrantIndex } from './vectors/qdrant.ts';
 import type { VectorIndex } from './vectors/vector-index.ts';
@@ -37,7 +40,10 @@ async function hasPgvector(sql: Sql): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Qdrant when configured; else pgvector where the database has it, exact SQL where not. */
+/**
+ * Qdrant when configured; else, embedded, exact search in process; else pgvector where the
+ * database has it, exact SQL where not.
+ */
 async function chooseIndex(
   config: Config,
   bare: Sql,
@@ -55,6 +61,17 @@ async function chooseIndex(
       around: (operation, run) => call('qdrant', operation, run),
     });
     return createQdrantIndex(client);
+  }
+  if (config.profile === 'embedded') {
+    const kernel = await loadNativeKernel();
+    if (kernel === undefined)
+      logger.warn('usearch did not load: vector search scans in JavaScript');
+    return createMemoryIndex({
+      pool: db.pool,
+      logger,
+      snapshotPath: join(config.dataDir, 'vector-index.bin'),
+      kernel: kernel ?? javascriptKernel,
+    });
   }
   if (await hasPgvector(bare)) return createPgvectorIndex({ pool: db.pool, logger });
   logger.info('pgvector is not available: vector search runs as exact SQL');

@@ -62,15 +62,16 @@ export async function ingestDocuments(
       embedding: vectors[next++] as Float32Array,
     })),
   }));
+  const indexed = documents.map((doc) => ({
+    documentId: doc.id,
+    metadata: doc.metadata,
+    chunks: doc.chunks,
+  }));
   await transaction(deps.db.pool, async (tx) => {
     await writeDocuments(tx, collection.id, documents);
-    await deps.index.upsert(
-      tx,
-      collection,
-      documents.map((doc) => ({ documentId: doc.id, metadata: doc.metadata, chunks: doc.chunks })),
-    );
+    await deps.index.upsert(tx, collection, indexed);
   });
-  deps.index.afterCommit(collection);
+  deps.index.afterCommit(collection, indexed);
   deps.telemetry.documentsIngested(documents.length);
   deps.telemetry.chunksEmbedded(next);
   await bumpGeneration(deps.cache, collection.id);

@@ -54,8 +54,11 @@ export interface VectorIndex {
     collection: IndexedCollection,
     documents: readonly IndexedDocument[],
   ): Promise<void>;
-  /** Called after an ingest committed: background work may start on the new rows. */
-  afterCommit(collection: IndexedCollection): void;
+  /**
+   * Called after an ingest committed, with what it wrote: background work may start on the new
+   * rows, and an index outside the database may now take them in.
+   */
+  afterCommit(collection: IndexedCollection, documents: readonly IndexedDocument[]): void;
   /** Called after a delete committed; the rows are already gone. */
   remove(collection: IndexedCollection, documentIds: readonly string[]): Promise<void>;
   search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]>;

@@ -8,7 +8,7 @@ export interface ProfileBackends {
   /** Environment for a service on this profile; each call gets a fresh database. */
   env(): Promise<Record<string, string>>;
   /** The vector index the service chooses on these backends. */
-  readonly vectorIndex: 'pgvector' | 'exact_sql';
+  readonly vectorIndex: 'memory_exact' | 'pgvector' | 'exact_sql';
   readonly postgres?: PostgresServer;
   readonly redis?: RedisServer;
   close(): Promise<void>;
@@ -17,7 +17,7 @@ export interface ProfileBackends {
 export function embeddedBackends(): Promise<ProfileBackends> {
   return Promise.resolve({
     name: 'embedded',
-    vectorIndex: 'pgvector',
+    vectorIndex: 'memory_exact',
     env: () => Promise.resolve({}),
     close: () => Promise.resolve(),
   });

@@ -19,6 +19,8 @@ import {
   pgvectorOnPostgres,
   type IndexUnderTest,
 } from '../../support/vector-backends.ts';
+import { javascriptKernel, loadNativeKernel } from '../../../service/vectors/scan-kernels.ts';
+import { memoryIndexInPglite } from './memory-backend.ts';
 
 const dimension = 16;
 
@@ -75,8 +77,19 @@ function bruteForce(
     .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
 }
 
+const nativeKernel = await loadNativeKernel();
+if (nativeKernel === undefined) throw new Error('usearch did not load');
+
 const backends = [
   { name: 'pgvector in PGlite', open: pgvectorInPglite },
+  {
+    name: 'in-process exact search, usearch kernel',
+    open: () => memoryIndexInPglite(nativeKernel),
+  },
+  {
+    name: 'in-process exact search, JavaScript kernel',
+    open: () => memoryIndexInPglite(javascriptKernel),
+  },
   { name: 'exact SQL on PostgreSQL 15', open: exactSqlOnPostgres },
   { name: 'Qdrant (contract stub of its REST API)', open: qdrantOnStub },
 ] as const;
@@ -96,7 +109,10 @@ function contract(open: () => Promise<IndexUnderTest>): void {
         list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
       );
     });
-    backend.index.afterCommit(target);
+    backend.index.afterCommit(
+      target,
+      list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
+    );
   }
 
   const keys = (hits: { documentId: string; chunkIndex: number }[]) =>
@@ -272,7 +288,7 @@ describe('pgvector with deferred indexing', () => {
           .slice(0, 5)
           .map((e) => e.key),
       );
-      backend.index.afterCommit(row);
+      backend.index.afterCommit(row, []);
       await backend.settle();
       const after = await backend.pool.query<{ n: string }>(
         'SELECT count(*) AS n FROM pgvector_pending',

@@ -91,8 +91,8 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     try {
       const before = backend.index.moved() + other.index.moved();
       const list = await queue(400);
-      backend.index.afterCommit(collection);
-      other.index.afterCommit(collection);
+      backend.index.afterCommit(collection, []);
+      other.index.afterCommit(collection, []);
       await Promise.all([backend.index.drained(), other.index.drained()]);
       expect(await count('pgvector_pending')).toBe(0);
       expect(backend.index.moved() + other.index.moved() - before).toBe(list.length);
@@ -124,7 +124,7 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
         [collection.id, victim?.id],
       );
       let finished = false;
-      indexer.index.afterCommit(collection);
+      indexer.index.afterCommit(collection, []);
       const drained = indexer.index.drained().then(() => {
         finished = true;
       });
