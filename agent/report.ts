@@ -1,5 +1,5 @@
 import type { ProbeOutcome } from './run-probe.ts';
-import type { AgentStatus } from './status.ts';
+import type { AgentStatusDocument } from './status.ts';
 import type { Target } from './targets.ts';
 import type { HttpProbePhase } from '../catalog/labels.ts';
 
@@ -16,7 +16,7 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
 }
 
 /** `connection: connect ECONNREFUSED 127.0.0.1:8091`: the reason code and the error's text. */
-function lastError(result: AgentStatus['targets'][number]['lastResult']): string {
+function lastError(result: AgentStatusDocument['targets'][number]['last_result']): string {
   if (result === null || result.reason === null) return '-';
   return result.error === null ? result.reason : `${result.reason}: ${result.error}`;
 }
@@ -24,7 +24,7 @@ function lastError(result: AgentStatus['targets'][number]['lastResult']): string
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
 
 /** `aidb agent status`: one table of targets, one of jobs. */
-export function formatStatus(status: AgentStatus): string {
+export function formatStatus(status: AgentStatusDocument): string {
   const targets = formatTable([
     ['TARGET', 'PROBE', 'DEPENDENCY', 'STATE', 'FAILURES', 'LAST PROBE', 'ERROR'],
     ...status.targets.map((t) => [
@@ -32,11 +32,11 @@ export function formatStatus(status: AgentStatus): string {
       t.probe,
       t.dependency,
       t.state,
-      String(t.consecutiveFailures),
-      t.lastResult === null
+      String(t.consecutive_failures),
+      t.last_result === null
         ? '-'
-        : `${t.lastResult.success ? 'ok' : 'failed'} ${ms(t.lastResult.durationSeconds)}`,
-      lastError(t.lastResult),
+        : `${t.last_result.success ? 'ok' : 'failed'} ${ms(t.last_result.duration_seconds)}`,
+      lastError(t.last_result),
     ]),
   ]);
   const certificates = formatCertificates(status.certificates);
@@ -47,10 +47,10 @@ export function formatStatus(status: AgentStatus): string {
       j.name,
       j.schedule,
       j.running ? 'yes' : 'no',
-      j.lastRun?.startedAt ?? '-',
-      j.lastRun?.result ?? '-',
-      j.lastSuccessAt ?? '-',
-      j.nextRunAt ?? '-',
+      j.last_run?.started_at ?? '-',
+      j.last_run?.result ?? '-',
+      j.last_success_at ?? '-',
+      j.next_run_at ?? '-',
     ]),
   ]);
   return `${targets}\n\n${jobs}\n${certificates}`;
@@ -59,7 +59,7 @@ export function formatStatus(status: AgentStatus): string {
 const days = (seconds: number): string => `${(seconds / 86_400).toFixed(1)} d`;
 
 /** The certificates table, or nothing when the agent watches none. */
-function formatCertificates(certificates: AgentStatus['certificates'] | undefined): string {
+function formatCertificates(certificates: AgentStatusDocument['certificates'] | undefined): string {
   if (certificates === undefined || certificates.length === 0) return '';
   const table = formatTable([
     [
@@ -75,14 +75,14 @@ function formatCertificates(certificates: AgentStatus['certificates'] | undefine
     ],
     ...certificates.map((c) => [
       c.domain,
-      c.certFile,
-      c.notAfter ?? 'missing',
-      c.remainingSeconds === null ? '-' : days(c.remainingSeconds),
+      c.cert_file,
+      c.not_after ?? 'missing',
+      c.remaining_seconds === null ? '-' : days(c.remaining_seconds),
       c.renew ? 'acme' : 'watch',
-      c.lastResult ?? '-',
-      c.lastSuccessAt ?? '-',
+      c.last_result ?? '-',
+      c.last_success_at ?? '-',
       c.hook === null ? '-' : c.hook.error === null ? 'ok' : 'failed',
-      c.lastError ?? c.hook?.error ?? '-',
+      c.last_error ?? c.hook?.error ?? '-',
     ]),
   ]);
   return `\n${table}\n`;

@@ -11,7 +11,7 @@ import {
 import { prometheusContentType } from '../lib/telemetry/prometheus.ts';
 import { AgentProblem, agentProblems } from './problems.ts';
 import type { JobOutcome } from './scheduler.ts';
-import type { AgentStatus } from './status.ts';
+import { statusDocument, type AgentStatus } from './status.ts';
 
 export interface AgentServerDeps {
   readonly host: string;
@@ -104,7 +104,7 @@ export function createAgentServer(deps: AgentServerDeps): AgentServer {
         return;
       case '/status':
         authorize(request, { scope: 'read', always: false });
-        json(response, 200, deps.status());
+        json(response, 200, statusDocument(deps.status()));
         return;
       case '/health/live':
         json(response, 200, { status: 'ok' });

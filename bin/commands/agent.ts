@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { formatProbe, formatStatus } from '../../agent/report.ts';
 import type { JobOutcome } from '../../agent/scheduler.ts';
-import type { AgentStatus } from '../../agent/status.ts';
+import type { AgentStatusDocument } from '../../agent/status.ts';
 import { resolveTargets, type Target } from '../../agent/targets.ts';
 import { dependencies } from '../../catalog/dependencies.ts';
 import type { Config } from '../../config/schema.ts';
@@ -134,7 +134,7 @@ export function agentCommand(): Command {
       if (refused !== undefined) throw refused;
       if (!response.ok)
         throw new ExitError(`agent: ${url} answered ${response.status}`, exitCodes.failure);
-      const status = (await response.json()) as AgentStatus;
+      const status = (await response.json()) as AgentStatusDocument;
       process.stdout.write(
         options.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status),
       );

@@ -148,7 +148,7 @@ describe('ACME certificates from a real ACME server (pebble)', () => {
     expect(attempt).toBeGreaterThan(success ?? Infinity);
     const status = await agent.status();
     expect(status.certificates).toMatchObject([
-      { domain: 'localhost', lastResult: 'failure', consecutiveFailures: 1, certFile },
+      { domain: 'localhost', last_result: 'failure', consecutive_failures: 1, cert_file: certFile },
     ]);
   });
 });

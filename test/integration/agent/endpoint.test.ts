@@ -112,6 +112,22 @@ describe('the agent endpoint with configured keys', () => {
     expect(await statuses('/health/ready')).toEqual([200, 200, 200]);
   });
 
+  it('writes /status in snake_case, like the service API', async () => {
+    const document: unknown = await (await get(`${agent.url}/status`, readKey)).json();
+    const keys: string[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (typeof value === 'object' && value !== null)
+        for (const [key, item] of Object.entries(value)) {
+          keys.push(key);
+          collect(item);
+        }
+    };
+    collect(document);
+    expect(keys).toContain('next_run_at');
+    expect(keys.filter((key) => !/^[a-z0-9_]+$/.test(key))).toEqual([]);
+  });
+
   it('answers errors as problem+json with a code, a detail, the path and the request id', async () => {
     const cases = [
       {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { createAgent, type Agent } from '../../../agent/agent.ts';
 import type { Job } from '../../../agent/jobs/job.ts';
-import type { AgentStatus } from '../../../agent/status.ts';
+import type { AgentStatusDocument } from '../../../agent/status.ts';
 import type { Config } from '../../../config/schema.ts';
 import { loadConfig } from '../../../config/load.ts';
 import { agentKeyFile, readLocalKey } from '../../../lib/local-key.ts';
@@ -33,7 +33,7 @@ export interface TestAgent {
   /** A request to the agent's endpoint carrying `key`. */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** GET /status with `key`. */
-  status(): Promise<AgentStatus>;
+  status(): Promise<AgentStatusDocument>;
   /** POST /jobs/{name}/run with `key`. */
   runJob(name: string): Promise<Response>;
   scrape(): Promise<string>;
@@ -74,7 +74,7 @@ export async function startTestAgent(
     dataDir,
     key,
     request,
-    status: async () => (await (await request('/status')).json()) as AgentStatus,
+    status: async () => (await (await request('/status')).json()) as AgentStatusDocument,
     runJob: (name) =>
       request(`/jobs/${name}/run`, {
         method: 'POST',

@@ -111,8 +111,8 @@ describe('the job scheduler', () => {
       });
       const status = await agent.status();
       const gc = status.jobs.find((j) => j.name === 'gc');
-      expect(gc?.lastRun?.result).toBe('failure');
-      expect(gc?.lastSuccessAt).not.toBeNull();
+      expect(gc?.last_run?.result).toBe('failure');
+      expect(gc?.last_success_at).not.toBeNull();
     } finally {
       await service.close();
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../../agent/status.ts';
+import type { AgentStatusDocument } from '../../../agent/status.ts';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { backupMetrics } from '../../../catalog/metrics/backups.ts';
 import { certificateMetrics } from '../../../catalog/metrics/certificates.ts';
@@ -120,7 +120,7 @@ beforeAll(async () => {
   );
   await waitFor('every target to be probed', async () => {
     const status = await agent.status();
-    return status.targets.every((t) => t.lastResult !== null);
+    return status.targets.every((t) => t.last_result !== null);
   });
 });
 
@@ -136,7 +136,7 @@ afterAll(async () => {
   await Promise.all([pg.close(), redis.close(), service.close(), qdrant.close()]);
 });
 
-function status(): Promise<AgentStatus> {
+function status(): Promise<AgentStatusDocument> {
   return agent.status();
 }
 
@@ -145,7 +145,7 @@ describe('the agent against real PostgreSQL and Redis, a service stub and a Qdra
     const results = Object.fromEntries(
       (await status()).targets.map((t) => [
         t.name,
-        [t.probe, t.dependency, t.lastResult?.success, t.lastResult?.reason],
+        [t.probe, t.dependency, t.last_result?.success, t.last_result?.reason],
       ]),
     );
     expect(results).toEqual({
@@ -218,7 +218,7 @@ describe('the agent against real PostgreSQL and Redis, a service stub and a Qdra
     expect(duration).toBeLessThan(0.6);
     await waitFor('the stub to see the abandoned connection', () => service.abandoned > 0);
     const hanging = (await status()).targets.find((t) => t.name === 'hanging');
-    expect(hanging?.lastResult?.error).toBe('http: no answer within 300 ms');
+    expect(hanging?.last_result?.error).toBe('http: no answer within 300 ms');
   });
 
   it('runs the gc job on request with the admin key and exports its outcome', async () => {

@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   await waitFor('every target to be probed', async () => {
     const status = await agent.status();
-    return status.targets.every((t) => t.lastResult !== null);
+    return status.targets.every((t) => t.last_result !== null);
   });
 });
 
@@ -63,7 +63,7 @@ describe('certificate expiry from self-signed certificates made by openssl', () 
     const rows = status.targets.map((t) => ({
       target: t.name,
       success: valueOf(text, 'probe_success', { target: t.name }),
-      reason: t.lastResult?.reason,
+      reason: t.last_result?.reason,
       expiry: valueOf(text, 'probe_ssl_earliest_cert_expiry', { target: t.name }),
     }));
     expect(rows).toEqual([
