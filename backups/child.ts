@@ -26,6 +26,8 @@ export interface ChildOptions {
   /** Reason reported when the process fails. */
   readonly reason: FailureReason;
   readonly signal?: AbortSignal | undefined;
+  /** The line for a command that is not installed, naming how to get it. */
+  readonly missing?: string;
 }
 
 const stderrLimit = 8 * 1024;
@@ -65,10 +67,12 @@ export function runChild(options: ChildOptions): ChildRun {
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const done = new Promise<void>((resolve, reject) => {
-    child.once('error', (cause) => {
-      reject(
-        new BackupError(options.reason, `backups: cannot run ${name}: ${cause.message}`, { cause }),
-      );
+    child.once('error', (cause: NodeJS.ErrnoException) => {
+      const message =
+        cause.code === 'ENOENT' && options.missing !== undefined
+          ? options.missing
+          : `backups: cannot run ${name}: ${cause.message}`;
+      reject(new BackupError(options.reason, message, { cause }));
     });
     child.once('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);

@@ -9,7 +9,13 @@ import pg from 'pg';
 import { runChild } from '../child.ts';
 import { compareRowCounts, type Consumer, type TargetDriver } from '../driver.ts';
 import { BackupError, type FailureReason } from '../errors.ts';
-import { connectPostgres, libpqEnv, pgTool, type PostgresConnection } from './connection.ts';
+import {
+  connectPostgres,
+  libpqEnv,
+  missingTool,
+  pgTool,
+  type PostgresConnection,
+} from './connection.ts';
 import { createPostgresSource } from './dump.ts';
 import { countRows } from './row-counts.ts';
 
@@ -30,6 +36,7 @@ function pgRestore(
 ): Consumer {
   const child = runChild({
     command: pgTool(connection, 'pg_restore'),
+    missing: missingTool(connection, 'pg_restore'),
     args: ['--no-password', ...args],
     env: libpqEnv(connection, database),
     reason,

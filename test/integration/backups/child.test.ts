@@ -1,7 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChild } from '../../../backups/child.ts';
+import type { ManifestPart } from '../../../backups/manifest.ts';
+import { createPostgresDriver } from '../../../backups/postgres/driver.ts';
 
 /** 8 MiB in 64 KiB chunks: far more than a pipe buffer holds. */
 function bigInput(): Readable {
@@ -65,5 +70,21 @@ describe('child processes of a backup', () => {
       reason: 'dump_failed',
       message: 'backups: cannot run pg_dump: spawn /nonexistent/pg_dump ENOENT',
     });
+  });
+
+  it('a missing pg_restore is one line naming the package and the setting', async () => {
+    const binDir = await mkdtemp(join(tmpdir(), 'aidb-empty-bin-'));
+    try {
+      const driver = createPostgresDriver({
+        connection: { url: 'postgres://aidb@127.0.0.1:1/aidb', binDir },
+        scratchPrefix: 'aidb_scratch_',
+      });
+      const reader = driver.archiveReader({} as ManifestPart, new AbortController().signal);
+      await expect(reader.done).rejects.toMatchObject({
+        message: `backups: pg_restore not found in ${binDir} (AIDB_BACKUP_PG_BIN_DIR); install postgresql-client-15 (or the server's newer major version) or set AIDB_BACKUP_PG_BIN_DIR to the directory that holds it`,
+      });
+    } finally {
+      await rm(binDir, { recursive: true, force: true });
+    }
   });
 });
