@@ -35,9 +35,31 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
     : openPostgres(config.database, logger);
 }
 
-async function hasPgvector(sql: Sql): Promise<boolean> {
-  const { rows } = await sql.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
-  return rows.length > 0;
+/**
+ * pgvector serves when the database has it, or when this role may create it: it is not a
+ * trusted extension, so an ordinary role cannot, and start-up would otherwise fail for ever.
+ */
+async function pgvectorUsable(sql: Sql, logger: Logger): Promise<boolean> {
+  const { rows } = await sql.query<{
+    available: boolean;
+    installed: boolean;
+    superuser: boolean;
+    role: string;
+    database: string;
+  }>(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available,
+             EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed,
+             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+             current_user AS role, current_database() AS database`);
+  const found = rows[0];
+  if (found === undefined || !found.available) {
+    logger.info('pgvector is not available: vector search runs as exact SQL');
+    return false;
+  }
+  if (found.installed || found.superuser) return true;
+  logger.warn(
+    `pgvector is on the server but not in database ${found.database}, and role ${found.role} may not create it: run CREATE EXTENSION vector there as a superuser and restart; until then vector search runs as exact SQL`,
+  );
+  return false;
 }
 
 /**
@@ -73,8 +95,7 @@ async function chooseIndex(
       kernel: kernel ?? javascriptKernel,
     });
   }
-  if (await hasPgvector(bare)) return createPgvectorIndex({ pool: db.pool, logger });
-  logger.info('pgvector is not available: vector search runs as exact SQL');
+  if (await pgvectorUsable(bare, logger)) return createPgvectorIndex({ pool: db.pool, logger });
   return createExactSqlIndex(db.pool);
 }
 

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Logger } from '../../lib/logger.ts';
 import type { ChunkHit } from '../store/documents.ts';
 import { encodeFloat4Array } from '../store/float4-array.ts';
-import { withClient } from '../store/sql.ts';
+import { withClient, type Sql } from '../store/sql.ts';
 import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
 
 /**
@@ -126,6 +126,33 @@ export function createPgvectorIndex({
     } while (kicks !== seen && !closed);
   }
 
+  async function createCollectionIndex(collection: IndexedCollection, tx: Sql): Promise<void> {
+    await tx.query(
+      `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
+       USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
+       WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})
+       WHERE collection_id = ${checkedInteger(collection.id)}`,
+    );
+  }
+
+  /** Queues every chunk and builds every collection's index, as if each had been written now. */
+  async function adoptExisting(sql: Sql): Promise<void> {
+    const { rows } = await sql.query<{ id: string; dimension: number }>(
+      'SELECT id, dimension FROM collections',
+    );
+    for (const row of rows)
+      await createCollectionIndex({ id: Number(row.id), dimension: row.dimension }, sql);
+    const queued = await sql.query(
+      `INSERT INTO pgvector_pending (collection_id, document_id, chunk_index)
+       SELECT collection_id, document_id, chunk_index FROM chunks ON CONFLICT DO NOTHING`,
+    );
+    if (rows.length > 0)
+      logger.info(
+        { collections: rows.length, chunks: queued.rowCount ?? 0 },
+        'pgvector: indexing what the database held before it had pgvector',
+      );
+  }
+
   function kick(): Promise<void> {
     kicks += 1;
     running ??= drain()
@@ -149,6 +176,9 @@ export function createPgvectorIndex({
       // Concurrent CREATE EXTENSION IF NOT EXISTS and CREATE TABLE IF NOT EXISTS are not safe
       // (23505 on the catalog): `sql` holds the migration lock, so replicas do this in turn.
       await sql.query('CREATE EXTENSION IF NOT EXISTS vector');
+      const { rows: fresh } = await sql.query<{ fresh: boolean }>(
+        "SELECT to_regclass('pgvector_chunks') IS NULL AS fresh",
+      );
       await sql.query(`CREATE TABLE IF NOT EXISTS pgvector_chunks (
         collection_id bigint NOT NULL,
         document_id text COLLATE "C" NOT NULL,
@@ -164,19 +194,14 @@ export function createPgvectorIndex({
         PRIMARY KEY (collection_id, document_id, chunk_index),
         FOREIGN KEY (collection_id, document_id, chunk_index)
           REFERENCES chunks (collection_id, document_id, chunk_index) ON DELETE CASCADE)`);
+      // A database that served with exact SQL before pgvector came: index what it holds.
+      if (fresh[0]?.fresh === true) await adoptExisting(sql);
       // Fails start-up, not every search, where the settings are refused (pgvector < 0.8).
       await sql.query(sessionSettings);
       void kick();
       sweep = setInterval(() => void kick(), sweepMs).unref();
     },
-    async createCollection(collection, tx) {
-      await tx.query(
-        `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
-         USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
-         WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})
-         WHERE collection_id = ${checkedInteger(collection.id)}`,
-      );
-    },
+    createCollection: createCollectionIndex,
     async dropCollection(collection) {
       await pool.query(`DROP INDEX IF EXISTS ${indexName(collection)}`);
     },
