@@ -17,7 +17,7 @@ import { startRedis } from '../test/support/redis.ts';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
-import { benchAuth, startServiceProcess } from './support/service-process.ts';
+import { call, startServiceProcess } from './support/service-process.ts';
 
 const stages = quick ? [10_000] : [10_000, 100_000];
 const batchSize = 100;
@@ -26,17 +26,6 @@ const searches = quick ? 200 : 500;
 const recallQueries = quick ? 100 : 200;
 const exactQueries = 30;
 const dimension = 384;
-
-async function call(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: body === undefined ? benchAuth : { ...benchAuth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
 
 const keyOf = (hit: { document_id: string; chunk_index: number }) =>
   `${hit.document_id}#${String(hit.chunk_index)}`;

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
-import { benchAuth, startServiceProcess } from './support/service-process.ts';
+import { call, startServiceProcess } from './support/service-process.ts';
 
 // Quick mode (`npm run bench -- --quick`) stops at 1k documents: the 10k bar is then unmeasured.
 const stages = quick ? [1_000] : [1_000, 10_000];
@@ -27,17 +27,6 @@ async function rssMb(pid: number | undefined): Promise<number | string> {
   return kb === undefined ? '—' : Math.round(Number(kb) / 1024);
 }
 const batchSize = 100;
-
-async function call(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: body === undefined ? benchAuth : { ...benchAuth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
 
 interface Profile {
   readonly name: string;

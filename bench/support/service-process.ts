@@ -24,6 +24,23 @@ export interface ServiceProcess {
 export const benchKey = 'aidb_bench-admin-key-0123456789';
 export const benchAuth = { authorization: `Bearer ${benchKey}` } as const;
 
+/** One API call with the bench key, JSON in and out; a non-2xx answer throws with its body. */
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? benchAuth : { ...benchAuth, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
 // Benchmarks measure the service, not its limits: every budget far above what a run sends.
 const unlimited = Object.fromEntries(
   ['SEARCH', 'WRITE', 'READ', 'ADMIN', 'UNAUTHENTICATED'].map((policy) => [

@@ -23,22 +23,37 @@ export interface IndexUnderTest {
 
 const quiet = createLogger({ level: 'silent', name: 'test' });
 
-export async function pgvectorInPglite(): Promise<IndexUnderTest> {
-  const pglite = await PGlite.create('memory://', { extensions: { vector } });
-  const pool = new pg.Pool(createPgConfig(pglite));
+/**
+ * Migrates the store behind `pool`, prepares the index on it, and gives the backend whose close
+ * stops the index, ends the pool and then runs `release` (the server or files under it).
+ */
+export async function openIndexUnderTest<I extends VectorIndex>(
+  pool: pg.Pool,
+  index: I,
+  options: { settle?: () => Promise<void>; release: () => Promise<void> },
+): Promise<IndexUnderTest & { readonly index: I }> {
   await migrate(pool);
-  const index = createPgvectorIndex({ pool, logger: quiet });
   await index.prepare(pool);
   return {
     pool,
     index,
-    settle: () => index.drained(),
+    settle: options.settle ?? (() => Promise.resolve()),
     async close() {
       await index.close();
       await pool.end();
-      await pglite.close();
+      await options.release();
     },
   };
+}
+
+export async function pgvectorInPglite(): Promise<IndexUnderTest> {
+  const pglite = await PGlite.create('memory://', { extensions: { vector } });
+  const pool = new pg.Pool(createPgConfig(pglite));
+  const index = createPgvectorIndex({ pool, logger: quiet });
+  return openIndexUnderTest(pool, index, {
+    settle: () => index.drained(),
+    release: () => pglite.close(),
+  });
 }
 
 /**
@@ -52,37 +67,18 @@ export async function pgvectorOnPostgres(): Promise<
   const server = await startPostgres();
   const url = await server.createDatabase('vectors');
   const pool = new pg.Pool({ connectionString: url, max: 8 });
-  await migrate(pool);
   const index = createPgvectorIndex({ pool, logger: quiet });
-  await index.prepare(pool);
-  return {
-    pool,
-    index,
-    url,
+  const opened = await openIndexUnderTest(pool, index, {
     settle: () => index.drained(),
-    async close() {
-      await index.close();
-      await pool.end();
-      await server.close();
-    },
-  };
+    release: () => server.close(),
+  });
+  return { ...opened, url };
 }
 
 export async function exactSqlOnPostgres(): Promise<IndexUnderTest> {
   const server = await startPostgres();
   const pool = new pg.Pool({ connectionString: await server.createDatabase('vectors') });
-  await migrate(pool);
-  const index = createExactSqlIndex(pool);
-  await index.prepare(pool);
-  return {
-    pool,
-    index,
-    settle: () => Promise.resolve(),
-    async close() {
-      await pool.end();
-      await server.close();
-    },
-  };
+  return openIndexUnderTest(pool, createExactSqlIndex(pool), { release: () => server.close() });
 }
 
 /** The Qdrant index against the Qdrant contract stub, with PGlite holding the chunk rows. */

@@ -5,33 +5,25 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { createLogger } from '../../../lib/logger.ts';
-import { migrate } from '../../../service/store/migrate.ts';
 import type { ScanKernel } from '../../../service/vectors/collection-vectors.ts';
 import { createMemoryIndex } from '../../../service/vectors/memory-index.ts';
-import type { IndexUnderTest } from '../../support/vector-backends.ts';
+import { openIndexUnderTest, type IndexUnderTest } from '../../support/vector-backends.ts';
 
 /** The embedded profile's in-process index over PGlite, with the scan kernel given. */
 export async function memoryIndexInPglite(kernel: ScanKernel): Promise<IndexUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'aidb-memory-index-'));
   const pglite = await PGlite.create('memory://');
   const pool = new pg.Pool(createPgConfig(pglite));
-  await migrate(pool);
   const index = createMemoryIndex({
     pool,
     logger: createLogger({ level: 'silent', name: 'test' }),
     snapshotPath: join(dir, 'vector-index.bin'),
     kernel,
   });
-  await index.prepare(pool);
-  return {
-    pool,
-    index,
-    settle: () => Promise.resolve(),
-    async close() {
-      await index.close();
-      await pool.end();
+  return openIndexUnderTest(pool, index, {
+    async release() {
       await pglite.close();
       await rm(dir, { recursive: true, force: true });
     },
-  };
+  });
 }
