@@ -36,30 +36,31 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
 }
 
 /**
- * pgvector serves when the database has it, or when this role may create it: it is not a
- * trusted extension, so an ordinary role cannot, and start-up would otherwise fail for ever.
+ * pgvector serves when the database has it or this role may create it. It is not a trusted
+ * extension: an ordinary role is refused (42501), and would otherwise fail start-up for ever.
+ * Managed services grant it to roles that are not superusers, so trying is the only test.
  */
 async function pgvectorUsable(sql: Sql, logger: Logger): Promise<boolean> {
-  const { rows } = await sql.query<{
-    available: boolean;
-    installed: boolean;
-    superuser: boolean;
-    role: string;
-    database: string;
-  }>(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available,
-             EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed,
-             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
-             current_user AS role, current_database() AS database`);
+  const { rows } = await sql.query<{ available: boolean; installed: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available,
+            EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed`,
+  );
   const found = rows[0];
   if (found === undefined || !found.available) {
     logger.info('pgvector is not available: vector search runs as exact SQL');
     return false;
   }
-  if (found.installed || found.superuser) return true;
-  logger.warn(
-    `pgvector is on the server but not in database ${found.database}, and role ${found.role} may not create it: run CREATE EXTENSION vector there as a superuser and restart; until then vector search runs as exact SQL`,
-  );
-  return false;
+  if (found.installed) return true;
+  try {
+    await sql.query('CREATE EXTENSION IF NOT EXISTS vector');
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '42501') throw error;
+    logger.warn(
+      'pgvector is on the server but not in this database, and this role may not create it: run CREATE EXTENSION vector there as a superuser and restart; until then vector search runs as exact SQL',
+    );
+    return false;
+  }
 }
 
 /**
