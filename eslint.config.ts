@@ -3,7 +3,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'data/', 'out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'out/', 'coverage/', 'build/'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { AgentJobName } from '../catalog/labels.ts';
 
 /** Decides which of several agents runs one scheduled run of a shared job. */
@@ -22,17 +22,25 @@ export function createPostgresJobClaims(options: {
   readonly password?: string | undefined;
   readonly agent: string;
 }): JobClaims {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    ...(options.password === undefined ? {} : { password: options.password }),
-    max: 1,
-    application_name: 'aidb-agent',
-  });
-  // An idle client dying must not crash the agent; the next claim reconnects.
-  pool.on('error', () => undefined);
+  // pg is loaded on the first claim: an agent without shared jobs never carries it (~1 MB).
+  let pool: Promise<pg.Pool> | undefined;
+  const connect = (): Promise<pg.Pool> =>
+    (pool ??= import('pg').then(({ default: { Pool } }) => {
+      const created = new Pool({
+        connectionString: options.url,
+        ...(options.password === undefined ? {} : { password: options.password }),
+        max: 1,
+        application_name: 'aidb-agent',
+      });
+      // An idle client dying must not crash the agent; the next claim reconnects.
+      created.on('error', () => undefined);
+      return created;
+    }));
   return {
     async claim(job, slotMs) {
-      const { rowCount } = await pool.query(
+      const { rowCount } = await (
+        await connect()
+      ).query(
         `WITH old AS (DELETE FROM aidb_job_claims WHERE slot < now() - make_interval(days => $4))
          INSERT INTO aidb_job_claims (job, slot, agent) VALUES ($1, to_timestamp($2 / 1000.0), $3)
          ON CONFLICT DO NOTHING`,
@@ -40,6 +48,8 @@ export function createPostgresJobClaims(options: {
       );
       return rowCount === 1;
     },
-    close: () => pool.end(),
+    close: async () => {
+      if (pool !== undefined) await (await pool).end();
+    },
   };
 }

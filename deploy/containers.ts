@@ -2,7 +2,7 @@ import type { Container, SecurityContext, VolumeMount } from 'kubernetes-types/c
 import { agentNodeOptions } from '../agent/node-options.ts';
 import type { Config } from '../config/schema.ts';
 import { configMapRef, secretEnv } from './environment.ts';
-import { entrypoint, image, mountPaths, portNames, ports } from './names.ts';
+import { compiledCli, entrypoint, image, mountPaths, portNames, ports } from './names.ts';
 import { serviceProbes } from './probes.ts';
 
 /** Non-root, read-only root, no privilege escalation, no capabilities: nothing aidb needs. */
@@ -53,9 +53,12 @@ export function agentContainer(config: Config): Container {
     name: 'agent',
     image,
     imagePullPolicy: 'IfNotPresent',
-    // The image's entrypoint with the agent's V8 options before the script: they are refused in
-    // NODE_OPTIONS.
-    command: entrypoint.flatMap((part) => (part === 'node' ? [part, ...agentNodeOptions] : [part])),
+    // The image's entrypoint with the agent's V8 options before the script (they are refused in
+    // NODE_OPTIONS), and the compiled CLI instead of its TypeScript source.
+    command: entrypoint.flatMap((part) => {
+      if (part === 'node') return [part, ...agentNodeOptions];
+      return part === 'bin/aidb.ts' ? [compiledCli] : [part];
+    }),
     args: ['agent'],
     ports: [{ name: portNames.agent, containerPort: ports(config).agent, protocol: 'TCP' }],
     envFrom: [configMapRef],

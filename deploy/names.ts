@@ -29,6 +29,12 @@ export const image = `${imageName}:${version}`;
 /** The image's ENTRYPOINT (Containerfile): node under tini, which forwards SIGTERM. */
 export const entrypoint = ['/usr/bin/tini', '--', 'node', 'bin/aidb.ts'] as const;
 
+/**
+ * The CLI compiled at image build (Containerfile, scripts/build.ts): the agent container runs it,
+ * so Node never loads its TypeScript stripper in a process paid for in every pod.
+ */
+export const compiledCli = 'build/bin/aidb.js';
+
 /** Container port names (at most 15 characters, IANA_SVC_NAME). */
 export const portNames = { service: 'http', agent: 'agent' } as const;
 

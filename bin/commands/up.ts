@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentEntry } from '../../agent/entry.ts';
 import { agentNodeOptions } from '../../agent/node-options.ts';
 import { logFormats, type Config } from '../../config/schema.ts';
 import type { Origins } from '../../config/load.ts';
@@ -101,6 +102,11 @@ export function upCommand(): Command {
       // Made here, before either child starts, so the banner's key file exists when it is shown;
       // the agent reads the same file (ensureLocalKey keeps the first key written).
       if (config.agent.apiKeys === undefined) await ensureLocalKey(config.dataDir, agentKeyFile);
+      const agent = agentEntry();
+      if (!agent.compiled)
+        write(
+          'aidb up: the agent runs from TypeScript sources (~20 MB more memory); `npm run build` compiles them',
+        );
       const supervisor = supervise(
         [
           {
@@ -113,7 +119,7 @@ export function upCommand(): Command {
           {
             name: 'agent',
             command: process.execPath,
-            args: [...agentNodeOptions, cli, ...passOn, 'agent'],
+            args: [...agentNodeOptions, agent.script, ...passOn, 'agent'],
             env: agentEnv(config, origins, env),
             color: 35,
           },

@@ -23,6 +23,11 @@ export const binaries = {
   redisServer: { name: 'redis-server', debianPackage: 'redis-server' },
   prometheus: { name: 'prometheus', debianPackage: 'prometheus' },
   promtool: { name: 'promtool', debianPackage: 'prometheus' },
+  // The agent's peer in bench/agent.ts.
+  blackboxExporter: {
+    name: 'prometheus-blackbox-exporter',
+    debianPackage: 'prometheus-blackbox-exporter',
+  },
   alertmanager: { name: 'prometheus-alertmanager', debianPackage: 'prometheus-alertmanager' },
   amtool: { name: 'amtool', debianPackage: 'prometheus-alertmanager' },
   zstd: { name: 'zstd', debianPackage: 'zstd' },

@@ -24,7 +24,7 @@ import { describeSettings } from '../../../config/describe.ts';
 import { loadConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { dashboardFiles } from '../../../dashboards/output.ts';
-import { entrypoint } from '../../../deploy/names.ts';
+import { compiledCli, entrypoint } from '../../../deploy/names.ts';
 import { k8sFiles } from '../../../deploy/output.ts';
 import type { PodMonitor, ServiceMonitor } from '../../../deploy/service-monitor.ts';
 import { generators } from '../../../bin/commands/generators.ts';
@@ -314,13 +314,17 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  it('start the agent with its V8 options as arguments of node, where node accepts them', () => {
+  it('start the agent compiled, with its V8 options as arguments of node, where node accepts them', () => {
     const { agentContainer } = parts();
     const command = agentContainer.command ?? [];
     const node = command.indexOf('node');
-    const options = command.slice(node + 1, command.indexOf('bin/aidb.ts'));
+    const options = command.slice(node + 1, command.indexOf(compiledCli));
     expect(options).toEqual(agentNodeOptions);
-    expect(command.filter((part) => !options.includes(part))).toEqual(entrypoint);
+    expect(
+      command
+        .filter((part) => !options.includes(part))
+        .map((part) => (part === compiledCli ? 'bin/aidb.ts' : part)),
+    ).toEqual(entrypoint);
     expect(agentContainer.args).toEqual(['agent']);
     const execArgv = execFileSync(
       process.execPath,
