@@ -78,7 +78,7 @@ export function createAgent(deps: AgentDeps): Agent {
     ...(deps.env === undefined ? {} : { env: deps.env }),
   });
   const runtime = registerRuntimeMetrics(telemetry.meter, { version });
-  const probeMetrics = createProbeMetrics(telemetry.meter);
+  const probeMetrics = createProbeMetrics();
   const runners = targets.map((target) =>
     createTargetRunner({ cell: probeMetrics.add(target), logger }),
   );
@@ -105,7 +105,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const server = createAgentServer({
     host: config.agent.host,
     port: config.agent.port,
-    renderMetrics: () => telemetry.render(),
+    renderMetrics: async () => `${await telemetry.render()}${probeMetrics.render()}`,
     status,
     isReady: () => ready,
     runJob: (name) => (scheduler.has(name) ? scheduler.runNow(name) : undefined),
