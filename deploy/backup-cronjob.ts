@@ -1,6 +1,6 @@
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import type { Config } from '../config/schema.ts';
-import { containerSecurityContext, volumeNames } from './containers.ts';
+import { agentCommand, containerSecurityContext, volumeNames } from './containers.ts';
 import { podSecurityContext } from './deployment.ts';
 import { configMapRef, secretEnv } from './environment.ts';
 import { appName, backupsClaimName, commonLabels, image, mountPaths } from './names.ts';
@@ -45,6 +45,7 @@ export function backupCronJob(config: Config): CronJob {
                   name: 'backup',
                   image,
                   imagePullPolicy: 'IfNotPresent',
+                  command: agentCommand,
                   args: ['backup', 'run'],
                   envFrom: [configMapRef],
                   env: secretEnv(true),

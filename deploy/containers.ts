@@ -45,6 +45,16 @@ export function serviceContainer(config: Config): Container {
   };
 }
 
+/**
+ * The image's entrypoint with the agent's V8 options before the script (they are refused in
+ * NODE_OPTIONS), and the compiled CLI instead of its TypeScript source: the agent and the backup
+ * CronJob, which runs the same pipeline, start with it.
+ */
+export const agentCommand: string[] = entrypoint.flatMap((part) => {
+  if (part === 'node') return [part, ...agentNodeOptions];
+  return part === 'bin/aidb.ts' ? [compiledCli] : [part];
+});
+
 /** The agent's own endpoints (agent/server.ts): it is up once it serves, ready once it probed. */
 export const agentHealthPaths = { live: '/health/live', ready: '/health/ready' } as const;
 
@@ -53,12 +63,7 @@ export function agentContainer(config: Config): Container {
     name: 'agent',
     image,
     imagePullPolicy: 'IfNotPresent',
-    // The image's entrypoint with the agent's V8 options before the script (they are refused in
-    // NODE_OPTIONS), and the compiled CLI instead of its TypeScript source.
-    command: entrypoint.flatMap((part) => {
-      if (part === 'node') return [part, ...agentNodeOptions];
-      return part === 'bin/aidb.ts' ? [compiledCli] : [part];
-    }),
+    command: agentCommand,
     args: ['agent'],
     ports: [{ name: portNames.agent, containerPort: ports(config).agent, protocol: 'TCP' }],
     envFrom: [configMapRef],
