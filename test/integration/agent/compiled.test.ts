@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump } from 'js-yaml';
@@ -12,6 +12,7 @@ import { waitFor } from '../../support/wait.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Inside the checkout (out/ is ignored), where the compiled code finds node_modules.
+mkdirSync(join(root, 'out'), { recursive: true });
 const dir = mkdtempSync(join(root, 'out', 'compiled-'));
 const out = join(dir, 'build');
 let agent: ManagedProcess;
