@@ -239,4 +239,32 @@ describe('the .containerignore', () => {
       expect(ignored).toContain(entry);
     }
   });
+
+  it('lets in every path a stage copies from the build context, and no local build/', () => {
+    const rules = read('.containerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    // The last rule that matches decides, as in the .dockerignore syntax (no wildcards used here).
+    const excluded = (path: string): boolean => {
+      let out = false;
+      for (const rule of rules) {
+        const negated = rule.startsWith('!');
+        const pattern = negated ? rule.slice(1) : rule;
+        if (path === pattern || path.startsWith(`${pattern}/`)) out = !negated;
+      }
+      return out;
+    };
+    const sources = ofKind(parse().getInstructions(), 'COPY')
+      .filter((c) => flags(c).length === 0)
+      .flatMap((c) =>
+        c
+          .getArguments()
+          .slice(0, -1)
+          .map((a) => a.getValue()),
+      );
+    expect(sources).toContain('scripts/build.ts');
+    for (const source of sources) expect(excluded(source), source).toBe(false);
+    expect(excluded('build')).toBe(true);
+  });
 });
