@@ -79,8 +79,8 @@ export function agentContainer(config: Config): Container {
       timeoutSeconds: 3,
       failureThreshold: 3,
     },
-    // Measured peak RSS (bench/RESULTS.md, bench:agent): 91–97 MB at 200 targets × 1 s, 106 MB
-    // at 1,000 × 10 s; the request is 128 MiB (134 MB, +26 % over the larger). Backups run in
+    // Measured peak RSS (bench/RESULTS.md, bench:agent): 91–97 MB at 200 targets × 1 s,
+    // 106–109 MB at 1,000 × 10 s; the request is 128 MiB (134 MB, +23 % over 109). Backups run in
     // this process: the pipeline peaked at 182 MB in bench:backup, and the 256 MiB limit (268 MB)
     // leaves +47 % over it.
     resources: {
