@@ -5,6 +5,15 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ChunkHit } from '../store/documents.ts';
 import { encodeFloat4Array } from '../store/float4-array.ts';
 import { withClient, type Sql } from '../store/sql.ts';
+import {
+  buildCollectionGraph,
+  checkedInteger,
+  createIndexSql,
+  indexName,
+  moveQueued,
+  queuedCollections,
+  wantsBuild,
+} from './pgvector-build.ts';
 import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
 
 /**
@@ -13,9 +22,11 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
  * Inserting into an HNSW graph costs 2–11 ms per vector in PGlite (measured here: m=16,
  * ef_construction=64 → 11.5 ms; m=8, ef_construction=32 → 2 ms), which would cap ingest far
  * below the 500 documents/s bar. So ingest only queues chunk keys in `pgvector_pending`; a
- * background indexer moves them into the HNSW-indexed `pgvector_chunks` in small batches, and
- * search covers both: the graph for indexed chunks, an exact scan for the (normally empty)
- * queue. Results are therefore complete at every moment, and fast once the indexer catches up.
+ * background indexer moves them into the HNSW-indexed `pgvector_chunks`, and search covers both:
+ * the graph for indexed chunks, an exact scan for the (normally empty) queue. Results are
+ * therefore complete at every moment, and fast once the indexer catches up. A small backlog is
+ * moved in small batches into the live graph; a large one (a bulk import, adoption of an
+ * existing database) by rebuilding the collection's graph once (pgvector-build.ts), ~10× faster.
  */
 
 // HNSW parameters, measured on bench/search's corpus at 10k documents (built-in embedder,
@@ -30,8 +41,16 @@ const hnsw = { m: 24, efConstruction: 100, efSearch: 100 } as const;
 // metadata filter does not starve the result list (pgvector 0.8).
 const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
 
-// Chunks moved per indexer statement: ~0.1–0.2 s of work, so queued requests wait at most that.
-const indexBatch = 16;
+// Chunks moved per indexer statement into a live graph: ~4 ms each on PostgreSQL (~230 a
+// second, measured in bench/pgvector-hnsw.ts whether 16 or 256 a statement), so a batch is
+// ~0.1 s of work and queued requests wait at most that.
+const indexBatch = 32;
+
+// A backlog this large (and at least a quarter of the graph) is indexed by rebuilding the graph.
+const buildMinimum = 2_000;
+
+// How often a draining indexer re-reads the queue's shape (one GROUP BY over the queue).
+const planEveryMs = 2_000;
 
 export interface PgvectorIndexDeps {
   readonly pool: pg.Pool;
@@ -41,30 +60,24 @@ export interface PgvectorIndexDeps {
    * another replica queued and did not move (it died, or it stopped before the queue drained).
    */
   readonly sweepMs?: number;
+  /** Upper bound of maintenance_work_mem for one graph build, MB. */
+  readonly buildMemoryMb?: number;
 }
 
 const defaultSweepMs = 5_000;
-
-/** DDL cannot take parameters; ids and dimensions are integers from the database, never input. */
-function checkedInteger(value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new TypeError(`pgvector: ${value} is not an id`);
-  return value;
-}
-
-function indexName(collection: IndexedCollection): string {
-  return `pgvector_hnsw_${checkedInteger(collection.id)}`;
-}
 
 export function createPgvectorIndex({
   pool,
   logger,
   sweepMs = defaultSweepMs,
+  buildMemoryMb: memoryLimitMb = 1_024,
 }: PgvectorIndexDeps): VectorIndex & {
   /** Resolves when the queue is empty (tests and benchmarks wait for it). */
   drained(): Promise<void>;
   /** Chunks this instance moved into the graph (tests count double work with it). */
   moved(): number;
+  /** Whole-graph builds this instance ran. */
+  builds(): number;
 } {
   let running: Promise<void> | undefined;
   // Connections that have the session settings. A connection gets them before its first search,
@@ -80,46 +93,55 @@ export function createPgvectorIndex({
   let kicks = 0;
   let closed = false;
   let moved = 0;
+  let builds = 0;
   let sweep: NodeJS.Timeout | undefined;
 
-  // Claims a batch with SKIP LOCKED, on the queue row and on its chunk row, and then waits on no
-  // lock: rows another replica's indexer holds, or that a delete or re-ingest is removing, are
-  // left to them. That is why several replicas can run this loop on one database without a
-  // leader: they share the queue, never move a row twice, and a replica that dies mid-batch
-  // rolls its claim back for the others to take. And because the indexer never waits, it
-  // cannot be one end of a deadlock: before, it locked the queue row and then (through the
-  // foreign key) the chunk, while a cascading delete locks the chunk and then the queue row;
-  // each such deadlock stalled the delete for deadlock_timeout (1 s) and stopped the indexer.
+  // Collections whose graph is being built (here or by another replica): the row-by-row path
+  // leaves their queue to the build.
+  let building: readonly number[] = [];
+
   async function moveBatch(): Promise<number> {
-    const result = await pool.query(
-      `WITH claimed AS (
-         SELECT q.collection_id, q.document_id, q.chunk_index, c.embedding
-         FROM pgvector_pending q
-         JOIN chunks c USING (collection_id, document_id, chunk_index)
-         LIMIT $1
-         FOR UPDATE OF q SKIP LOCKED
-         FOR KEY SHARE OF c SKIP LOCKED),
-       moved AS (
-         DELETE FROM pgvector_pending q USING claimed b
-         WHERE (q.collection_id, q.document_id, q.chunk_index)
-             = (b.collection_id, b.document_id, b.chunk_index)
-         RETURNING b.collection_id, b.document_id, b.chunk_index, b.embedding)
-       INSERT INTO pgvector_chunks (collection_id, document_id, chunk_index, embedding)
-       SELECT collection_id, document_id, chunk_index, embedding::vector FROM moved
-       ON CONFLICT (collection_id, document_id, chunk_index) DO UPDATE SET embedding = EXCLUDED.embedding`,
-      [indexBatch],
-    );
-    moved += result.rowCount ?? 0;
-    return result.rowCount ?? 0;
+    const n = await moveQueued(pool, indexBatch, { skip: building });
+    moved += n;
+    return n;
+  }
+
+  /** Builds the graphs whose backlog is cheaper to index in one build; true if it built any. */
+  async function buildGraphs(): Promise<boolean> {
+    const queued = await queuedCollections(pool);
+    const wanted = queued.filter((state) => wantsBuild(state, buildMinimum));
+    building = wanted.map((collection) => collection.id);
+    let built = false;
+    for (const collection of wanted) {
+      if (closed) break;
+      const n = await buildCollectionGraph(pool, collection, {
+        hnsw,
+        logger,
+        memoryLimitMb,
+        closed: () => closed,
+      });
+      if (n === undefined) continue;
+      moved += n;
+      builds += 1;
+      built = true;
+    }
+    return built;
   }
 
   async function drain(): Promise<void> {
     let seen: number;
     do {
       seen = kicks;
+      let planned = 0;
       for (;;) {
+        if (closed) break;
+        // Look at the queue as a whole now and then, not before every small batch.
+        if (performance.now() - planned > planEveryMs) {
+          if (await buildGraphs()) continue;
+          planned = performance.now();
+        }
         const started = performance.now();
-        if (closed || (await moveBatch()) === 0) break;
+        if ((await moveBatch()) === 0) break;
         // Rest as long as the batch took: requests always get at least half of the database.
         await sleep(performance.now() - started);
       }
@@ -127,12 +149,7 @@ export function createPgvectorIndex({
   }
 
   async function createCollectionIndex(collection: IndexedCollection, tx: Sql): Promise<void> {
-    await tx.query(
-      `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
-       USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
-       WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})
-       WHERE collection_id = ${checkedInteger(collection.id)}`,
-    );
+    await tx.query(createIndexSql(collection, hnsw, false));
   }
 
   /** Queues every chunk and builds every collection's index, as if each had been written now. */
@@ -288,6 +305,7 @@ export function createPgvectorIndex({
       await running;
     },
     moved: () => moved,
+    builds: () => builds,
     drained: async () => {
       while (running !== undefined) await running;
       await kick();

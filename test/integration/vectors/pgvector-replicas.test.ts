@@ -109,6 +109,47 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     }
   });
 
+  it('a bulk backlog is indexed by one graph build on one replica, each row moved once', async () => {
+    const other = replica();
+    await other.index.prepare(other.pool);
+    try {
+      const before = backend.index.moved() + other.index.moved();
+      const buildsBefore = backend.index.builds() + other.index.builds();
+      const list = await queue(2_500);
+      backend.index.afterCommit(collection, []);
+      other.index.afterCommit(collection, []);
+      await Promise.all([backend.index.drained(), other.index.drained()]);
+      expect(await count('pgvector_pending')).toBe(0);
+      expect(backend.index.moved() + other.index.moved() - before).toBe(list.length);
+      expect(backend.index.builds() + other.index.builds() - buildsBefore).toBe(1);
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      // The rebuilt graph answers: searched with sequential scans off, nearest is the vector itself.
+      const client = await backend.pool.connect();
+      try {
+        await client.query('SET enable_seqscan = off');
+        const nearest = await client.query<{ document_id: string }>(
+          `SELECT document_id FROM pgvector_chunks WHERE collection_id = $1
+           ORDER BY embedding::vector(${String(dimension)}) <=> $2::real[]::vector(${String(dimension)})
+           LIMIT 1`,
+          [collection.id, Array.from(list[1234]?.chunks[0]?.embedding ?? [])],
+        );
+        expect(nearest.rows[0]?.document_id).toBe(list[1234]?.id);
+      } finally {
+        await client.query('RESET enable_seqscan');
+        client.release();
+      }
+      expect(other.lines).toEqual([]);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
   it('an indexer never deadlocks with a delete that locks the chunk before its queue row', async () => {
     const indexer = replica();
     const [victim] = await queue(3);
