@@ -22,6 +22,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '100' },
     inserts: { type: 'string', default: '1000' },
     ef: { type: 'string', default: '40,100,200,400' },
+    workers: { type: 'string', default: '0,2' },
   },
 });
 const docs = Number(values.docs);
@@ -73,8 +74,7 @@ try {
       `CREATE INDEX ${docs} vectors m=${m} efc=${efc} workers=${workers}: ${s.toFixed(1)} s = ${Math.round(docs / s)} vec/s`,
     );
   };
-  await build(0);
-  await build(2);
+  for (const workers of values.workers.split(',').map(Number)) await build(workers);
   // Row-by-row into the live index, in batches as the indexer moves them.
   for (const batch of [16, 256]) {
     const from = docs + (batch === 16 ? 0 : Math.floor(inserts / 2));
@@ -91,14 +91,21 @@ try {
     return encodeFloat4Array(embedText(words.slice(offset, offset + 8).join(' '), dim));
   });
   const truth: Set<number>[] = [];
+  const exactTimes: number[] = [];
   await client.query('SET enable_indexscan = off');
   for (const q of qs) {
+    const begin = performance.now();
     const { rows } = await client.query<{ id: number }>(
       `SELECT id FROM t WHERE collection_id = 1 ORDER BY embedding::vector(${dim}) <=> $1::real[]::vector(${dim}) LIMIT 10`,
       [q],
     );
+    exactTimes.push(performance.now() - begin);
     truth.push(new Set(rows.map((r) => r.id)));
   }
+  exactTimes.sort((a, b) => a - b);
+  console.log(
+    `exact pgvector scan (no index): p50 ${percentile(exactTimes, 50).toFixed(2)} ms p99 ${percentile(exactTimes, 99).toFixed(2)} ms`,
+  );
   await client.query('SET enable_indexscan = on');
   for (const iterative of ['off', 'relaxed_order']) {
     for (const ef of values.ef.split(',').map(Number)) {

@@ -29,13 +29,17 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
  * existing database) by rebuilding the collection's graph once (pgvector-build.ts), ~10× faster.
  */
 
-// HNSW parameters, measured on bench/search's corpus at 10k documents (built-in embedder,
-// 8-word queries, recall@10 against an exact scan, 200 queries in one run): m=16 with
-// ef_construction=40 gave recall 0.68 at 3.7 ms a search; m=24 with ef_construction=100 gives
-// 0.82 at the same 3.7 ms. Lexical vectors are hard for a graph index, and the denser graph pays
-// for it in index maintenance: ~10 ms instead of ~3.7 ms a vector, all in the background indexer.
-// ef_search=200 would reach 0.92 but costs ~1.5× the search time, over the p99 bar of 15 ms.
-const hnsw = { m: 24, efConstruction: 100, efSearch: 100 } as const;
+// HNSW parameters, measured with bench/pgvector-hnsw.ts on PostgreSQL 15 + pgvector 0.8.6 at 10k
+// vectors of bench/search's corpus (built-in embedder, 8-word queries, recall@10 against an
+// exact scan of the same rows, 100 queries; 2026-12-06, 2 busy cores):
+//   m=16, ef_construction=200: build 1,736 vectors/s; ef_search 300 → recall 0.912, 3.2 ms
+//   m=24, ef_construction=100: build 1,913 vectors/s; ef_search 300 → recall 0.966, 3.3 ms
+//   m=32, ef_construction=200: build   956 vectors/s; ef_search 200 → recall 0.965, 3.7 ms
+//   m=48, ef_construction=200: build   519 vectors/s; ef_search 100 → recall 0.957, 3.0 ms
+// (ef_search 100 with m=24 gave 0.80.) m=24 builds fastest of those over 0.95: builds set how
+// long a bulk import takes to catch up. Lexical vectors are hard for a graph: at 100k the same
+// graph gives recall 0.61 at ef_search 400 (23 ms), see bench/RESULTS.md.
+const hnsw = { m: 24, efConstruction: 100, efSearch: 300 } as const;
 
 // Session settings of a search: a larger candidate list for recall, and iterative scans so a
 // metadata filter does not starve the result list (pgvector 0.8).
