@@ -12,7 +12,8 @@ import {
   indexName,
   moveQueued,
   queuedCollections,
-  wantsBuild,
+  planQueue,
+  type QueueSample,
 } from './pgvector-build.ts';
 import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
 
@@ -50,8 +51,10 @@ const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterati
 // ~0.1 s of work and queued requests wait at most that.
 const indexBatch = 32;
 
-// A backlog this large (and at least a quarter of the graph) is indexed by rebuilding the graph.
+// A backlog this large (and at least a tenth of the graph) is indexed by rebuilding the graph,
+// once it grows by less than this many chunks a second (see planQueue).
 const buildMinimum = 2_000;
+const sampleEveryMs = 2_000;
 
 // How often a draining indexer re-reads the queue's shape (one GROUP BY over the queue).
 const planEveryMs = 2_000;
@@ -76,7 +79,10 @@ export function createPgvectorIndex({
   sweepMs = defaultSweepMs,
   buildMemoryMb: memoryLimitMb = 1_024,
 }: PgvectorIndexDeps): VectorIndex & {
-  /** Resolves when the queue is empty (tests and benchmarks wait for it). */
+  /**
+   * Resolves when this instance has moved what it can and no backlog awaits a graph build
+   * (tests and benchmarks wait for it; rows another session holds locked are not waited for).
+   */
   drained(): Promise<void>;
   /** Chunks this instance moved into the graph (tests count double work with it). */
   moved(): number;
@@ -100,12 +106,17 @@ export function createPgvectorIndex({
   let builds = 0;
   let sweep: NodeJS.Timeout | undefined;
 
-  // Collections whose graph is being built (here or by another replica): the row-by-row path
-  // leaves their queue to the build.
-  let building: readonly number[] = [];
+  // Collections whose queue the last plan gave to the row-by-row path; the others wait for, or
+  // are in, a graph build (here or on another replica). A collection queued since is left to
+  // the next plan, at most planEveryMs away: a bulk import must not start row by row.
+  let byRows: readonly number[] = [];
+  // The last plan left a backlog waiting for a build, here or on another replica.
+  let backlog = false;
+  // Queue lengths seen a while ago, per collection: is an import still running?
+  const samples = new Map<number, QueueSample>();
 
   async function moveBatch(): Promise<number> {
-    const n = await moveQueued(pool, indexBatch, { skip: building });
+    const n = await moveQueued(pool, indexBatch, byRows);
     moved += n;
     return n;
   }
@@ -113,8 +124,21 @@ export function createPgvectorIndex({
   /** Builds the graphs whose backlog is cheaper to index in one build; true if it built any. */
   async function buildGraphs(): Promise<boolean> {
     const queued = await queuedCollections(pool);
-    const wanted = queued.filter((state) => wantsBuild(state, buildMinimum));
-    building = wanted.map((collection) => collection.id);
+    const now = performance.now();
+    const plans = queued.map((state) => ({
+      state,
+      plan: planQueue(state, samples.get(state.id), now, buildMinimum),
+    }));
+    for (const id of samples.keys())
+      if (!queued.some((state) => state.id === id)) samples.delete(id);
+    for (const state of queued) {
+      const sample = samples.get(state.id);
+      if (sample === undefined || now - sample.atMs >= sampleEveryMs)
+        samples.set(state.id, { pending: state.pending, atMs: now });
+    }
+    byRows = plans.filter(({ plan }) => plan === 'rows').map(({ state }) => state.id);
+    backlog = plans.some(({ plan }) => plan !== 'rows');
+    const wanted = plans.filter(({ plan }) => plan === 'build').map(({ state }) => state);
     let built = false;
     for (const collection of wanted) {
       if (closed) break;
@@ -132,20 +156,25 @@ export function createPgvectorIndex({
     return built;
   }
 
+  // When the queue's shape was last read: at most every planEveryMs however often ingests kick.
+  let plannedAt = -Infinity;
+
   async function drain(): Promise<void> {
     let seen: number;
     do {
       seen = kicks;
-      let planned = 0;
       for (;;) {
         if (closed) break;
-        // Look at the queue as a whole now and then, not before every small batch.
-        if (performance.now() - planned > planEveryMs) {
+        if (performance.now() - plannedAt > planEveryMs) {
+          plannedAt = performance.now();
           if (await buildGraphs()) continue;
-          planned = performance.now();
         }
         const started = performance.now();
-        if ((await moveBatch()) === 0) break;
+        if ((await moveBatch()) === 0) {
+          // Those queues are empty: what comes next waits for a fresh plan.
+          byRows = [];
+          break;
+        }
         // Rest as long as the batch took: requests always get at least half of the database.
         await sleep(performance.now() - started);
       }
@@ -311,8 +340,14 @@ export function createPgvectorIndex({
     moved: () => moved,
     builds: () => builds,
     drained: async () => {
-      while (running !== undefined) await running;
-      await kick();
+      while (!closed) {
+        while (running !== undefined) await running;
+        plannedAt = -Infinity;
+        await kick();
+        if (!backlog) return;
+        // A backlog waiting for its import to end, or built by another replica.
+        await sleep(250);
+      }
     },
   };
 }
