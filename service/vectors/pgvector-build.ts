@@ -112,7 +112,7 @@ export function planQueue(
   nowMs: number,
   minimum: number,
 ): QueuePlan {
-  if (state.pending === 0) return 'rows';
+  if (state.pending === 0) return state.valid ? 'rows' : 'build';
   const backlog = !state.valid || state.pending >= Math.max(minimum, state.indexed / 10);
   if (!backlog) return 'rows';
   if (state.pending < minimum) return 'build';
@@ -123,7 +123,10 @@ export function planQueue(
 
 export interface QueuedCollection extends IndexedCollection, QueueState {}
 
-/** Collections with queued chunks, and the state of their graphs. */
+/**
+ * Collections with queued chunks or without a valid graph (a build that was stopped or failed
+ * leaves the graph missing or invalid, maybe with nothing queued), and the state of their graphs.
+ */
 export async function queuedCollections(sql: Sql): Promise<QueuedCollection[]> {
   const { rows } = await sql.query<{
     id: string;
@@ -132,13 +135,15 @@ export async function queuedCollections(sql: Sql): Promise<QueuedCollection[]> {
     valid: boolean;
     indexed: number;
   }>(
-    `SELECT p.collection_id AS id, k.dimension, p.pending,
+    `SELECT k.id, k.dimension, coalesce(p.pending, 0) AS pending,
             coalesce(i.indisvalid AND i.indisready, false) AS valid,
             greatest(coalesce(c.reltuples, 0), 0)::float8 AS indexed
-     FROM (SELECT collection_id, count(*) AS pending FROM pgvector_pending GROUP BY collection_id) p
-     JOIN collections k ON k.id = p.collection_id
-     LEFT JOIN pg_class c ON c.oid = to_regclass('pgvector_hnsw_' || p.collection_id)
-     LEFT JOIN pg_index i ON i.indexrelid = c.oid`,
+     FROM collections k
+     LEFT JOIN (SELECT collection_id, count(*) AS pending FROM pgvector_pending
+                GROUP BY collection_id) p ON p.collection_id = k.id
+     LEFT JOIN pg_class c ON c.oid = to_regclass('pgvector_hnsw_' || k.id)
+     LEFT JOIN pg_index i ON i.indexrelid = c.oid
+     WHERE p.pending > 0 OR NOT coalesce(i.indisvalid AND i.indisready, false)`,
   );
   return rows.map((row) => ({
     id: Number(row.id),

@@ -40,7 +40,7 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
 // (ef_search 100 with m=24 gave 0.80.) m=24 builds fastest of those over 0.95: builds set how
 // long a bulk import takes to catch up. Lexical vectors are hard for a graph: at 100k the same
 // graph gives recall 0.61 at ef_search 400 (23 ms), see bench/RESULTS.md.
-const hnsw = { m: 24, efConstruction: 100, efSearch: 300 } as const;
+const hnsw = { m: 24, efConstruction: 100, efSearch: 400 } as const;
 
 // Session settings of a search: a larger candidate list for recall, and iterative scans so a
 // metadata filter does not starve the result list (pgvector 0.8).
@@ -253,7 +253,9 @@ export function createPgvectorIndex({
     },
     createCollection: createCollectionIndex,
     async dropCollection(collection) {
-      await pool.query(`DROP INDEX IF EXISTS ${indexName(collection)}`);
+      // Concurrently: a plain DROP INDEX locks the table every collection shares against reads,
+      // and queued behind a graph build of another collection it would stall all searches.
+      await pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexName(collection)}`);
     },
     async upsert(tx, collection, documents) {
       const ids = documents.flatMap((doc) => doc.chunks.map(() => doc.documentId));

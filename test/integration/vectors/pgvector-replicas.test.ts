@@ -158,6 +158,26 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     }
   });
 
+  it('rebuilds a graph that a stopped build left missing, with nothing queued', async () => {
+    const other = replica();
+    try {
+      // A replica stopped between dropping the graph and building it again.
+      await backend.pool.query(`DROP INDEX CONCURRENTLY pgvector_hnsw_${String(collection.id)}`);
+      expect(await count('pgvector_pending')).toBe(0);
+      await other.index.drained();
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      expect(other.index.builds()).toBe(1);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
   it('an indexer never deadlocks with a delete that locks the chunk before its queue row', async () => {
     const indexer = replica();
     const [victim] = await queue(3);

@@ -10,8 +10,14 @@ describe('planQueue: row by row, rebuild the graph, or wait for the import to en
     expect(planQueue({ ...graph, pending: 9_999 }, undefined, 0, minimum)).toBe('rows');
   });
 
-  it('has nothing to plan for an empty queue', () => {
-    expect(planQueue({ valid: false, indexed: 0, pending: 0 }, undefined, 0, minimum)).toBe('rows');
+  it('has nothing to do for an empty queue and a valid graph', () => {
+    expect(planQueue({ ...graph, pending: 0 }, undefined, 0, minimum)).toBe('rows');
+  });
+
+  it('rebuilds a graph a stopped build left missing, even with nothing queued', () => {
+    expect(planQueue({ valid: false, indexed: 0, pending: 0 }, undefined, 0, minimum)).toBe(
+      'build',
+    );
   });
 
   it('builds a missing or invalid graph at once when the backlog is small', () => {
