@@ -103,14 +103,17 @@ export type QueuePlan = 'rows' | 'build' | 'wait';
  * graph at ~230 vectors/s at 10k and ~60/s at 100k, while a build takes 1,900/s and 700/s
  * (bench/pgvector-hnsw.ts). But a build started while an import is still queueing rows leaves
  * what came during the build to the slow path (measured: 20k chunks left after a 170 s build at
- * 100k), so a large backlog that grows faster than `minimum` chunks a second waits, searched
- * exactly, until the import slows; the row path leaves it alone meanwhile.
+ * 100k), so a large backlog that still grows by `importRate` chunks a second or more waits, searched
+ * exactly, until the import slows; the row path leaves it alone meanwhile. The rate is about
+ * what the row path moves: with 2,000 a second, a dip of a 3,000-a-second import started a
+ * build half-way through it.
  */
 export function planQueue(
   state: QueueState,
   earlier: QueueSample | undefined,
   nowMs: number,
   minimum: number,
+  importRate = 250,
 ): QueuePlan {
   if (state.pending === 0) return state.valid ? 'rows' : 'build';
   const backlog = !state.valid || state.pending >= Math.max(minimum, state.indexed / 10);
@@ -118,7 +121,7 @@ export function planQueue(
   if (state.pending < minimum) return 'build';
   if (earlier === undefined || nowMs - earlier.atMs < 500) return 'wait';
   const perSecond = ((state.pending - earlier.pending) * 1000) / (nowMs - earlier.atMs);
-  return perSecond >= minimum ? 'wait' : 'build';
+  return perSecond >= importRate ? 'wait' : 'build';
 }
 
 export interface QueuedCollection extends IndexedCollection, QueueState {}

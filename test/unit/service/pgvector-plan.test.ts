@@ -33,8 +33,9 @@ describe('planQueue: row by row, rebuild the graph, or wait for the import to en
     expect(planQueue(state, { pending: 29_000, atMs: 9_800 }, 10_000, minimum)).toBe('wait');
     // 10,000 chunks in 2 s: an import is running.
     expect(planQueue(state, { pending: 20_000, atMs: 8_000 }, 10_000, minimum)).toBe('wait');
-    // 1,000 in 2 s: it has slowed below the minimum rate.
-    expect(planQueue(state, { pending: 29_000, atMs: 8_000 }, 10_000, minimum)).toBe('build');
+    // 1,000 in 2 s is still an import; 200 in 2 s is a trickle: build.
+    expect(planQueue(state, { pending: 29_000, atMs: 8_000 }, 10_000, minimum)).toBe('wait');
+    expect(planQueue(state, { pending: 29_800, atMs: 8_000 }, 10_000, minimum)).toBe('build');
   });
 
   it('counts a backlog from a tenth of the graph, and never below the minimum', () => {
