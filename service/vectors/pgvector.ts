@@ -39,7 +39,9 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
 //   m=48, ef_construction=200: build   519 vectors/s; ef_search 100 → recall 0.957, 3.0 ms
 // (ef_search 100 with m=24 gave 0.80.) m=24 builds fastest of those over 0.95: builds set how
 // long a bulk import takes to catch up. Lexical vectors are hard for a graph: at 100k the same
-// graph gives recall 0.61 at ef_search 400 (23 ms), see bench/RESULTS.md.
+// graph gives recall 0.61 at ef_search 400 (23 ms), see bench/RESULTS.md. ef_search 400, not
+// 300: through the service at 10k documents (~13k chunks, bench:search-external), 300 gave
+// recall 0.945–0.963 over three runs, at the bar; 400 gave 1.000.
 const hnsw = { m: 24, efConstruction: 100, efSearch: 400 } as const;
 
 // Session settings of a search: a larger candidate list for recall, and iterative scans so a
