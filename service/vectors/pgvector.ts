@@ -253,7 +253,11 @@ export function createPgvectorIndex({
       void kick();
       sweep = setInterval(() => void kick(), sweepMs).unref();
     },
-    createCollection: createCollectionIndex,
+    // Its graph is built by the indexer (a collection without a valid graph is in its plan), with
+    // CREATE INDEX CONCURRENTLY: a plain CREATE INDEX in this transaction would take a SHARE lock
+    // on the table every collection shares, and wait behind another collection's graph build
+    // (minutes at 100k) while holding the new collection's row. Searches scan it exactly until.
+    createCollection: () => Promise.resolve(),
     async dropCollection(collection) {
       // Concurrently: a plain DROP INDEX locks the table every collection shares against reads,
       // and queued behind a graph build of another collection it would stall all searches.
