@@ -181,6 +181,8 @@ export interface BuildOptions {
   /** Upper bound of maintenance_work_mem for one build, MB. */
   readonly memoryLimitMb: number;
   readonly closed: () => boolean;
+  /** The backend running the build, while it runs: stopping the service cancels the build. */
+  readonly building: (pid: number | undefined) => void;
 }
 
 /**
@@ -193,14 +195,15 @@ export interface BuildOptions {
 export async function buildCollectionGraph(
   pool: pg.Pool,
   collection: QueuedCollection,
-  { hnsw, logger, memoryLimitMb, closed }: BuildOptions,
+  { hnsw, logger, memoryLimitMb, closed, building }: BuildOptions,
 ): Promise<number | undefined> {
   return withClient(pool, async (client) => {
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2::int) AS locked',
+    const { rows } = await client.query<{ locked: boolean; pid: number }>(
+      'SELECT pg_try_advisory_lock($1, $2::int) AS locked, pg_backend_pid() AS pid',
       [buildLockClass, collection.id % 2_147_483_647],
     );
     if (rows[0]?.locked !== true) return undefined;
+    building(rows[0].pid);
     try {
       const started = performance.now();
       await client.query('SET statement_timeout = 0');
@@ -237,6 +240,7 @@ export async function buildCollectionGraph(
       );
       return moved;
     } finally {
+      building(undefined);
       await client.query(
         'RESET statement_timeout; RESET maintenance_work_mem; RESET max_parallel_maintenance_workers',
       );

@@ -106,6 +106,7 @@ export function createPgvectorIndex({
   let closed = false;
   let moved = 0;
   let builds = 0;
+  let buildPid: number | undefined;
   let sweep: NodeJS.Timeout | undefined;
 
   // Collections whose queue the last plan gave to the row-by-row path; the others wait for, or
@@ -149,6 +150,9 @@ export function createPgvectorIndex({
         logger,
         memoryLimitMb,
         closed: () => closed,
+        building: (pid) => {
+          buildPid = pid;
+        },
       });
       if (n === undefined) continue;
       moved += n;
@@ -210,7 +214,8 @@ export function createPgvectorIndex({
     running ??= drain()
       .catch((error: unknown) => {
         // The queue survives in the database; the next ingest or restart resumes it.
-        logger.warn({ err: error }, 'pgvector indexer stopped');
+        if (closed) logger.info('pgvector indexer stopped with the service');
+        else logger.warn({ err: error }, 'pgvector indexer stopped');
       })
       .finally(() => {
         running = undefined;
@@ -343,6 +348,10 @@ export function createPgvectorIndex({
     async close() {
       closed = true;
       clearInterval(sweep);
+      // A graph build can take minutes: cancelled, it leaves an invalid graph that the next
+      // start rebuilds, and the queue stays in the database.
+      if (buildPid !== undefined)
+        await pool.query('SELECT pg_cancel_backend($1)', [buildPid]).catch(() => undefined);
       await running;
     },
     moved: () => moved,

@@ -178,6 +178,50 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     }
   });
 
+  it('stopping a replica cancels its graph build; the other one builds the graph', async () => {
+    const stopping = replica();
+    const other = replica();
+    // A transaction writing the shared table: concurrent DDL waits for it, so the build is
+    // still running when the replica stops.
+    const writer = new pg.Client({ connectionString: backend.url });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query('LOCK TABLE pgvector_chunks IN ROW EXCLUSIVE MODE');
+      await queue(2_500);
+      stopping.index.afterCommit(collection, []);
+      void stopping.index.drained();
+      await waitFor('the build to wait for the writer', async () => {
+        const { rows } = await backend.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE '%INDEX CONCURRENTLY%'`,
+        );
+        return Number(rows[0]?.n) > 0;
+      });
+      await stopping.index.close();
+      const { rows: still } = await backend.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity
+         WHERE state = 'active' AND query LIKE '%INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()`,
+      );
+      expect(Number(still[0]?.n)).toBe(0);
+      await writer.query('COMMIT');
+      await other.index.drained();
+      expect(await count('pgvector_pending')).toBe(0);
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      expect(stopping.lines).toEqual([]);
+    } finally {
+      await writer.end();
+      await stopping.pool.end();
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
   it('an indexer never deadlocks with a delete that locks the chunk before its queue row', async () => {
     const indexer = replica();
     const [victim] = await queue(3);
