@@ -5,6 +5,16 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ChunkHit } from '../store/documents.ts';
 import { encodeFloat4Array } from '../store/float4-array.ts';
 import { withClient, type Sql } from '../store/sql.ts';
+import {
+  buildCollectionGraph,
+  checkedInteger,
+  createIndexSql,
+  indexName,
+  moveQueued,
+  queuedCollections,
+  planQueue,
+  type QueueSample,
+} from './pgvector-build.ts';
 import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
 
 /**
@@ -13,25 +23,43 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
  * Inserting into an HNSW graph costs 2–11 ms per vector in PGlite (measured here: m=16,
  * ef_construction=64 → 11.5 ms; m=8, ef_construction=32 → 2 ms), which would cap ingest far
  * below the 500 documents/s bar. So ingest only queues chunk keys in `pgvector_pending`; a
- * background indexer moves them into the HNSW-indexed `pgvector_chunks` in small batches, and
- * search covers both: the graph for indexed chunks, an exact scan for the (normally empty)
- * queue. Results are therefore complete at every moment, and fast once the indexer catches up.
+ * background indexer moves them into the HNSW-indexed `pgvector_chunks`, and search covers both:
+ * the graph for indexed chunks, an exact scan for the (normally empty) queue. Results are
+ * therefore complete at every moment, and fast once the indexer catches up. A small backlog is
+ * moved in small batches into the live graph; a large one (a bulk import, adoption of an
+ * existing database) by rebuilding the collection's graph once (pgvector-build.ts), ~10× faster.
  */
 
-// HNSW parameters, measured on bench/search's corpus at 10k documents (built-in embedder,
-// 8-word queries, recall@10 against an exact scan, 200 queries in one run): m=16 with
-// ef_construction=40 gave recall 0.68 at 3.7 ms a search; m=24 with ef_construction=100 gives
-// 0.82 at the same 3.7 ms. Lexical vectors are hard for a graph index, and the denser graph pays
-// for it in index maintenance: ~10 ms instead of ~3.7 ms a vector, all in the background indexer.
-// ef_search=200 would reach 0.92 but costs ~1.5× the search time, over the p99 bar of 15 ms.
-const hnsw = { m: 24, efConstruction: 100, efSearch: 100 } as const;
+// HNSW parameters, measured with bench/pgvector-hnsw.ts on PostgreSQL 15 + pgvector 0.8.6 at 10k
+// vectors of bench/search's corpus (built-in embedder, 8-word queries, recall@10 against an
+// exact scan of the same rows, 100 queries; 2026-12-06, 2 busy cores):
+//   m=16, ef_construction=200: build 1,736 vectors/s; ef_search 300 → recall 0.912, 3.2 ms
+//   m=24, ef_construction=100: build 1,913 vectors/s; ef_search 300 → recall 0.966, 3.3 ms
+//   m=32, ef_construction=200: build   956 vectors/s; ef_search 200 → recall 0.965, 3.7 ms
+//   m=48, ef_construction=200: build   519 vectors/s; ef_search 100 → recall 0.957, 3.0 ms
+// (ef_search 100 with m=24 gave 0.80.) m=24 builds fastest of those over 0.95: builds set how
+// long a bulk import takes to catch up. Lexical vectors are hard for a graph: at 100k the same
+// graph gives recall 0.61 at ef_search 400 (23 ms), see bench/RESULTS.md. ef_search 400, not
+// 300: through the service at 10k documents (~13k chunks, bench:search-external), 300 gave
+// recall 0.945–0.963 over three runs, at the bar; 400 gave 1.000.
+const hnsw = { m: 24, efConstruction: 100, efSearch: 400 } as const;
 
 // Session settings of a search: a larger candidate list for recall, and iterative scans so a
 // metadata filter does not starve the result list (pgvector 0.8).
 const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
 
-// Chunks moved per indexer statement: ~0.1–0.2 s of work, so queued requests wait at most that.
-const indexBatch = 16;
+// Chunks moved per indexer statement into a live graph: ~4 ms each on PostgreSQL (~230 a
+// second, measured in bench/pgvector-hnsw.ts whether 16 or 256 a statement), so a batch is
+// ~0.1 s of work and queued requests wait at most that.
+const indexBatch = 32;
+
+// A backlog this large (and at least a tenth of the graph) is indexed by rebuilding the graph,
+// once it grows by less than this many chunks a second (see planQueue).
+const buildMinimum = 2_000;
+const sampleEveryMs = 2_000;
+
+// How often a draining indexer re-reads the queue's shape (one GROUP BY over the queue).
+const planEveryMs = 2_000;
 
 export interface PgvectorIndexDeps {
   readonly pool: pg.Pool;
@@ -41,30 +69,27 @@ export interface PgvectorIndexDeps {
    * another replica queued and did not move (it died, or it stopped before the queue drained).
    */
   readonly sweepMs?: number;
+  /** Upper bound of maintenance_work_mem for one graph build, MB. */
+  readonly buildMemoryMb?: number;
 }
 
 const defaultSweepMs = 5_000;
-
-/** DDL cannot take parameters; ids and dimensions are integers from the database, never input. */
-function checkedInteger(value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new TypeError(`pgvector: ${value} is not an id`);
-  return value;
-}
-
-function indexName(collection: IndexedCollection): string {
-  return `pgvector_hnsw_${checkedInteger(collection.id)}`;
-}
 
 export function createPgvectorIndex({
   pool,
   logger,
   sweepMs = defaultSweepMs,
+  buildMemoryMb: memoryLimitMb = 1_024,
 }: PgvectorIndexDeps): VectorIndex & {
-  /** Resolves when the queue is empty (tests and benchmarks wait for it). */
+  /**
+   * Resolves when this instance has moved what it can and no backlog awaits a graph build
+   * (tests and benchmarks wait for it; rows another session holds locked are not waited for).
+   */
   drained(): Promise<void>;
   /** Chunks this instance moved into the graph (tests count double work with it). */
   moved(): number;
+  /** Whole-graph builds this instance ran. */
+  builds(): number;
 } {
   let running: Promise<void> | undefined;
   // Connections that have the session settings. A connection gets them before its first search,
@@ -80,46 +105,82 @@ export function createPgvectorIndex({
   let kicks = 0;
   let closed = false;
   let moved = 0;
+  let builds = 0;
+  let buildPid: number | undefined;
   let sweep: NodeJS.Timeout | undefined;
 
-  // Claims a batch with SKIP LOCKED, on the queue row and on its chunk row, and then waits on no
-  // lock: rows another replica's indexer holds, or that a delete or re-ingest is removing, are
-  // left to them. That is why several replicas can run this loop on one database without a
-  // leader: they share the queue, never move a row twice, and a replica that dies mid-batch
-  // rolls its claim back for the others to take. And because the indexer never waits, it
-  // cannot be one end of a deadlock: before, it locked the queue row and then (through the
-  // foreign key) the chunk, while a cascading delete locks the chunk and then the queue row;
-  // each such deadlock stalled the delete for deadlock_timeout (1 s) and stopped the indexer.
+  // Collections whose queue the last plan gave to the row-by-row path; the others wait for, or
+  // are in, a graph build (here or on another replica). A collection queued since is left to
+  // the next plan, at most planEveryMs away: a bulk import must not start row by row.
+  let byRows: readonly number[] = [];
+  // The last plan left a backlog waiting for a build, here or on another replica.
+  let backlog = false;
+  // Queue lengths seen a while ago, per collection: is an import still running?
+  const samples = new Map<number, QueueSample>();
+
   async function moveBatch(): Promise<number> {
-    const result = await pool.query(
-      `WITH claimed AS (
-         SELECT q.collection_id, q.document_id, q.chunk_index, c.embedding
-         FROM pgvector_pending q
-         JOIN chunks c USING (collection_id, document_id, chunk_index)
-         LIMIT $1
-         FOR UPDATE OF q SKIP LOCKED
-         FOR KEY SHARE OF c SKIP LOCKED),
-       moved AS (
-         DELETE FROM pgvector_pending q USING claimed b
-         WHERE (q.collection_id, q.document_id, q.chunk_index)
-             = (b.collection_id, b.document_id, b.chunk_index)
-         RETURNING b.collection_id, b.document_id, b.chunk_index, b.embedding)
-       INSERT INTO pgvector_chunks (collection_id, document_id, chunk_index, embedding)
-       SELECT collection_id, document_id, chunk_index, embedding::vector FROM moved
-       ON CONFLICT (collection_id, document_id, chunk_index) DO UPDATE SET embedding = EXCLUDED.embedding`,
-      [indexBatch],
-    );
-    moved += result.rowCount ?? 0;
-    return result.rowCount ?? 0;
+    const n = await moveQueued(pool, indexBatch, byRows);
+    moved += n;
+    return n;
   }
+
+  /** Builds the graphs whose backlog is cheaper to index in one build; true if it built any. */
+  async function buildGraphs(): Promise<boolean> {
+    const queued = await queuedCollections(pool);
+    const now = performance.now();
+    const plans = queued.map((state) => ({
+      state,
+      plan: planQueue(state, samples.get(state.id), now, buildMinimum),
+    }));
+    for (const id of samples.keys())
+      if (!queued.some((state) => state.id === id)) samples.delete(id);
+    for (const state of queued) {
+      const sample = samples.get(state.id);
+      if (sample === undefined || now - sample.atMs >= sampleEveryMs)
+        samples.set(state.id, { pending: state.pending, atMs: now });
+    }
+    byRows = plans.filter(({ plan }) => plan === 'rows').map(({ state }) => state.id);
+    backlog = plans.some(({ plan }) => plan !== 'rows');
+    const wanted = plans.filter(({ plan }) => plan === 'build').map(({ state }) => state);
+    let built = false;
+    for (const collection of wanted) {
+      if (closed) break;
+      const n = await buildCollectionGraph(pool, collection, {
+        hnsw,
+        logger,
+        memoryLimitMb,
+        closed: () => closed,
+        building: (pid) => {
+          buildPid = pid;
+        },
+      });
+      if (n === undefined) continue;
+      moved += n;
+      builds += 1;
+      built = true;
+    }
+    return built;
+  }
+
+  // When the queue's shape was last read: at most every planEveryMs however often ingests kick.
+  let plannedAt = -Infinity;
 
   async function drain(): Promise<void> {
     let seen: number;
     do {
       seen = kicks;
       for (;;) {
+        if (closed) break;
+        if (performance.now() - plannedAt > planEveryMs) {
+          plannedAt = performance.now();
+          if (await buildGraphs()) continue;
+        }
         const started = performance.now();
-        if (closed || (await moveBatch()) === 0) break;
+        if ((await moveBatch()) === 0) {
+          // Those queues are empty: what comes next waits for a fresh plan.
+          byRows = [];
+          break;
+        }
         // Rest as long as the batch took: requests always get at least half of the database.
         await sleep(performance.now() - started);
       }
@@ -127,12 +188,7 @@ export function createPgvectorIndex({
   }
 
   async function createCollectionIndex(collection: IndexedCollection, tx: Sql): Promise<void> {
-    await tx.query(
-      `CREATE INDEX IF NOT EXISTS ${indexName(collection)} ON pgvector_chunks
-       USING hnsw ((embedding::vector(${checkedInteger(collection.dimension)})) vector_cosine_ops)
-       WITH (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})
-       WHERE collection_id = ${checkedInteger(collection.id)}`,
-    );
+    await tx.query(createIndexSql(collection, hnsw, false));
   }
 
   /** Queues every chunk and builds every collection's index, as if each had been written now. */
@@ -158,7 +214,8 @@ export function createPgvectorIndex({
     running ??= drain()
       .catch((error: unknown) => {
         // The queue survives in the database; the next ingest or restart resumes it.
-        logger.warn({ err: error }, 'pgvector indexer stopped');
+        if (closed) logger.info('pgvector indexer stopped with the service');
+        else logger.warn({ err: error }, 'pgvector indexer stopped');
       })
       .finally(() => {
         running = undefined;
@@ -201,9 +258,15 @@ export function createPgvectorIndex({
       void kick();
       sweep = setInterval(() => void kick(), sweepMs).unref();
     },
-    createCollection: createCollectionIndex,
+    // Its graph is built by the indexer (a collection without a valid graph is in its plan), with
+    // CREATE INDEX CONCURRENTLY: a plain CREATE INDEX in this transaction would take a SHARE lock
+    // on the table every collection shares, and wait behind another collection's graph build
+    // (minutes at 100k) while holding the new collection's row. Searches scan it exactly until.
+    createCollection: () => Promise.resolve(),
     async dropCollection(collection) {
-      await pool.query(`DROP INDEX IF EXISTS ${indexName(collection)}`);
+      // Concurrently: a plain DROP INDEX locks the table every collection shares against reads,
+      // and queued behind a graph build of another collection it would stall all searches.
+      await pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexName(collection)}`);
     },
     async upsert(tx, collection, documents) {
       const ids = documents.flatMap((doc) => doc.chunks.map(() => doc.documentId));
@@ -285,12 +348,23 @@ export function createPgvectorIndex({
     async close() {
       closed = true;
       clearInterval(sweep);
+      // A graph build can take minutes: cancelled, it leaves an invalid graph that the next
+      // start rebuilds, and the queue stays in the database.
+      if (buildPid !== undefined)
+        await pool.query('SELECT pg_cancel_backend($1)', [buildPid]).catch(() => undefined);
       await running;
     },
     moved: () => moved,
+    builds: () => builds,
     drained: async () => {
-      while (running !== undefined) await running;
-      await kick();
+      while (!closed) {
+        while (running !== undefined) await running;
+        plannedAt = -Infinity;
+        await kick();
+        if (!backlog) return;
+        // A backlog waiting for its import to end, or built by another replica.
+        await sleep(250);
+      }
     },
   };
 }

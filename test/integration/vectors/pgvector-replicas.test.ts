@@ -109,6 +109,119 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     }
   });
 
+  it('a bulk backlog is indexed by one graph build on one replica, each row moved once', async () => {
+    const other = replica();
+    await other.index.prepare(other.pool);
+    try {
+      const before = backend.index.moved() + other.index.moved();
+      const buildsBefore = backend.index.builds() + other.index.builds();
+      const list = await queue(2_500);
+      backend.index.afterCommit(collection, []);
+      other.index.afterCommit(collection, []);
+      await Promise.all([backend.index.drained(), other.index.drained()]);
+      expect(await count('pgvector_pending')).toBe(0);
+      expect(backend.index.moved() + other.index.moved() - before).toBe(list.length);
+      expect(backend.index.builds() + other.index.builds() - buildsBefore).toBe(1);
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      // The rebuilt graph answers as an exact scan does. cos(i + d) repeats every 710 ids to
+      // within float precision, so the three nearest are near-ties: compared as a set.
+      const nearest = async (scan: 'index' | 'seq'): Promise<unknown> => {
+        const client = await backend.pool.connect();
+        try {
+          await client.query(
+            scan === 'index' ? 'SET enable_seqscan = off' : 'SET enable_indexscan = off',
+          );
+          const { rows: found } = await client.query<{ document_id: string }>(
+            `SELECT document_id FROM pgvector_chunks WHERE collection_id = $1
+             ORDER BY embedding::vector(${String(dimension)}) <=> $2::real[]::vector(${String(dimension)})
+             LIMIT 3`,
+            [collection.id, Array.from(list[1234]?.chunks[0]?.embedding ?? [])],
+          );
+          return found.map((row) => row.document_id).sort();
+        } finally {
+          await client.query('RESET enable_seqscan; RESET enable_indexscan');
+          client.release();
+        }
+      };
+      const fromGraph = await nearest('index');
+      expect(fromGraph).toEqual(await nearest('seq'));
+      expect(fromGraph).toContain(list[1234]?.id);
+      expect(other.lines).toEqual([]);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
+  it('rebuilds a graph that a stopped build left missing, with nothing queued', async () => {
+    const other = replica();
+    try {
+      // A replica stopped between dropping the graph and building it again.
+      await backend.pool.query(`DROP INDEX CONCURRENTLY pgvector_hnsw_${String(collection.id)}`);
+      expect(await count('pgvector_pending')).toBe(0);
+      await other.index.drained();
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      expect(other.index.builds()).toBe(1);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
+  it('stopping a replica cancels its graph build; the other one builds the graph', async () => {
+    const stopping = replica();
+    const other = replica();
+    // A transaction writing the shared table: concurrent DDL waits for it, so the build is
+    // still running when the replica stops.
+    const writer = new pg.Client({ connectionString: backend.url });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query('LOCK TABLE pgvector_chunks IN ROW EXCLUSIVE MODE');
+      await queue(2_500);
+      stopping.index.afterCommit(collection, []);
+      void stopping.index.drained();
+      await waitFor('the build to wait for the writer', async () => {
+        const { rows } = await backend.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE '%INDEX CONCURRENTLY%'`,
+        );
+        return Number(rows[0]?.n) > 0;
+      });
+      await stopping.index.close();
+      const { rows: still } = await backend.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity
+         WHERE state = 'active' AND query LIKE '%INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()`,
+      );
+      expect(Number(still[0]?.n)).toBe(0);
+      await writer.query('COMMIT');
+      await other.index.drained();
+      expect(await count('pgvector_pending')).toBe(0);
+      const { rows } = await backend.pool.query<{ valid: boolean }>(
+        `SELECT indisvalid AND indisready AS valid FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+        [collection.id],
+      );
+      expect(rows).toEqual([{ valid: true }]);
+      expect(stopping.lines).toEqual([]);
+    } finally {
+      await writer.end();
+      await stopping.pool.end();
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
   it('an indexer never deadlocks with a delete that locks the chunk before its queue row', async () => {
     const indexer = replica();
     const [victim] = await queue(3);
