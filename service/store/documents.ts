@@ -184,6 +184,7 @@ export interface ChunkHit {
 
 export interface HydratedHit extends ChunkHit {
   readonly title: string | null;
+  /** The chunk's text, or (from an index that keeps previews) at least the part a result shows. */
   readonly content: string;
   readonly metadata: Metadata;
 }
