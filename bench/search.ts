@@ -17,8 +17,14 @@ import { percentile, printTable, writeResults, type Row } from './support/report
 import { call, startServiceProcess } from './support/service-process.ts';
 
 // Quick mode (`npm run bench -- --quick`) stops at 1k documents: the 10k bar is then unmeasured.
-const stages = quick ? [1_000] : [1_000, 10_000];
-const embeddedStages = quick ? stages : [...stages, 100_000];
+// `-- --stages=1000,10000` picks the stages (a shorter run while developing).
+const stagesArgument = process.argv.find((arg) => arg.startsWith('--stages='));
+const embeddedStages =
+  stagesArgument !== undefined
+    ? stagesArgument.slice('--stages='.length).split(',').map(Number)
+    : quick
+      ? [1_000]
+      : [1_000, 10_000, 100_000];
 
 /** Resident memory of a process, from /proc (Linux). */
 async function rssMb(pid: number | undefined): Promise<number | string> {

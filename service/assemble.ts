@@ -12,6 +12,7 @@ import { createHttpEmbedder } from './embeddings/http.ts';
 import { DependencyError } from './dependencies/dependency-error.ts';
 import { sanitizeError } from './health/sanitize.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
+import { snippetSourceLength } from './knowledge/search.ts';
 import { createBreakers } from './resilience/breakers.ts';
 import { createDependencyGuard, type DependencyCall } from './resilience/guard.ts';
 import { applyMigrations, loadMigrations, withMigrationLock } from './store/migrate.ts';
@@ -94,6 +95,7 @@ async function chooseIndex(
       logger,
       snapshotPath: join(config.dataDir, 'vector-index.bin'),
       kernel: kernel ?? javascriptKernel,
+      previewLength: snippetSourceLength,
     });
   }
   if (await pgvectorUsable(bare, logger)) return createPgvectorIndex({ pool: db.pool, logger });

@@ -75,17 +75,29 @@ export function labelCombinations(
   return combinations;
 }
 
-/** Rejects a label value outside the entry's closed set before it becomes a new series. */
-function checkLabels(def: MetricDef, labels: Attributes): void {
-  for (const [label, spec] of Object.entries(def.labels)) {
-    const allowed = closedValues(spec);
-    const value = labels[label];
-    if (value === undefined) throw new TypeError(`telemetry: ${def.name} needs label ${label}`);
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (allowed !== undefined && !allowed.includes(text)) {
-      throw new RangeError(`telemetry: ${def.name}{${label}="${text}"} is not declared`);
+/**
+ * Rejects a label value outside the entry's closed set before it becomes a new series. A frozen
+ * label set (a pre-bound one, reused on every recording) is checked once: it cannot change after.
+ */
+function labelChecker(def: MetricDef): (labels: Attributes) => void {
+  const specs = Object.entries(def.labels).map(([label, spec]) => ({
+    label,
+    allowed: closedValues(spec),
+  }));
+  const checked = new WeakSet<Attributes>();
+  return (labels) => {
+    const reusable = Object.isFrozen(labels);
+    if (reusable && checked.has(labels)) return;
+    for (const { label, allowed } of specs) {
+      const value = labels[label];
+      if (value === undefined) throw new TypeError(`telemetry: ${def.name} needs label ${label}`);
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      if (allowed !== undefined && !allowed.includes(text)) {
+        throw new RangeError(`telemetry: ${def.name}{${label}="${text}"} is not declared`);
+      }
     }
-  }
+    if (reusable) checked.add(labels);
+  };
 }
 
 /** A counter (or up-down counter) that checks its labels against the entry. */
@@ -93,8 +105,9 @@ function counting<D extends MetricDef>(
   def: D,
   counter: { add(value: number, attributes: Attributes): void },
 ): CatalogCounter<D> {
+  const checkLabels = labelChecker(def);
   const add = (value: number, labels: Attributes): void => {
-    checkLabels(def, labels);
+    checkLabels(labels);
     counter.add(value, labels);
   };
   return {
@@ -137,9 +150,10 @@ export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]):
         ...options(def),
         advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
       });
+      const checkLabels = labelChecker(def);
       return {
         record: (value, labels) => {
-          checkLabels(def, labels);
+          checkLabels(labels);
           histogram.record(value, labels);
         },
       };
@@ -147,9 +161,10 @@ export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]):
     gauge(def) {
       claim(def);
       const gauge = meter.createGauge(def.name, options(def));
+      const checkLabels = labelChecker(def);
       return {
         record: (value, labels) => {
-          checkLabels(def, labels);
+          checkLabels(labels);
           gauge.record(value, labels);
         },
       };

@@ -3,7 +3,6 @@ import { KnowledgeError } from './errors.ts';
 import {
   deleteCollection as deleteCollectionRow,
   findCollection,
-  findCollectionRef,
   insertCollection,
   listCollections as listCollectionRows,
   updateCollection,
@@ -14,6 +13,7 @@ import {
 import { transaction } from '../store/sql.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
+import { forgetCollectionRef, lookupCollectionRef } from './collection-refs.ts';
 
 export async function toCollection(
   row: CollectionRow,
@@ -37,7 +37,7 @@ export async function requireCollectionRef(
   deps: Pick<KnowledgeDeps, 'db'>,
   name: string,
 ): Promise<CollectionRef> {
-  const ref = await findCollectionRef(deps.db.pool, name);
+  const ref = await lookupCollectionRef(deps.db, name);
   if (ref === undefined)
     throw new KnowledgeError('collection_not_found', `collection ${name} does not exist`);
   return ref;
@@ -47,7 +47,7 @@ export async function collectionExists(
   deps: Pick<KnowledgeDeps, 'db'>,
   name: string,
 ): Promise<boolean> {
-  return (await findCollectionRef(deps.db.pool, name)) !== undefined;
+  return (await lookupCollectionRef(deps.db, name)) !== undefined;
 }
 
 export async function requireCollection(
@@ -125,6 +125,7 @@ export async function putCollection(
 export async function deleteCollection(deps: KnowledgeDeps, name: string): Promise<void> {
   const row = await requireCollectionRef(deps, name);
   await deleteCollectionRow(deps.db.pool, row.id);
+  forgetCollectionRef(deps.db, name);
   // After the rows: an index left behind by a failure here is an orphan for GC, not lost data.
   await deps.index.dropCollection(row);
   await bumpGeneration(deps.cache, row.id);

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { KnowledgeDeps } from './deps.ts';
 import { bumpGeneration } from './generation.ts';
 
-function toSummary(row: DocumentRow): DocumentSummary {
+function toSummary(row: Omit<DocumentRow, 'content'>): DocumentSummary {
   return {
     id: row.id,
     title: row.title,

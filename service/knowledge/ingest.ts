@@ -64,6 +64,7 @@ export async function ingestDocuments(
   }));
   const indexed = documents.map((doc) => ({
     documentId: doc.id,
+    title: doc.title,
     metadata: doc.metadata,
     chunks: doc.chunks,
   }));

@@ -21,6 +21,8 @@ export interface SearchOutcome {
 // Seconds a cached result set lives; writes to the collection invalidate it sooner.
 const resultTtlSeconds = 60;
 const snippetLength = 300;
+/** Characters of a chunk that decide its snippet: an index keeping this many can answer alone. */
+export const snippetSourceLength = snippetLength + 1;
 
 function snippet(content: string): string {
   if (content.length <= snippetLength) return content;
@@ -110,20 +112,26 @@ export async function searchCollection(
   }
   const vector = await queryVector(deps, body, collection, signal);
   const started = performance.now();
-  const hits = await deps.index.search(collection, {
+  const query = {
     vector,
     limit: body.limit,
     offset,
     minScore: body.min_score,
     filter: body.filter,
-  });
+  };
+  const { index } = deps;
+  // An index that keeps what results show answers alone; else hits are read back from the store.
+  const answered = await index.searchHydrated?.(collection, query);
+  const hits = answered ?? (await index.search(collection, query));
   deps.telemetry.searched(
     deps.index.kind,
     body.vector === undefined ? 'text' : 'vector',
     (performance.now() - started) / 1000,
     hits.length,
   );
-  const results = (await hydrateHits(deps.db.pool, collection.id, hits)).map(toResult);
+  const results = (answered ?? (await hydrateHits(deps.db.pool, collection.id, hits))).map(
+    toResult,
+  );
   const nextOffset = offset + body.limit;
   const outcome: SearchOutcome = {
     results,

@@ -115,8 +115,8 @@ export async function writeDocuments(
   }
 }
 
-const selectDocument = `
-  SELECT d.id, d.title, d.content, d.metadata, d.source, d.created_at, d.updated_at,
+const selectDocument = (content: 'd.content' | "'' AS content") => `
+  SELECT d.id, d.title, ${content}, d.metadata, d.source, d.created_at, d.updated_at,
          (SELECT count(*) FROM chunks c WHERE c.collection_id = d.collection_id AND c.document_id = d.id) AS chunk_count
   FROM documents d`;
 
@@ -126,14 +126,15 @@ export async function findDocument(
   id: string,
 ): Promise<DocumentRow | undefined> {
   const { rows } = await sql.query<RawDocument>(
-    `${selectDocument} WHERE d.collection_id = $1 AND d.id = $2`,
+    `${selectDocument('d.content')} WHERE d.collection_id = $1 AND d.id = $2`,
     [collectionId, id],
   );
   return rows[0] === undefined ? undefined : toRow(rows[0]);
 }
 
 /**
- * One page of documents in id order after `afterId`. Ordering by the primary key makes the
+ * One page of documents in id order after `afterId`, without their content (a listing shows
+ * none; reading it would copy every document's text out of the store for nothing). Ordering by the primary key makes the
  * listing exact while others write: an id is either before or after the cursor, never both.
  */
 export async function listDocuments(
@@ -141,12 +142,18 @@ export async function listDocuments(
   collectionId: number,
   afterId: string | undefined,
   limit: number,
-): Promise<{ rows: DocumentRow[]; more: boolean }> {
+): Promise<{ rows: Omit<DocumentRow, 'content'>[]; more: boolean }> {
   const { rows } = await sql.query<RawDocument>(
-    `${selectDocument} WHERE d.collection_id = $1 AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
+    `${selectDocument("'' AS content")} WHERE d.collection_id = $1 AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
     [collectionId, afterId ?? null, limit + 1],
   );
-  return { rows: rows.slice(0, limit).map(toRow), more: rows.length > limit };
+  return {
+    rows: rows.slice(0, limit).map((raw) => {
+      const { content: _none, ...row } = toRow(raw);
+      return row;
+    }),
+    more: rows.length > limit,
+  };
 }
 
 /** Deletes documents (their chunks follow by cascade); returns the ids that existed. */
@@ -184,6 +191,7 @@ export interface ChunkHit {
 
 export interface HydratedHit extends ChunkHit {
   readonly title: string | null;
+  /** The chunk's text, or (from an index that keeps previews) at least the part a result shows. */
   readonly content: string;
   readonly metadata: Metadata;
 }

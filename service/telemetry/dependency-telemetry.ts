@@ -7,6 +7,7 @@ import {
 } from '../../catalog/metrics/dependencies.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import { classifyError } from './error-type.ts';
+import { labelSets2, labelSets3 } from './label-sets.ts';
 
 /** Calls to PostgreSQL, Redis, Qdrant and the embeddings server. */
 export interface DependencyTelemetry {
@@ -39,24 +40,57 @@ export function createDependencyTelemetry(
     operation: ['query'],
     error_type: ['timeout', 'connection', 'other'],
   });
+  // Recorded on every call: pre-bound.
+  const durationLabels = labelSets2(
+    (dependency: DependencyName, operation: DependencyOperation) => ({
+      dependency,
+      operation,
+    }),
+  );
+  const errorLabels = labelSets3(
+    (
+      dependency: DependencyName,
+      operation: DependencyOperation,
+      error_type: ReturnType<typeof classifyError>,
+    ) => ({ dependency, operation, error_type }),
+  );
   return {
     async call(dependency, operation, run) {
+      const started = performance.now();
+      // Inside a trace the sampler did not keep, a child span would be dropped too (every
+      // standard sampler decides once per trace): the call gets its metrics and no span work.
+      const parent = trace.getActiveSpan();
+      if (parent !== undefined && !parent.isRecording()) {
+        try {
+          return await run();
+        } catch (error) {
+          errors.add(1, errorLabels(dependency, operation, classifyError(error)));
+          throw error;
+        } finally {
+          duration.record(
+            (performance.now() - started) / 1000,
+            durationLabels(dependency, operation),
+          );
+        }
+      }
       const span = tracer.startSpan(`${dependency} ${operation}`, {
         kind: SpanKind.CLIENT,
         attributes: { 'db.system.name': systems[dependency], 'db.operation.name': operation },
       });
-      const started = performance.now();
       try {
         // The call runs with its span active: outgoing requests carry it in `traceparent`.
         return await context.with(trace.setSpan(context.active(), span), run);
       } catch (error) {
         const error_type = classifyError(error);
-        errors.add(1, { dependency, operation, error_type });
+        errors.add(1, errorLabels(dependency, operation, error_type));
         span.setStatus({ code: SpanStatusCode.ERROR, message: error_type });
         span.setAttribute('error.type', error_type);
         throw error;
       } finally {
-        duration.record((performance.now() - started) / 1000, { dependency, operation });
+        duration.record(
+          (performance.now() - started) / 1000,
+          durationLabels(dependency, operation),
+        );
         span.end();
       }
     },

@@ -1,6 +1,7 @@
 import type { EmbedderBackend } from '../../catalog/labels.ts';
 import { embeddingBatchSize, embeddingDuration } from '../../catalog/metrics/knowledge.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import { labelSets1 } from './label-sets.ts';
 
 /** Embedding batches: how long each took and how many texts it held. */
 export interface EmbeddingTelemetry {
@@ -10,10 +11,11 @@ export interface EmbeddingTelemetry {
 export function createEmbeddingTelemetry(meter: CatalogMeter): EmbeddingTelemetry {
   const duration = meter.histogram(embeddingDuration);
   const batchSize = meter.histogram(embeddingBatchSize);
+  const labels = labelSets1((backend: EmbedderBackend) => ({ backend }));
   return {
     embedded: (backend, seconds, batch) => {
-      duration.record(seconds, { backend });
-      batchSize.record(batch, { backend });
+      duration.record(seconds, labels(backend));
+      batchSize.record(batch, labels(backend));
     },
   };
 }

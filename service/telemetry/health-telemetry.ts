@@ -7,6 +7,7 @@ import {
   serviceHealthStatus,
 } from '../../catalog/metrics/health.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import { labelSets1, labelSets2 } from './label-sets.ts';
 
 /** The service's health probes and the dependency checks behind them. */
 export interface HealthTelemetry {
@@ -22,14 +23,25 @@ export function createHealthTelemetry(meter: CatalogMeter): HealthTelemetry {
   const serviceStatus = meter.gauge(serviceHealthStatus);
   const dependencyStatus = meter.gauge(dependencyHealthStatus);
   checks.zero();
+  // Probes run on every liveness and readiness request: pre-bound.
+  const checkLabels = labelSets2((check_type: CheckType, status: HealthStatus) => ({
+    service: 'aidb' as const,
+    check_type,
+    status,
+  }));
+  const typeLabels = labelSets1((check_type: CheckType) => ({
+    service: 'aidb' as const,
+    check_type,
+  }));
+  const dependencyLabels = labelSets1((dependency: DependencyName) => ({ dependency }));
   return {
     healthChecked: (check_type, status, seconds) => {
-      checks.add(1, { service: 'aidb', check_type, status });
-      checkDuration.record(seconds, { service: 'aidb', check_type });
-      serviceStatus.record(status === 'unhealthy' ? 0 : 1, { service: 'aidb', check_type });
+      checks.add(1, checkLabels(check_type, status));
+      checkDuration.record(seconds, typeLabels(check_type));
+      serviceStatus.record(status === 'unhealthy' ? 0 : 1, typeLabels(check_type));
     },
     dependencyChecked: (dependency, up) => {
-      dependencyStatus.record(up ? 1 : 0, { dependency });
+      dependencyStatus.record(up ? 1 : 0, dependencyLabels(dependency));
     },
   };
 }

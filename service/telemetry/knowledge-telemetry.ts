@@ -9,6 +9,7 @@ import {
   searchResults,
 } from '../../catalog/metrics/knowledge.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import { labelSets1, labelSets2 } from './label-sets.ts';
 
 /** What the knowledge base did: documents stored, searches, cache lookups, garbage collected. */
 export interface KnowledgeTelemetry {
@@ -37,19 +38,30 @@ export function createKnowledgeTelemetry(meter: CatalogMeter): KnowledgeTelemetr
   embeddedChunks.zero();
   gc.zero();
   gcDeletions.zero();
+  // Recorded on every search: pre-bound.
+  const searchLabels = labelSets2((index: VectorIndexKind, mode: 'text' | 'vector') => ({
+    index,
+    mode,
+  }));
+  const resultLabels = labelSets1((index: VectorIndexKind) => ({ index }));
+  const cacheLabels = labelSets2((name: CacheName, hit: boolean) => ({
+    cache: name,
+    result: hit ? ('hit' as const) : ('miss' as const),
+  }));
+  const none = Object.freeze({});
   return {
     documentsIngested: (count) => {
-      ingested.add(count, {});
+      ingested.add(count, none);
     },
     chunksEmbedded: (count) => {
-      embeddedChunks.add(count, {});
+      embeddedChunks.add(count, none);
     },
     searched: (index, mode, seconds, count) => {
-      search.record(seconds, { index, mode });
-      results.record(count, { index });
+      search.record(seconds, searchLabels(index, mode));
+      results.record(count, resultLabels(index));
     },
     cacheLookup: (name, hit) => {
-      cache.add(1, { cache: name, result: hit ? 'hit' : 'miss' });
+      cache.add(1, cacheLabels(name, hit));
     },
     collectedGarbage: (dryRun, ok, deleted) => {
       gc.add(1, { mode: dryRun ? 'dry_run' : 'apply', result: ok ? 'success' : 'failure' });

@@ -10,6 +10,7 @@ import {
   validationRejections,
 } from '../../catalog/metrics/protection.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
+import { labelSets3 } from './label-sets.ts';
 
 /** What the service refused: invalid input, failed authentication, rate limits. */
 export interface ProtectionTelemetry {
@@ -30,6 +31,14 @@ export function createProtectionTelemetry(meter: CatalogMeter): ProtectionTeleme
   rejections.zero();
   authFailuresCounter.zero();
   rateLimitDecisions.zero({ decision: ['rejected'], backend: ['redis', 'memory'] });
+  // Recorded on every limited request: pre-bound.
+  const decisionLabels = labelSets3(
+    (policy: RateLimitPolicy, allowed: boolean, backend: RateLimitBackend) => ({
+      policy,
+      decision: allowed ? ('allowed' as const) : ('rejected' as const),
+      backend,
+    }),
+  );
   return {
     rejected: (reason) => {
       rejections.add(1, { reason });
@@ -38,7 +47,7 @@ export function createProtectionTelemetry(meter: CatalogMeter): ProtectionTeleme
       authFailuresCounter.add(1, { reason });
     },
     rateLimitDecided: ({ policy, allowed, backend }) => {
-      rateLimitDecisions.add(1, { policy, decision: allowed ? 'allowed' : 'rejected', backend });
+      rateLimitDecisions.add(1, decisionLabels(policy, allowed, backend));
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Metadata } from '../store/documents.ts';
 import type { ScanHit } from './exact-scan.ts';
 
 /** Finds the best rows of a packed matrix: the JavaScript scan, or a native one when installed. */
@@ -11,6 +12,8 @@ export type ScanKernel = (
 ) => ScanHit[];
 
 export interface VectorKeyHit {
+  /** Where the hit is until the next write. */
+  readonly row: number;
   readonly documentId: string;
   readonly chunkIndex: number;
   readonly score: number;
@@ -19,12 +22,21 @@ export interface VectorKeyHit {
 export interface ChunkVector {
   readonly index: number;
   readonly embedding: Float32Array;
+  /** The start of the chunk's text, as much as a search result shows. */
+  readonly preview: string;
+}
+
+/** What a search result shows of a document besides its chunk. */
+export interface DocumentInfo {
+  readonly title: string | null;
+  readonly metadata: Metadata;
 }
 
 /**
  * The vectors of one collection, packed row after row in one Float32Array that grows by
- * doubling, with the key of each row beside it. Deleting moves the last row into the hole, so
- * the rows stay dense and a scan reads one contiguous block. Pure: no I/O.
+ * doubling, with the key and text preview of each row beside it and the title and metadata of
+ * each document, so a search needs nothing else to answer. Deleting moves the last row into the
+ * hole, so the rows stay dense and a scan reads one contiguous block. Pure: no I/O.
  */
 export class CollectionVectors {
   readonly dimension: number;
@@ -32,7 +44,9 @@ export class CollectionVectors {
   #count = 0;
   #documentOf: string[] = [];
   #chunkOf: number[] = [];
+  #previewOf: string[] = [];
   readonly #rowsOf = new Map<string, number[]>();
+  readonly #infoOf = new Map<string, DocumentInfo>();
 
   constructor(dimension: number, capacity = 64) {
     this.dimension = dimension;
@@ -56,33 +70,66 @@ export class CollectionVectors {
     return this.#chunkOf[row] ?? -1;
   }
 
-  /** Every row's key, in row order: what a snapshot stores beside the rows. */
-  keys(): { documents: readonly string[]; chunks: readonly number[] } {
-    return { documents: this.#documentOf, chunks: this.#chunkOf };
+  previewOf(row: number): string {
+    return this.#previewOf[row] ?? '';
   }
 
-  /** Replaces all chunks of a document (none: the document is gone). */
-  replace(documentId: string, chunks: readonly ChunkVector[]): void {
+  info(documentId: string): DocumentInfo | undefined {
+    return this.#infoOf.get(documentId);
+  }
+
+  /** Every row's key and preview in row order, and every document's info: what a snapshot
+   * stores beside the rows. */
+  keys(): {
+    documents: readonly string[];
+    chunks: readonly number[];
+    previews: readonly string[];
+    infos: ReadonlyMap<string, DocumentInfo>;
+  } {
+    return {
+      documents: this.#documentOf,
+      chunks: this.#chunkOf,
+      previews: this.#previewOf,
+      infos: this.#infoOf,
+    };
+  }
+
+  /** Replaces a document and all of its chunks. */
+  replace(documentId: string, info: DocumentInfo, chunks: readonly ChunkVector[]): void {
     this.remove(documentId);
-    for (const chunk of chunks) this.#append(documentId, chunk.index, chunk.embedding);
+    if (chunks.length === 0) return;
+    this.#infoOf.set(documentId, info);
+    for (const chunk of chunks)
+      this.#append(documentId, chunk.index, chunk.embedding, chunk.preview);
   }
 
   remove(documentId: string): void {
     const rows = this.#rowsOf.get(documentId);
     if (rows === undefined) return;
     this.#rowsOf.delete(documentId);
+    this.#infoOf.delete(documentId);
     // Highest first: moving the last row down never moves a row of this document still to go.
     for (const row of rows.sort((a, b) => b - a)) this.#removeRow(row);
   }
 
-  /** Appends rows read from the store or a snapshot, keys in row order. */
-  load(rows: Float32Array, documents: readonly string[], chunks: readonly number[]): void {
-    for (let i = 0; i < documents.length; i++) {
+  /** Appends rows read from the store or a snapshot, keys and previews in row order. */
+  load(
+    rows: Float32Array,
+    keys: {
+      readonly documents: readonly string[];
+      readonly chunks: readonly number[];
+      readonly previews: readonly string[];
+    },
+    infos: Iterable<readonly [string, DocumentInfo]>,
+  ): void {
+    for (const [id, info] of infos) this.#infoOf.set(id, info);
+    for (let i = 0; i < keys.documents.length; i++) {
       const start = i * this.dimension;
       this.#append(
-        documents[i] ?? '',
-        chunks[i] ?? 0,
+        keys.documents[i] ?? '',
+        keys.chunks[i] ?? 0,
         rows.subarray(start, start + this.dimension),
+        keys.previews[i] ?? '',
       );
     }
   }
@@ -102,6 +149,7 @@ export class CollectionVectors {
         : (row: number) => acceptDocument(this.documentOf(row));
     return kernel(this.rows, this.#count, query, k, minScore, accept)
       .map((hit) => ({
+        row: hit.row,
         documentId: this.documentOf(hit.row),
         chunkIndex: this.chunkOf(hit.row),
         score: hit.score,
@@ -114,7 +162,7 @@ export class CollectionVectors {
       );
   }
 
-  #append(documentId: string, chunkIndex: number, embedding: Float32Array): void {
+  #append(documentId: string, chunkIndex: number, embedding: Float32Array, preview: string): void {
     if (embedding.length !== this.dimension)
       throw new RangeError(`vector of ${embedding.length} dimensions in a ${this.dimension} index`);
     if ((this.#count + 1) * this.dimension > this.#rows.length) {
@@ -126,6 +174,7 @@ export class CollectionVectors {
     this.#rows.set(embedding, row * this.dimension);
     this.#documentOf[row] = documentId;
     this.#chunkOf[row] = chunkIndex;
+    this.#previewOf[row] = preview;
     const rows = this.#rowsOf.get(documentId);
     if (rows === undefined) this.#rowsOf.set(documentId, [row]);
     else rows.push(row);
@@ -139,10 +188,12 @@ export class CollectionVectors {
       const movedDocument = this.#documentOf[last] ?? '';
       this.#documentOf[row] = movedDocument;
       this.#chunkOf[row] = this.#chunkOf[last] ?? 0;
+      this.#previewOf[row] = this.#previewOf[last] ?? '';
       const moved = this.#rowsOf.get(movedDocument);
       if (moved !== undefined) moved[moved.indexOf(last)] = row;
     }
     this.#documentOf.length = last;
     this.#chunkOf.length = last;
+    this.#previewOf.length = last;
   }
 }

@@ -1,20 +1,28 @@
 import type pg from 'pg';
 import type { Logger } from '../../lib/logger.ts';
-import type { ChunkHit } from '../store/documents.ts';
+import type { HydratedHit, Metadata } from '../store/documents.ts';
 import { withClient, type Sql } from '../store/sql.ts';
 import { CollectionVectors, type ScanKernel } from './collection-vectors.ts';
 import { readSnapshot, removeSnapshot, writeSnapshot } from './snapshot-file.ts';
 import { prepareStoreGeneration, readStoreGeneration } from './store-generation.ts';
 import { loadCollection } from './store-vectors.ts';
-import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index.ts';
+import { preview } from './preview.ts';
+import type {
+  IndexedCollection,
+  IndexedDocument,
+  VectorIndex,
+  VectorQuery,
+} from './vector-index.ts';
 
 /**
  * Exact search in process over a Float32Array per collection: the embedded profile's index.
  *
- * The chunks table stays the store of record; these vectors are a copy kept in memory. Writes
- * reach the copy only after their transaction committed (`afterCommit`), so it never holds what
- * the store does not; every hit is read back from the store before it is served anyway, and a
- * metadata filter is evaluated by the store. At start-up the copy comes from a snapshot file when
+ * The chunks table stays the store of record; these vectors are a copy kept in memory, with what
+ * a result shows (title, metadata, the start of the chunk's text), so a search answers without
+ * a query to the store. Writes reach the copy only after their transaction committed
+ * (`afterCommit`), and deletes are applied before they are acknowledged (`remove`), so it never
+ * holds what the store does not. It is only used where this process alone writes the store
+ * (PGlite). At start-up the copy comes from a snapshot file when
  * it carries the store's current generation (see store-generation.ts), else from the chunks
  * table; the file is written again at a clean shutdown. Exact search means recall 1.0 and no
  * catch-up queue: bench/vector-engines.ts measured it against HNSW graphs.
@@ -26,6 +34,15 @@ export interface MemoryIndexDeps {
   /** Where the index is saved between runs; derived data, safe to delete. */
   readonly snapshotPath: string;
   readonly kernel: ScanKernel;
+  /** Characters of each chunk's text kept for results: at least what a result shows. */
+  readonly previewLength: number;
+}
+
+/** `metadata @> filter` for flat metadata: every filter key present with an equal value. */
+function matches(metadata: Metadata, filter: Metadata): boolean {
+  for (const key in filter)
+    if (!Object.hasOwn(metadata, key) || metadata[key] !== filter[key]) return false;
+  return true;
 }
 
 export function createMemoryIndex({
@@ -33,7 +50,8 @@ export function createMemoryIndex({
   logger,
   snapshotPath,
   kernel,
-}: MemoryIndexDeps): VectorIndex {
+  previewLength,
+}: MemoryIndexDeps): VectorIndex & { searchHydrated: NonNullable<VectorIndex['searchHydrated']> } {
   // Loaded collections, and those being read from the store (a write waits for its read).
   const ready = new Map<number, CollectionVectors>();
   const loading = new Map<number, Promise<CollectionVectors>>();
@@ -44,7 +62,7 @@ export function createMemoryIndex({
     if (loaded !== undefined) return loaded;
     let pending = loading.get(collection.id);
     if (pending === undefined) {
-      pending = loadCollection(pool, collection);
+      pending = loadCollection(pool, collection, previewLength);
       loading.set(collection.id, pending);
       // A failed read is not kept: the next call tries again.
       pending.then(
@@ -79,7 +97,7 @@ export function createMemoryIndex({
     if (read.ok && reason === undefined) {
       for (const saved of read.snapshot.collections) {
         const vectors = new CollectionVectors(saved.dimension, saved.documents.length);
-        vectors.load(saved.rows, saved.documents, saved.chunks);
+        vectors.load(saved.rows, saved, saved.infos);
         ready.set(saved.id, vectors);
       }
       logger.info({ collections: read.snapshot.collections.length }, 'vector index loaded');
@@ -98,6 +116,55 @@ export function createMemoryIndex({
     })().catch((error: unknown) => {
       logger.warn({ err: error }, 'vector index: a collection could not be read; retried on use');
     });
+  }
+
+  function apply(vectors: CollectionVectors, documents: readonly IndexedDocument[]): void {
+    for (const doc of documents)
+      vectors.replace(
+        doc.documentId,
+        { title: doc.title ?? null, metadata: doc.metadata },
+        doc.chunks.map((chunk) => ({
+          index: chunk.index,
+          embedding: chunk.embedding,
+          preview: preview(chunk.content, previewLength),
+        })),
+      );
+  }
+
+  async function searchHydrated(
+    collection: IndexedCollection,
+    query: VectorQuery,
+  ): Promise<HydratedHit[]> {
+    const vectors = await vectorsOf(collection);
+    const { filter } = query;
+    const accept =
+      filter === undefined
+        ? undefined
+        : (documentId: string) => {
+            const info = vectors.info(documentId);
+            return info !== undefined && matches(info.metadata, filter);
+          };
+    const hits = vectors.search(
+      kernel,
+      query.vector,
+      query.limit + query.offset,
+      query.minScore ?? -Infinity,
+      accept,
+    );
+    const shown: HydratedHit[] = [];
+    for (let i = query.offset; i < hits.length; i++) {
+      const hit = hits[i] as (typeof hits)[number];
+      const info = vectors.info(hit.documentId);
+      shown.push({
+        documentId: hit.documentId,
+        chunkIndex: hit.chunkIndex,
+        score: hit.score,
+        title: info?.title ?? null,
+        content: vectors.previewOf(hit.row),
+        metadata: info?.metadata ?? {},
+      });
+    }
+    return shown;
   }
 
   async function save(): Promise<void> {
@@ -140,35 +207,15 @@ export function createMemoryIndex({
     upsert: () => Promise.resolve(),
     afterCommit(collection, documents) {
       void whenLoaded(collection.id, (vectors) => {
-        for (const doc of documents) vectors.replace(doc.documentId, doc.chunks);
+        apply(vectors, documents);
       });
     },
     remove: (collection, documentIds) =>
       whenLoaded(collection.id, (vectors) => {
         for (const id of documentIds) vectors.remove(id);
       }),
-    async search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]> {
-      const vectors = await vectorsOf(collection);
-      let accept: ((documentId: string) => boolean) | undefined;
-      if (query.filter !== undefined) {
-        const { rows } = await pool.query<{ id: string }>(
-          'SELECT id FROM documents WHERE collection_id = $1 AND metadata @> $2::jsonb',
-          [collection.id, JSON.stringify(query.filter)],
-        );
-        const allowed = new Set(rows.map((row) => row.id));
-        if (allowed.size === 0) return [];
-        accept = (documentId) => allowed.has(documentId);
-      }
-      return vectors
-        .search(
-          kernel,
-          query.vector,
-          query.limit + query.offset,
-          query.minScore ?? -Infinity,
-          accept,
-        )
-        .slice(query.offset);
-    },
+    search: searchHydrated,
+    searchHydrated,
     async count(collection) {
       return (await vectorsOf(collection)).size;
     },

@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
+import type { DocumentInfo } from './collection-vectors.ts';
 
 /**
  * The in-process vector index saved to one file, so a restart need not re-read every vector from
  * the database. Layout: magic, header length, JSON header (store generation, per collection its
- * id, dimension and row keys), padding to 4 bytes, the float32 rows of each collection in header
+ * id, dimension, row keys and previews, and each document's title and metadata), padding to 4 bytes, the float32 rows of each collection in header
  * order, then a SHA-256 of everything before it. The file is derived data: a missing, corrupt or
  * stale one only means a rebuild from the store.
  */
 
-const magic = Buffer.from('AIDBVEC1');
+// Version 2 added previews and document infos: a version 1 file reads as corrupt and is rebuilt.
+const magic = Buffer.from('AIDBVEC2');
 
 export interface SnapshotCollection {
   readonly id: number;
   readonly dimension: number;
   readonly documents: readonly string[];
   readonly chunks: readonly number[];
+  readonly previews: readonly string[];
+  readonly infos: Iterable<readonly [string, DocumentInfo]>;
   readonly rows: Float32Array;
 }
 
@@ -27,7 +31,14 @@ export interface Snapshot {
 
 interface Header {
   generation: string;
-  collections: { id: number; dimension: number; documents: string[]; chunks: number[] }[];
+  collections: {
+    id: number;
+    dimension: number;
+    documents: string[];
+    chunks: number[];
+    previews: string[];
+    infos: [string, DocumentInfo][];
+  }[];
 }
 
 /** Writes the snapshot beside its final name, flushes it, then renames it into place. */
@@ -39,6 +50,8 @@ export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<v
       dimension: c.dimension,
       documents: [...c.documents],
       chunks: [...c.chunks],
+      previews: [...c.previews],
+      infos: [...c.infos].map(([id, info]) => [id, info]),
     })),
   };
   const json = Buffer.from(JSON.stringify(header));
@@ -101,7 +114,8 @@ export async function readSnapshot(path: string): Promise<SnapshotRead> {
       const rows = new Float32Array(floats);
       new Uint8Array(rows.buffer).set(body.subarray(at, at + floats * 4));
       at += floats * 4;
-      if (c.chunks.length !== c.documents.length) throw new Error('keys do not match');
+      if (c.chunks.length !== c.documents.length || c.previews.length !== c.documents.length)
+        throw new Error('keys do not match');
       return { ...c, rows };
     });
     if (at !== body.length) return { ok: false, reason: 'corrupt' };

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { CollectionVectors } from './collection-vectors.ts';
+import type { Metadata } from '../store/documents.ts';
+import { CollectionVectors, type DocumentInfo } from './collection-vectors.ts';
+import { preview } from './preview.ts';
 import type { IndexedCollection } from './vector-index.ts';
 
 // Rows per read: bounds the memory of one result while keeping statements few.
@@ -19,10 +21,14 @@ function decodeFloat4Array(bytes: Buffer, into: Float32Array, at: number): numbe
   return length;
 }
 
-/** Reads every vector of a collection from the chunks table, in key order. */
+/**
+ * Reads every vector of a collection from the chunks table in key order, with the first
+ * `previewLength` characters of each chunk and each document's title and metadata.
+ */
 export async function loadCollection(
   pool: pg.Pool,
   collection: IndexedCollection,
+  previewLength: number,
 ): Promise<CollectionVectors> {
   const vectors = new CollectionVectors(collection.dimension);
   let after: { documentId: string; chunkIndex: number } | undefined;
@@ -31,11 +37,17 @@ export async function loadCollection(
       document_id: string;
       chunk_index: number;
       embedding: Buffer;
+      preview: string;
+      title: string | null;
+      metadata: Metadata;
     }>(
-      `SELECT document_id, chunk_index, array_send(embedding) AS embedding FROM chunks
-       WHERE collection_id = $1 AND ($2::text IS NULL OR (document_id, chunk_index) > ($2, $3))
-       ORDER BY document_id, chunk_index LIMIT $4`,
-      [collection.id, after?.documentId ?? null, after?.chunkIndex ?? 0, page],
+      `SELECT c.document_id, c.chunk_index, array_send(c.embedding) AS embedding,
+              left(c.content, $5) AS preview, d.title, d.metadata
+       FROM chunks c JOIN documents d ON d.collection_id = c.collection_id AND d.id = c.document_id
+       WHERE c.collection_id = $1
+         AND ($2::text IS NULL OR (c.document_id, c.chunk_index) > ($2, $3))
+       ORDER BY c.document_id, c.chunk_index LIMIT $4`,
+      [collection.id, after?.documentId ?? null, after?.chunkIndex ?? 0, page, previewLength],
     );
     const block = new Float32Array(rows.length * collection.dimension);
     rows.forEach((row, i) => {
@@ -43,10 +55,17 @@ export async function loadCollection(
       if (length !== collection.dimension)
         throw new Error(`chunk ${row.document_id}#${row.chunk_index} has ${length} dimensions`);
     });
+    const infos = new Map<string, DocumentInfo>();
+    for (const row of rows)
+      infos.set(row.document_id, { title: row.title, metadata: row.metadata });
     vectors.load(
       block,
-      rows.map((row) => row.document_id),
-      rows.map((row) => row.chunk_index),
+      {
+        documents: rows.map((row) => row.document_id),
+        chunks: rows.map((row) => row.chunk_index),
+        previews: rows.map((row) => preview(row.preview, previewLength)),
+      },
+      infos,
     );
     const last = rows.at(-1);
     if (last === undefined || rows.length < page) return vectors;

@@ -1,5 +1,5 @@
 import type { VectorIndexKind } from '../../catalog/labels.ts';
-import type { ChunkHit, ChunkWrite, Metadata } from '../store/documents.ts';
+import type { ChunkHit, ChunkWrite, HydratedHit, Metadata } from '../store/documents.ts';
 import type { Sql } from '../store/sql.ts';
 import type pg from 'pg';
 
@@ -11,6 +11,8 @@ export interface IndexedCollection {
 
 export interface IndexedDocument {
   readonly documentId: string;
+  /** Kept by an index that answers with what a result shows (`searchHydrated`). */
+  readonly title?: string | null;
   readonly metadata: Metadata;
   readonly chunks: readonly ChunkWrite[];
 }
@@ -62,6 +64,11 @@ export interface VectorIndex {
   /** Called after a delete committed; the rows are already gone. */
   remove(collection: IndexedCollection, documentIds: readonly string[]): Promise<void>;
   search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]>;
+  /**
+   * Present on an index that holds what a result shows (title, metadata, at least the start of
+   * the chunk's text that a result shows): a search then needs no read from the store.
+   */
+  searchHydrated?(collection: IndexedCollection, query: VectorQuery): Promise<HydratedHit[]>;
   /** Vectors held for the collection. */
   count(collection: IndexedCollection): Promise<number>;
   /** Vectors stored but not yet in the fast structure (searched exactly until they are). */

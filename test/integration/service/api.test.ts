@@ -329,6 +329,65 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
       const gone = await service.request('POST', '/v1/collections/kb/search', query);
       expect(gone.body.results[0]?.document_id).not.toBe('quantum');
     });
+
+    it('shows the title, snippet and metadata the store holds, through replace and delete', async () => {
+      const query = { query: 'marmoset lemur', limit: 3 };
+      const found = async () =>
+        (await service.request('POST', '/v1/collections/kb/search', query)).body.results.filter(
+          (r: { document_id: string }) => r.document_id === 'primate',
+        );
+      // A character of two UTF-16 units straddles the 300th: the snippet stops before it.
+      const first = `marmoset lemur ${'a'.repeat(284)}😀 and more after the cut`;
+      await service.request('POST', '/v1/collections/kb/documents', {
+        documents: [{ id: 'primate', title: 'First', content: first, metadata: { v: 1 } }],
+      });
+      expect(await found()).toEqual([
+        expect.objectContaining({
+          title: 'First',
+          snippet: `${first.slice(0, 299)}…`,
+          metadata: { v: 1 },
+        }),
+      ]);
+      await service.request('POST', '/v1/collections/kb/documents', {
+        documents: [{ id: 'primate', content: 'marmoset lemur, short', metadata: { v: 2 } }],
+      });
+      expect(await found()).toEqual([
+        expect.objectContaining({
+          title: null,
+          snippet: 'marmoset lemur, short',
+          metadata: { v: 2 },
+        }),
+      ]);
+      const filtered = await service.request('POST', '/v1/collections/kb/search', {
+        ...query,
+        filter: { v: 1 },
+      });
+      expect(filtered.body.results).toEqual([]);
+      await service.request('DELETE', '/v1/collections/kb/documents/primate');
+      expect(await found()).toEqual([]);
+    });
+
+    it('forgets a deleted collection, and searches a new one of the same name afresh', async () => {
+      const search = () =>
+        service.request('POST', '/v1/collections/reborn/search', { query: 'walrus tusk' });
+      await service.request('PUT', '/v1/collections/reborn', {});
+      await service.request('POST', '/v1/collections/reborn/documents', {
+        documents: [{ id: 'w', content: 'walrus tusk' }],
+      });
+      expect(
+        (await search()).body.results.map((r: { document_id: string }) => r.document_id),
+      ).toEqual(['w']);
+      expect((await service.request('DELETE', '/v1/collections/reborn')).status).toBe(204);
+      expect((await search()).body.code).toBe('collection_not_found');
+      expect((await service.request('PUT', '/v1/collections/reborn', {})).status).toBe(201);
+      expect((await search()).body.results).toEqual([]);
+      await service.request('POST', '/v1/collections/reborn/documents', {
+        documents: [{ id: 'w2', content: 'walrus tusk again' }],
+      });
+      expect(
+        (await search()).body.results.map((r: { document_id: string }) => r.document_id),
+      ).toEqual(['w2']);
+    });
   });
 
   describe('embed', () => {
@@ -366,6 +425,13 @@ describe.each(['embedded', 'external'] as const)('the API on the %s profile', (p
       expect(real.body.expired_documents).toBe(1);
       const left = await service.request('GET', '/v1/collections/ttl/documents');
       expect(left.body.documents.map((d: { id: string }) => d.id)).toEqual(['new']);
+      const search = await service.request('POST', '/v1/collections/ttl/search', {
+        query: 'stale',
+        limit: 10,
+      });
+      expect(search.body.results.map((r: { document_id: string }) => r.document_id)).toEqual([
+        'new',
+      ]);
     });
   });
 

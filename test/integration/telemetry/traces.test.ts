@@ -42,7 +42,8 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
         EMBEDDINGS_URL: embeddings.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_TRACES_SAMPLER: 'always_on',
+        // Every new trace sampled; a caller's decision followed, as the default sampler does.
+        OTEL_TRACES_SAMPLER: 'parentbased_always_on',
         OTEL_BSP_SCHEDULE_DELAY: '50',
         OTEL_SERVICE_NAME: 'aidb-under-test',
       },
@@ -139,6 +140,29 @@ describe('traces of the service, exported over OTLP/HTTP', () => {
     expect(response.headers.get('x-trace-id')).toBe(parent);
     const spans = await traceOf(parent, 1);
     expect(spans.find((s) => s.kind === spanKind.server)?.parentSpanId).toBe('b7ad6b7169203331');
+  });
+
+  it('makes no span of a trace the caller did not sample, and passes the decision on', async () => {
+    const unsampled = '1af7651916cd43dd8448eb211c80319d';
+    queries += 1;
+    const response = await fetch(`${url}/v1/collections/kb/search`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...bearer(testKeys.admin),
+        traceparent: `00-${unsampled}-b7ad6b7169203331-00`,
+      },
+      body: JSON.stringify({ query: `untraced query ${queries}` }),
+    });
+    expect(response.status).toBe(200);
+    // The embeddings call ran inside the caller's trace, marked not sampled.
+    expect(embeddings.requests.at(-1)?.traceparent).toMatch(
+      new RegExp(`^00-${unsampled}-[0-9a-f]{16}-00$`),
+    );
+    // Spans leave in the order they end: once a later trace has arrived, this one would have.
+    const later = await search();
+    await traceOf(later.traceId, 2);
+    expect(receiver.spans.filter((s) => s.traceId === unsampled)).toEqual([]);
   });
 
   it('never traces /metrics', async () => {

@@ -19,6 +19,7 @@ export async function memoryIndexInPglite(kernel: ScanKernel): Promise<IndexUnde
     logger: createLogger({ level: 'silent', name: 'test' }),
     snapshotPath: join(dir, 'vector-index.bin'),
     kernel,
+    previewLength: 301,
   });
   return openIndexUnderTest(pool, index, {
     async release() {

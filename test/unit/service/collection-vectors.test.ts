@@ -60,13 +60,22 @@ describe.each([
           // beyond the live count that a scan must not read.
           const vectors = new CollectionVectors(dimension, 1);
           const model = new Map<string, Float32Array[]>();
-          for (const { document, chunks } of writes) {
+          // Which write put each document: its title and previews name it, and must follow
+          // their rows however rows move.
+          const writer = new Map<string, number>();
+          for (const [n, { document, chunks }] of writes.entries()) {
             vectors.replace(
               document,
-              chunks.map((embedding, index) => ({ index, embedding })),
+              { title: `${document}@${n}`, metadata: { n } },
+              chunks.map((embedding, index) => ({
+                index,
+                embedding,
+                preview: `${document}#${index}@${n}`,
+              })),
             );
             if (chunks.length === 0) model.delete(document);
             else model.set(document, chunks);
+            writer.set(document, n);
           }
           expect(vectors.size).toBe([...model.values()].reduce((n, c) => n + c.length, 0));
           const hits = vectors.search(kernel, query, k, min);
@@ -76,7 +85,15 @@ describe.each([
           );
           hits.forEach((hit, i) => {
             expect(hit.score).toBeCloseTo(expected[i]?.score ?? NaN, 5);
+            const n = writer.get(hit.documentId);
+            expect(vectors.previewOf(hit.row)).toBe(`${hit.documentId}#${hit.chunkIndex}@${n}`);
+            expect(vectors.info(hit.documentId)).toEqual({
+              title: `${hit.documentId}@${n}`,
+              metadata: { n },
+            });
           });
+          for (const document of ['a', 'b', 'c', 'd', 'e', 'f'])
+            if (!model.has(document)) expect(vectors.info(document)).toBeUndefined();
         },
       ),
       { numRuns: 300 },
@@ -86,7 +103,9 @@ describe.each([
   it('skips rows the filter rejects', () => {
     const vectors = new CollectionVectors(dimension);
     for (const [i, document] of ['x', 'y', 'z'].entries())
-      vectors.replace(document, [{ index: 0, embedding: unit([i + 1, 1, 0, 0, 0, 0, 0, 0]) }]);
+      vectors.replace(document, { title: null, metadata: {} }, [
+        { index: 0, embedding: unit([i + 1, 1, 0, 0, 0, 0, 0, 0]), preview: document },
+      ]);
     const hits = vectors.search(
       kernel,
       unit([1, 0, 0, 0, 0, 0, 0, 0]),

@@ -6,6 +6,7 @@ import { documentsIngested, gcRuns } from '../../../catalog/metrics/knowledge.ts
 import { probeSuccess } from '../../../catalog/metrics/probes.ts';
 import { labelCombinations } from '../../../lib/telemetry/catalog-meter.ts';
 import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
+import { labelSets3 } from '../../../service/telemetry/label-sets.ts';
 
 function serviceMetrics() {
   return createPrometheusMetrics({
@@ -66,6 +67,32 @@ describe('catalog meter', () => {
         error_type: 'timeout',
       });
     }).toThrow('telemetry: aidb_dependency_errors_total{dependency="mysql"} is not declared');
+  });
+
+  it('refuses a frozen (pre-bound) label set outside the closed set every time it is used', () => {
+    const counter = serviceMetrics().meter.counter(dependencyErrors);
+    const bad = Object.freeze({ dependency: 'mysql', operation: 'query', error_type: 'timeout' });
+    for (let i = 0; i < 2; i++)
+      expect(() => {
+        // @ts-expect-error: mysql is not a declared dependency.
+        counter.add(1, bad);
+      }).toThrow('is not declared');
+  });
+
+  it('counts on a pre-bound label set reused across recordings', async () => {
+    const metrics = serviceMetrics();
+    const labels = labelSets3((dependency: 'postgres', operation: 'query', error: 'timeout') => ({
+      dependency,
+      operation,
+      error_type: error,
+    }));
+    const counter = metrics.meter.counter(dependencyErrors);
+    for (let i = 0; i < 3; i++) counter.add(1, labels('postgres', 'query', 'timeout'));
+    expect(labels('postgres', 'query', 'timeout')).toBe(labels('postgres', 'query', 'timeout'));
+    expect(Object.isFrozen(labels('postgres', 'query', 'timeout'))).toBe(true);
+    expect(await metrics.render()).toMatch(
+      /^aidb_dependency_errors_total\{dependency="postgres",operation="query",error_type="timeout"\} 3$/m,
+    );
   });
 
   it('refuses an entry another process emits', () => {
