@@ -15,13 +15,14 @@ import {
   formatVerifySummary,
 } from './backup-format.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
+import { pitrCommands, restoreToTime } from './backup-pitr.ts';
 
-const print = (text: string): void => {
+export const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 
 /** Cancels on the first SIGINT/SIGTERM (the engine cleans up); a second one exits at once. */
-function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
+export function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -40,18 +41,30 @@ function cancellation(): { readonly signal: AbortSignal; readonly dispose: () =>
 }
 
 /** The progress line on standard error when it is a terminal; nothing otherwise. */
-function progressDisplay(): ProgressDisplay {
+export function progressDisplay(): ProgressDisplay {
   return createProgressDisplay(
     { isTTY: process.stderr.isTTY, write: (text) => process.stderr.write(text) },
     formatProgress,
   );
 }
 
-async function withEngine<T>(
+/** The configuration, with `--repository` (a copy, when the primary is gone) applied. */
+export function commandConfig(command: Command): ReturnType<typeof loadCommandConfig> {
+  const loaded = loadCommandConfig(command);
+  const { repository } = command.opts<{ repository?: string }>();
+  if (repository === undefined) return loaded;
+  return {
+    ...loaded,
+    config: { ...loaded.config, backups: { ...loaded.config.backups, repository } },
+  };
+}
+
+export async function withEngine<T>(
   command: Command,
   use: (engine: BackupEngine, config: Config) => Promise<T>,
+  options: { readonly restoreBases?: boolean } = {},
 ): Promise<T> {
-  const { config, origins } = loadCommandConfig(command);
+  const { config, origins } = commandConfig(command);
   // Standard output carries the command's result; logs go to standard error, readable lines
   // when a person watches it, and then only warnings unless a level is configured: the summary
   // line already says what the info lines would.
@@ -65,7 +78,7 @@ async function withEngine<T>(
   // The engines load on use, so that other `aidb` commands (the agent above all, whose
   // resident memory has a bar) do not carry them.
   const { createEngineFromConfig } = await import('../../backups/from-config.ts');
-  const engine = await createEngineFromConfig(config, { logger });
+  const engine = await createEngineFromConfig(config, { logger, ...options });
   try {
     return await use(engine, config);
   } catch (error) {
@@ -75,7 +88,9 @@ async function withEngine<T>(
   }
 }
 
-function busy(owner: { pid: number; purpose: string; since: string } | undefined): ExitError {
+export function busy(
+  owner: { pid: number; purpose: string; since: string } | undefined,
+): ExitError {
   const who =
     owner === undefined
       ? 'another process'
@@ -154,6 +169,7 @@ function listCommand(): Command {
   return new Command('list')
     .description('List the backups in the repository')
     .option('--json', 'print the manifests as JSON')
+    .option('--repository <dir>', 'list this repository instead (a copy)')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
         const listing = await engine.list();
@@ -173,6 +189,7 @@ function verifyCommand(): Command {
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
     .option('--restore', 'level 2: restore into a scratch database and compare row counts')
+    .option('--repository <dir>', 'verify in this repository instead (a copy)')
     .option('--json', 'print the verification as JSON (README, "JSON output")')
     .action(
       async (id: string, options: { restore?: boolean; json?: boolean }, command: Command) => {
@@ -208,15 +225,28 @@ function restoreCommand(): Command {
     .description(
       'Restore a backup: checks every checksum first, refuses a non-empty target unless --force',
     )
-    .argument('<id>', 'backup id (from `aidb backup list`)')
+    .argument('[id]', 'backup id (from `aidb backup list`); not with --to-time')
     .addOption(
       new Option(
         '--target <destination>',
-        'database name (postgres), data directory (pglite) or collection (qdrant; `original` for all)',
+        'database name (postgres), data directory (pglite, and postgres with --to-time) or collection (qdrant; `original` for all)',
       ).makeOptionMandatory(),
     )
     .option('--force', 'replace an existing, non-empty target')
-    .action(async (id: string, options: { target: string; force?: boolean }, command: Command) => {
+    .option(
+      '--to-time <time>',
+      'point-in-time recovery: RFC 3339 time (2026-12-06T18:30:00Z) or `latest`; builds a PostgreSQL data directory that replays the WAL archive to it',
+    )
+    .option('--repository <dir>', 'read this repository instead (a copy, when the primary is gone)')
+    .action(async (id: string | undefined, options: RestoreOptions, command: Command) => {
+      if (options.toTime !== undefined) {
+        if (id !== undefined)
+          throw new ExitError('restore: give a backup id or --to-time, not both', exitCodes.usage);
+        await restoreToTime(command, options.toTime, options.target);
+        return;
+      }
+      if (id === undefined)
+        throw new ExitError('restore: give a backup id or --to-time', exitCodes.usage);
       await withEngine(command, async (engine) => {
         const { signal, dispose } = cancellation();
         const display = progressDisplay();
@@ -241,6 +271,12 @@ function restoreCommand(): Command {
         }
       });
     });
+}
+
+interface RestoreOptions {
+  readonly target: string;
+  readonly force?: boolean;
+  readonly toTime?: string;
 }
 
 function pruneCommand(): Command {
@@ -276,6 +312,7 @@ export function backupCommand(): Command {
     verifyCommand(),
     restoreCommand(),
     pruneCommand(),
+    ...pitrCommands(),
   ]) {
     command.addCommand(sub.copyInheritedSettings(command));
   }

@@ -60,6 +60,33 @@ const scratch = z
   })
   .strict();
 
+const pitr = z
+  .object({
+    enabled: setting(z.boolean().default(false), {
+      env: 'AIDB_BACKUP_PITR',
+      doc: 'External profile: PostgreSQL backups are base backups (`pg_basebackup`) and WAL is archived continuously (`pg_receivewal`), for restores to any point in time. Needs a role with REPLICATION (README, "Point-in-time recovery").',
+    }),
+    slot: setting(
+      z
+        .string()
+        .regex(/^[a-z0-9_]{1,63}$/)
+        .default('aidb_wal'),
+      {
+        env: 'AIDB_BACKUP_WAL_SLOT',
+        doc: 'Physical replication slot WAL is streamed through; created if missing. Drop it when PITR is turned off, or it keeps WAL on the server for ever.',
+      },
+    ),
+    switchIntervalSeconds: setting(z.number().int().min(0).max(86_400).default(30), {
+      env: 'AIDB_BACKUP_WAL_SWITCH_SECONDS',
+      doc: 'RPO interval: when rows changed, the open WAL segment is closed (`pg_switch_wal()`) this often, so it is archived; 0 never switches.',
+    }),
+    spoolDir: setting(z.string().min(1).optional(), {
+      env: 'AIDB_BACKUP_WAL_SPOOL',
+      doc: 'Directory pg_receivewal streams into before segments are archived; default `<dataDir>/wal-spool`. Keep it on a persistent volume.',
+    }),
+  })
+  .strict();
+
 export const backups = z
   .object({
     repository: setting(z.string().min(1).optional(), {
@@ -116,6 +143,7 @@ export const backups = z
       doc: 'Directory of `pg_dump` and `pg_restore` (at least the server’s major version); default: from PATH.',
     }),
     scratch: scratch.prefault({}),
+    pitr: pitr.prefault({}),
     retention: retention.prefault({}),
   })
   .strict();

@@ -1,0 +1,180 @@
+/**
+ * Continuous WAL archiving: `pg_receivewal` streams into a spool directory through a
+ * replication slot (the server keeps every segment the slot has not confirmed, so a stopped or
+ * killed agent loses nothing; it resumes where the spool or the slot says). Each segment
+ * pg_receivewal completes (renamed from `.partial`) and each timeline history file is archived
+ * (archive.ts) before it is removed from the spool; the newest completed segment stays, as
+ * pg_receivewal's starting point. A segment is only ever counted once its entry exists.
+ *
+ * With little write traffic a segment can stay open for hours: every `switchIntervalMs`, when
+ * rows changed since the last switch, the receiver closes it with `pg_switch_wal()`.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { runChild } from '../child.ts';
+import {
+  connectPostgres,
+  libpqEnv,
+  missingTool,
+  pgTool,
+  type PostgresConnection,
+} from '../postgres/connection.ts';
+import type { WalArchive, WalEntry } from './archive.ts';
+import { isWalFileName, parseSegment } from './segments.ts';
+
+export interface WalReceiverOptions {
+  readonly connection: PostgresConnection;
+  readonly slot: string;
+  readonly spoolDir: string;
+  readonly archive: WalArchive;
+  readonly logger: Logger;
+  /** 0: never switch segments (the RPO is then a segment's worth of writes). */
+  readonly switchIntervalMs: number;
+  /** How often the spool is scanned for completed segments. */
+  readonly pollMs?: number;
+  /** Wait before pg_receivewal is started again after it stopped. */
+  readonly restartDelayMs?: number;
+  readonly onArchived?: (entry: WalEntry) => void;
+  readonly onReceiverExit?: (error: Error) => void;
+}
+
+export interface WalReceiver {
+  /** Archives what the spool holds now (the agent calls it at start, tests after a switch). */
+  sweep(): Promise<readonly string[]>;
+  /** Settles once stopped (the signal fired) and pg_receivewal has exited. */
+  readonly done: Promise<void>;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+async function receivewal(
+  options: WalReceiverOptions,
+  args: readonly string[],
+  signal: AbortSignal,
+): Promise<void> {
+  const child = runChild({
+    command: pgTool(options.connection, 'pg_receivewal'),
+    missing: missingTool(options.connection, 'pg_receivewal'),
+    args: ['--no-password', `--slot=${options.slot}`, ...args],
+    env: libpqEnv(options.connection),
+    reason: 'other',
+    signal,
+  });
+  child.stdin.end();
+  child.stdout.resume();
+  await child.done;
+}
+
+export function startWalReceiver(options: WalReceiverOptions, signal: AbortSignal): WalReceiver {
+  const { archive, logger, spoolDir } = options;
+  // A function, not the property: TypeScript would narrow `signal.aborted` across awaits.
+  const stopped = (): boolean => signal.aborted;
+  let sweeping: Promise<readonly string[]> | undefined;
+
+  async function sweepOnce(): Promise<readonly string[]> {
+    const names = (await readdir(spoolDir)).filter(isWalFileName).sort();
+    const archived: string[] = [];
+    for (const name of names) {
+      if (signal.aborted) break;
+      if (await archive.has(name)) continue;
+      const entry = await archive.put(join(spoolDir, name), name, signal);
+      archived.push(name);
+      options.onArchived?.(entry);
+      logger.info({ wal: name }, 'WAL archived');
+    }
+    // Everything archived goes from the spool, except the newest segment: pg_receivewal starts
+    // after the newest complete segment it finds there.
+    const segments = names.filter((n) => parseSegment(n) !== undefined);
+    const keep = segments.at(-1);
+    for (const name of names) {
+      if (name === keep || signal.aborted) continue;
+      if (await archive.has(name)) await rm(join(spoolDir, name), { force: true });
+    }
+    return archived;
+  }
+
+  const sweep = (): Promise<readonly string[]> => {
+    // One sweep at a time: the poller and a caller must not archive the same file twice over.
+    const run = (sweeping ?? Promise.resolve([])).then(sweepOnce, sweepOnce);
+    sweeping = run.catch(() => []);
+    return run;
+  };
+
+  async function receiveLoop(): Promise<void> {
+    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+    // What a killed archiver left half-written in the archive's .tmp/ never counted; drop it.
+    const removed = await archive.cleanup();
+    if (removed.length > 0)
+      logger.warn({ removed }, 'removed WAL files left by an interrupted run');
+    while (!signal.aborted) {
+      try {
+        await receivewal(options, ['--create-slot', '--if-not-exists'], signal);
+        await receivewal(
+          options,
+          [`--directory=${spoolDir}`, '--no-loop', '--status-interval=1'],
+          signal,
+        );
+        if (!stopped()) throw new Error('backups: pg_receivewal stopped');
+      } catch (error) {
+        if (stopped()) break;
+        logger.error({ err: error }, 'WAL streaming stopped; restarting');
+        options.onReceiverExit?.(error as Error);
+      }
+      await sleep(options.restartDelayMs ?? 5_000, signal);
+    }
+  }
+
+  async function pollLoop(): Promise<void> {
+    while (!signal.aborted) {
+      await sweep().catch((error: unknown) => {
+        if (!signal.aborted) logger.error({ err: error }, 'WAL archiving failed; retrying');
+      });
+      await sleep(options.pollMs ?? 1_000, signal);
+    }
+  }
+
+  async function switchLoop(): Promise<void> {
+    if (options.switchIntervalMs <= 0) return;
+    let changes: string | undefined;
+    while (!signal.aborted) {
+      await sleep(options.switchIntervalMs, signal);
+      if (stopped()) break;
+      try {
+        const client = await connectPostgres(options.connection, 'other');
+        try {
+          const { rows } = await client.query<{ n: string }>(
+            'SELECT coalesce(sum(tup_inserted + tup_updated + tup_deleted), 0)::text AS n FROM pg_stat_database',
+          );
+          const now = rows[0]?.n;
+          if (changes !== undefined && now !== changes) {
+            await client.query('SELECT pg_switch_wal()');
+            logger.debug('WAL segment switched for the RPO interval');
+          }
+          changes = now;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      } catch (error) {
+        logger.warn(
+          { err: error },
+          'could not switch the WAL segment (grant EXECUTE ON FUNCTION pg_switch_wal)',
+        );
+      }
+    }
+  }
+
+  const done = Promise.all([receiveLoop(), pollLoop(), switchLoop()]).then(() => undefined);
+  return { sweep, done };
+}
