@@ -1,6 +1,6 @@
 /**
- * The agent's backup jobs: `backup` (every configured target, each followed by a level-1
- * verification), `verify` (level 2: the newest good backup of each target restored into a
+ * The agent's backup jobs: `backup` (the database, PostgreSQL or PGlite) and `backup-qdrant`,
+ * each on its own schedule and each followed by a level-1 verification, `verify` (level 2: the newest good backup of each target restored into a
  * scratch database) and `prune` (retention). The three share one engine and its metrics.
  */
 import { configuredTargets } from '../../backups/configured-targets.ts';
@@ -11,6 +11,7 @@ import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Job } from './job.ts';
+import type { BackupTarget } from '../../catalog/labels.ts';
 
 export interface BackupJobsDeps {
   readonly config: Config;
@@ -26,6 +27,49 @@ export interface BackupJobsDeps {
  */
 export function backupsConfigured(config: Config): boolean {
   return config.backups.recipients.length > 0 || config.backups.identity !== undefined;
+}
+
+/** Continuous WAL archiving runs where base backups do: the external profile with PITR on. */
+export function pitrConfigured(config: Config): boolean {
+  return (
+    backupsConfigured(config) &&
+    config.backups.pitr.enabled &&
+    config.profile === 'external' &&
+    config.database.url !== undefined
+  );
+}
+
+/**
+ * Starts the WAL receiver for the agent's lifetime. Every agent of a deployment starts one; the
+ * replication slot admits one stream at a time, so the others wait and take over when it stops.
+ */
+async function startWalArchiving(
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  const { walArchiveFromConfig, walSpoolDir } = await import('../../backups/from-config.ts');
+  const { startWalReceiver } = await import('../../backups/wal/receiver.ts');
+  const url = config.database.url;
+  if (url === undefined) return;
+  const receiver = startWalReceiver(
+    {
+      connection: {
+        url,
+        password: config.database.password,
+        binDir: config.backups.postgresBinDir,
+      },
+      slot: config.backups.pitr.slot,
+      spoolDir: walSpoolDir(config),
+      archive: await walArchiveFromConfig(config),
+      logger,
+      switchIntervalMs: config.backups.pitr.switchIntervalSeconds * 1000,
+    },
+    signal,
+  );
+  receiver.done.catch((error: unknown) => {
+    logger.error({ err: error }, 'backups: WAL archiving stopped');
+  });
 }
 
 const busy = 'the backup repository is busy (another backup, verify, prune or restore)';
@@ -53,6 +97,22 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     return engine;
   };
 
+  async function backUp(
+    signal: AbortSignal,
+    wanted: (target: BackupTarget) => boolean,
+  ): Promise<void> {
+    const current = await engineOf();
+    const failures: string[] = [];
+    for (const target of current.targets.filter(wanted)) {
+      signal.throwIfAborted();
+      const outcome = await current.run(target, signal);
+      if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
+      else if (outcome.status === 'failure')
+        failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
+    }
+    if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
+  }
+
   const backup: Job = {
     name: 'backup',
     schedule: config.backups.schedule,
@@ -75,19 +135,17 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       signal.addEventListener('abort', () => {
         clearInterval(timer);
       });
+      if (pitrConfigured(config)) await startWalArchiving(config, logger, signal);
     },
-    async run(signal) {
-      const current = await engineOf();
-      const failures: string[] = [];
-      for (const target of current.targets) {
-        signal.throwIfAborted();
-        const outcome = await current.run(target, signal);
-        if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
-        else if (outcome.status === 'failure')
-          failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
-      }
-      if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
-    },
+    run: (signal) => backUp(signal, (target) => target !== 'qdrant'),
+  };
+
+  /** Qdrant on its own schedule: the original ran PostgreSQL at 02:00 and Qdrant at 03:00. */
+  const backupQdrant: Job = {
+    name: 'backup-qdrant',
+    schedule: config.backups.qdrantSchedule,
+    shared: true,
+    run: (signal) => backUp(signal, (target) => target === 'qdrant'),
   };
 
   const verify: Job = {
@@ -135,5 +193,6 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     },
   };
 
-  return [backup, verify, prune];
+  const qdrant = configuredTargets(config).includes('qdrant') ? [backupQdrant] : [];
+  return [backup, ...qdrant, verify, prune];
 }

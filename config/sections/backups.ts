@@ -120,7 +120,11 @@ export const backups = z
     ),
     schedule: setting(cronExpression('0 2 * * *'), {
       env: 'AIDB_BACKUP_SCHEDULE',
-      doc: 'Cron expression of scheduled backups (each followed by a level-1 verification).',
+      doc: 'Cron expression of the database’s scheduled backups (PostgreSQL or PGlite; each followed by a level-1 verification).',
+    }),
+    qdrantSchedule: setting(cronExpression('0 3 * * *'), {
+      env: 'AIDB_BACKUP_QDRANT_SCHEDULE',
+      doc: 'Cron expression of Qdrant’s scheduled backups (agent job `backup-qdrant`), apart from the database’s so the two do not compete for the disk.',
     }),
     verifySchedule: setting(cronExpression('30 3 * * 0'), {
       env: 'AIDB_BACKUP_VERIFY_SCHEDULE',
