@@ -1,3 +1,4 @@
+import { isAbsolute, join, resolve } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
@@ -15,6 +16,7 @@ import {
   formatVerifySummary,
 } from './backup-format.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
+import { copyCommand, reportCopies, syncCopies } from './backup-copy.ts';
 import { pitrCommands, restoreToTime } from './backup-pitr.ts';
 
 export const print = (text: string): void => {
@@ -64,7 +66,9 @@ export async function withEngine<T>(
   use: (engine: BackupEngine, config: Config) => Promise<T>,
   options: { readonly restoreBases?: boolean } = {},
 ): Promise<T> {
-  const { config, origins } = commandConfig(command);
+  const loaded = commandConfig(command);
+  const { origins } = loaded;
+  const config = await stageRemoteRepository(loaded.config);
   // Standard output carries the command's result; logs go to standard error, readable lines
   // when a person watches it, and then only warnings unless a level is configured: the summary
   // line already says what the info lines would.
@@ -86,6 +90,36 @@ export async function withEngine<T>(
     if (error instanceof ExitError) throw error;
     throw new ExitError((error as Error).message, exitCodes.failure);
   }
+}
+
+/**
+ * `--repository s3://bucket/prefix`: the copy is downloaded into `<dataDir>/copy-staging/` and
+ * served from there (restores read files by path, and the restore_command must find the WAL
+ * without credentials). Needs the space of the copy.
+ */
+async function stageRemoteRepository(config: Config): Promise<Config> {
+  const repository = config.backups.repository;
+  if (repository === undefined || !repository.startsWith('s3://')) return config;
+  const url = new URL(repository);
+  const bucket = url.hostname;
+  const prefix = url.pathname.replace(/^\//, '');
+  const known = config.backups.copies.find(
+    (c) => c.kind === 's3' && c.bucket === bucket && c.prefix === prefix,
+  );
+  const { s3Store } = await import('../../backups/copies/s3-store.ts');
+  const { downloadCopy } = await import('../../backups/copies/sync.ts');
+  const store = s3Store(
+    known?.kind === 's3'
+      ? known
+      : { name: 'remote', bucket, prefix, region: 'us-east-1', forcePathStyle: false },
+  );
+  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(config.dataDir);
+  const staging = join(dataDir, 'copy-staging', `${bucket}-${prefix.replaceAll('/', '_')}`);
+  const count = await downloadCopy(store, staging, new AbortController().signal);
+  process.stderr.write(
+    `aidb backup: downloaded ${String(count)} files of ${repository} into ${staging}\n`,
+  );
+  return { ...config, backups: { ...config.backups, repository: staging } };
 }
 
 export function busy(
@@ -160,6 +194,11 @@ function runCommand(): Command {
           dispose();
         }
         if (options.json === true) print(JSON.stringify(results, null, 2));
+        // A copy that fails is reported and fails the command, after the primary backup exists.
+        if (ok) {
+          const copies = await syncCopies(config, new AbortController().signal);
+          if (!reportCopies(copies, options.json === true)) ok = false;
+        }
         if (!ok) process.exitCode = exitCodes.failure;
       });
     });
@@ -312,6 +351,7 @@ export function backupCommand(): Command {
     verifyCommand(),
     restoreCommand(),
     pruneCommand(),
+    copyCommand(),
     ...pitrCommands(),
   ]) {
     command.addCommand(sub.copyInheritedSettings(command));

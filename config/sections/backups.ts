@@ -87,6 +87,26 @@ const pitr = z
   })
   .strict();
 
+const copyName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and -');
+
+const copy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), name: copyName, path: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('s3'),
+      name: copyName,
+      bucket: z.string().min(3),
+      prefix: z
+        .string()
+        .regex(/^([^/].*\/)?$/, 'empty or ending with /')
+        .default(''),
+      region: z.string().min(1).default('us-east-1'),
+      endpoint: z.url().optional(),
+      forcePathStyle: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
 export const backups = z
   .object({
     repository: setting(z.string().min(1).optional(), {
@@ -148,6 +168,19 @@ export const backups = z
     }),
     scratch: scratch.prefault({}),
     pitr: pitr.prefault({}),
+    copies: setting(
+      z
+        .array(copy)
+        .default([])
+        .refine(
+          (list) => new Set(list.map((c) => c.name)).size === list.length,
+          'copy names must be unique',
+        ),
+      {
+        env: false,
+        doc: 'Further repositories every completed backup and WAL file is copied to, checksum-verified after upload: `{kind: path, name, path}` (another volume) or `{kind: s3, name, bucket, prefix, region, endpoint, forcePathStyle}` (credentials from the AWS SDK’s own chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, instance role). A copy that is down never blocks a backup.',
+      },
+    ),
     retention: retention.prefault({}),
   })
   .strict();
