@@ -160,6 +160,7 @@ export async function createEngineFromConfig(
     identities,
     compressionLevel: config.backups.compressionLevel,
     retention: retentionPolicy(config),
+    wal: config.backups.pitr.enabled ? await walArchiveFromConfig(config) : undefined,
     logger: deps.logger,
     metrics: deps.metrics,
     tools: {

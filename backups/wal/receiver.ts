@@ -9,7 +9,7 @@
  * With little write traffic a segment can stay open for hours: every `switchIntervalMs`, when
  * rows changed since the last switch, the receiver closes it with `pg_switch_wal()`.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { runChild } from '../child.ts';
@@ -21,7 +21,7 @@ import {
   type PostgresConnection,
 } from '../postgres/connection.ts';
 import type { WalArchive, WalEntry } from './archive.ts';
-import { isWalFileName, parseSegment } from './segments.ts';
+import { isWalFileName, parseSegment, segmentBytes } from './segments.ts';
 
 export interface WalReceiverOptions {
   readonly connection: PostgresConnection;
@@ -59,22 +59,71 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     );
   });
 
+/**
+ * pg_receivewal runs for as long as the agent, in its own process group; if the agent is
+ * SIGKILLed nothing would stop it, and the slot would stay taken by an orphan. This wrapper
+ * stops it when its stdin (a pipe from the agent) closes, however the agent ended.
+ */
+const watchParent = [
+  'exec 3<&0',
+  'if ! command -v "$1" >/dev/null 2>&1; then echo "$1: not found" >&2; exit 127; fi',
+  '"$@" </dev/null & child=$!',
+  '{ read -r _ <&3; kill -TERM "$child" 2>/dev/null; } &',
+  'watcher=$!',
+  'wait "$child"; status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
 async function receivewal(
   options: WalReceiverOptions,
   args: readonly string[],
   signal: AbortSignal,
 ): Promise<void> {
+  const program = pgTool(options.connection, 'pg_receivewal');
   const child = runChild({
-    command: pgTool(options.connection, 'pg_receivewal'),
-    missing: missingTool(options.connection, 'pg_receivewal'),
-    args: ['--no-password', `--slot=${options.slot}`, ...args],
+    command: '/bin/sh',
+    args: [
+      '-c',
+      watchParent,
+      'pg_receivewal',
+      program,
+      '--no-password',
+      `--slot=${options.slot}`,
+      ...args,
+    ],
     env: libpqEnv(options.connection),
     reason: 'other',
     signal,
+    missing: missingTool(options.connection, 'pg_receivewal'),
   });
-  child.stdin.end();
+  // stdin stays open: it closing is how the wrapper learns that this process is gone.
   child.stdout.resume();
-  await child.done;
+  try {
+    await child.done;
+  } finally {
+    child.stdin.end();
+  }
+}
+
+/**
+ * pg_receivewal fills a new `.partial` file with zeros to the segment size before it writes any
+ * WAL into it, and refuses to start next to one of another size. Killed while padding, it
+ * leaves exactly that: a file holding no WAL, which is removed. A `.partial` of full size holds
+ * received WAL and is kept (pg_receivewal resumes into it).
+ */
+async function dropHalfPadded(spoolDir: string, logger: Logger): Promise<void> {
+  for (const name of await readdir(spoolDir)) {
+    if (!name.endsWith('.partial') || parseSegment(name.slice(0, -'.partial'.length)) === undefined)
+      continue;
+    const { size } = await stat(join(spoolDir, name));
+    if (size === 0 || size === segmentBytes) continue;
+    await rm(join(spoolDir, name), { force: true });
+    logger.warn(
+      { file: name, bytes: size },
+      'removed a WAL file pg_receivewal was still padding when it stopped',
+    );
+  }
 }
 
 export function startWalReceiver(options: WalReceiverOptions, signal: AbortSignal): WalReceiver {
@@ -113,13 +162,13 @@ export function startWalReceiver(options: WalReceiverOptions, signal: AbortSigna
   };
 
   async function receiveLoop(): Promise<void> {
-    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
     // What a killed archiver left half-written in the archive's .tmp/ never counted; drop it.
     const removed = await archive.cleanup();
     if (removed.length > 0)
       logger.warn({ removed }, 'removed WAL files left by an interrupted run');
     while (!signal.aborted) {
       try {
+        await dropHalfPadded(spoolDir, logger);
         await receivewal(options, ['--create-slot', '--if-not-exists'], signal);
         await receivewal(
           options,
@@ -175,6 +224,8 @@ export function startWalReceiver(options: WalReceiverOptions, signal: AbortSigna
     }
   }
 
-  const done = Promise.all([receiveLoop(), pollLoop(), switchLoop()]).then(() => undefined);
+  const done = mkdir(spoolDir, { recursive: true, mode: 0o700 }).then(async () => {
+    await Promise.all([receiveLoop(), pollLoop(), switchLoop()]);
+  });
   return { sweep, done };
 }

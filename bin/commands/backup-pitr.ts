@@ -137,7 +137,9 @@ function walStatusCommand(): Command {
         const { entries, problems } = await archive.list();
         const { manifests } = await engine.list();
         const oldest = manifests.find((m) => m.wal !== undefined);
-        const from = parseSegment(oldest?.wal?.stopSegment ?? '')?.number ?? 0;
+        // From the oldest base on; without one, from the oldest segment archived.
+        const archived = entries.map((e) => parseSegment(e.name)?.number ?? Infinity);
+        const from = parseSegment(oldest?.wal?.stopSegment ?? '')?.number ?? Math.min(...archived);
         const gaps = findGaps(
           entries.map((e) => e.name),
           from,

@@ -339,6 +339,10 @@ function pruneCommand(): Command {
             ? 'dry run: nothing deleted'
             : `deleted ${outcome.deleted.length} backups`,
         );
+        if (outcome.walDeleted.length > 0)
+          print(
+            `${options.dryRun === true ? 'would delete' : 'deleted'} ${String(outcome.walDeleted.length)} WAL files older than the oldest kept base`,
+          );
       });
     });
 }

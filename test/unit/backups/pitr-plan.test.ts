@@ -8,6 +8,7 @@ import {
 } from '../../../backups/pitr/plan.ts';
 import type { WalEntry } from '../../../backups/wal/archive.ts';
 import { segmentName } from '../../../backups/wal/segments.ts';
+import { walToDelete } from '../../../backups/wal/retention.ts';
 
 const digest = { bytes: 1, sha256: 'a'.repeat(64) };
 
@@ -127,5 +128,18 @@ describe('point-in-time restore plan', () => {
     expect(text).toContain(`recovery_target_action = 'promote'`);
     expect(recoverySettings('x', { kind: 'latest' })).not.toContain('recovery_target_time =');
     expect(shellQuote(`a'b`)).toBe(`'a'\\''b'`);
+  });
+});
+
+describe('WAL retention', () => {
+  const names = [1, 2, 3, 9, 10, 11].map((n) => segmentName(1, n));
+
+  it('keeps WAL exactly back to the oldest kept base’s stop segment', () => {
+    expect(walToDelete([...names, '00000002.history'], bases)).toEqual([segmentName(1, 1)]);
+    expect(walToDelete(names, bases.slice(1))).toEqual([1, 2, 3, 9].map((n) => segmentName(1, n)));
+  });
+
+  it('deletes nothing when no base is kept', () => {
+    expect(walToDelete(names, [])).toEqual([]);
   });
 });
