@@ -11,6 +11,7 @@ import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Job } from './job.ts';
+import type { WalMetrics } from '../../backups/wal/metrics.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
 
 export interface BackupJobsDeps {
@@ -39,6 +40,46 @@ export function pitrConfigured(config: Config): boolean {
   );
 }
 
+/** What the agent runs beside the scheduled jobs: WAL archiving and the copies. */
+interface Continuous {
+  readonly metrics?: WalMetrics;
+  /** Brings the copies up to date; never throws (failures are logged and exported). */
+  syncCopies(signal: AbortSignal): Promise<void>;
+}
+
+async function createContinuous(
+  config: Config,
+  logger: Logger,
+  meter: CatalogMeter,
+): Promise<Continuous> {
+  if (!pitrConfigured(config) && config.backups.copies.length === 0)
+    return { syncCopies: () => Promise.resolve() };
+  const { createWalMetrics } = await import('../../backups/wal/metrics.ts');
+  const metrics = createWalMetrics(meter, {
+    rpoTargetSeconds: config.backups.pitr.rpoTargetSeconds,
+    copies: config.backups.copies.map((c) => c.name),
+  });
+  const { repositoryDir } = await import('../../backups/from-config.ts');
+  const { createCopier, storesFromConfig } = await import('../../backups/copies/copier.ts');
+  const copier = createCopier({
+    repositoryDir: repositoryDir(config),
+    stores: await storesFromConfig(config),
+    logger,
+    onOutcome: (outcome) => {
+      metrics.copied(outcome, Date.now());
+    },
+  });
+  return {
+    metrics,
+    async syncCopies(signal) {
+      if (copier.stores.length === 0) return;
+      await copier.sync(signal).catch((error: unknown) => {
+        logger.warn({ err: error }, 'backups: copy sync failed');
+      });
+    },
+  };
+}
+
 /**
  * Starts the WAL receiver for the agent's lifetime. Every agent of a deployment starts one; the
  * replication slot admits one stream at a time, so the others wait and take over when it stops.
@@ -46,12 +87,18 @@ export function pitrConfigured(config: Config): boolean {
 async function startWalArchiving(
   config: Config,
   logger: Logger,
+  continuous: Continuous,
   signal: AbortSignal,
 ): Promise<void> {
   const { walArchiveFromConfig, walSpoolDir } = await import('../../backups/from-config.ts');
   const { startWalReceiver } = await import('../../backups/wal/receiver.ts');
   const url = config.database.url;
   if (url === undefined) return;
+  const { metrics } = continuous;
+  const archive = await walArchiveFromConfig(config);
+  // The recovery point survives a restart: it is the newest file in the archive.
+  const newest = (await archive.list()).entries.map((e) => Date.parse(e.archivedAt));
+  if (newest.length > 0) metrics?.recoveryPoint(Math.max(...newest));
   const receiver = startWalReceiver(
     {
       connection: {
@@ -61,9 +108,17 @@ async function startWalArchiving(
       },
       slot: config.backups.pitr.slot,
       spoolDir: walSpoolDir(config),
-      archive: await walArchiveFromConfig(config),
+      archive,
       logger,
       switchIntervalMs: config.backups.pitr.switchIntervalSeconds * 1000,
+      onArchived: (entry) => {
+        metrics?.archived();
+        metrics?.recoveryPoint(Date.parse(entry.archivedAt));
+        void continuous.syncCopies(signal);
+      },
+      onQuiet: (atMs) => metrics?.recoveryPoint(atMs),
+      onStreaming: (active) => metrics?.streaming(active),
+      onSlotRetained: (bytes) => metrics?.slotRetained(bytes),
     },
     signal,
   );
@@ -87,6 +142,9 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       const { createEngineFromConfig } = await import('../../backups/from-config.ts');
       return createEngineFromConfig(config, { logger, metrics: m });
     });
+  let continuous: Promise<Continuous> | undefined;
+  const continuousOf = (): Promise<Continuous> =>
+    (continuous ??= createContinuous(config, logger, deps.meter));
   let engine: Promise<BackupEngine> | undefined;
   const engineOf = (): Promise<BackupEngine> => {
     engine ??= build(metrics).catch((error: unknown) => {
@@ -110,6 +168,8 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       else if (outcome.status === 'failure')
         failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
     }
+    // Copies follow every run; one that is down is exported as lag, never a failed backup.
+    await (await continuousOf()).syncCopies(signal);
     if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
   }
 
@@ -135,7 +195,8 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       signal.addEventListener('abort', () => {
         clearInterval(timer);
       });
-      if (pitrConfigured(config)) await startWalArchiving(config, logger, signal);
+      if (pitrConfigured(config))
+        await startWalArchiving(config, logger, await continuousOf(), signal);
     },
     run: (signal) => backUp(signal, (target) => target !== 'qdrant'),
   };

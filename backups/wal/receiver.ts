@@ -37,6 +37,11 @@ export interface WalReceiverOptions {
   readonly restartDelayMs?: number;
   readonly onArchived?: (entry: WalEntry) => void;
   readonly onReceiverExit?: (error: Error) => void;
+  readonly onStreaming?: (active: boolean) => void;
+  /** Bytes of WAL the slot holds on the server, checked every `switchIntervalMs` (or 30 s). */
+  readonly onSlotRetained?: (bytes: number) => void;
+  /** Nothing written since the last switch and all of it archived: no write is at risk now. */
+  readonly onQuiet?: (atMs: number) => void;
 }
 
 export interface WalReceiver {
@@ -170,11 +175,16 @@ export function startWalReceiver(options: WalReceiverOptions, signal: AbortSigna
       try {
         await dropHalfPadded(spoolDir, logger);
         await receivewal(options, ['--create-slot', '--if-not-exists'], signal);
-        await receivewal(
-          options,
-          [`--directory=${spoolDir}`, '--no-loop', '--status-interval=1'],
-          signal,
-        );
+        options.onStreaming?.(true);
+        try {
+          await receivewal(
+            options,
+            [`--directory=${spoolDir}`, '--no-loop', '--status-interval=1'],
+            signal,
+          );
+        } finally {
+          options.onStreaming?.(false);
+        }
         if (!stopped()) throw new Error('backups: pg_receivewal stopped');
       } catch (error) {
         if (stopped()) break;
@@ -194,22 +204,42 @@ export function startWalReceiver(options: WalReceiverOptions, signal: AbortSigna
     }
   }
 
+  /**
+   * Every interval: the slot's retained WAL, and when rows changed since the last look, a
+   * segment switch so the writes are archived within the RPO. When nothing changed and the
+   * segment last switched is archived, the recovery point is now.
+   */
   async function switchLoop(): Promise<void> {
-    if (options.switchIntervalMs <= 0) return;
+    const interval = options.switchIntervalMs > 0 ? options.switchIntervalMs : 30_000;
     let changes: string | undefined;
-    while (!signal.aborted) {
-      await sleep(options.switchIntervalMs, signal);
+    let lastSwitched: string | undefined;
+    while (!stopped()) {
+      await sleep(interval, signal);
       if (stopped()) break;
       try {
         const client = await connectPostgres(options.connection, 'other');
         try {
+          const { rows: slot } = await client.query<{ bytes: string | null }>(
+            'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text AS bytes FROM pg_replication_slots WHERE slot_name = $1',
+            [options.slot],
+          );
+          if (slot[0]?.bytes != null) options.onSlotRetained?.(Number(slot[0].bytes));
           const { rows } = await client.query<{ n: string }>(
             'SELECT coalesce(sum(tup_inserted + tup_updated + tup_deleted), 0)::text AS n FROM pg_stat_database',
           );
           const now = rows[0]?.n;
-          if (changes !== undefined && now !== changes) {
-            await client.query('SELECT pg_switch_wal()');
+          if (changes !== undefined && now !== changes && options.switchIntervalMs > 0) {
+            const { rows: switched } = await client.query<{ name: string }>(
+              'SELECT pg_walfile_name(pg_switch_wal()) AS name',
+            );
+            lastSwitched = switched[0]?.name;
             logger.debug('WAL segment switched for the RPO interval');
+          } else if (
+            changes !== undefined &&
+            now === changes &&
+            (lastSwitched === undefined || (await archive.has(lastSwitched)))
+          ) {
+            options.onQuiet?.(Date.now());
           }
           changes = now;
         } finally {
@@ -218,7 +248,7 @@ export function startWalReceiver(options: WalReceiverOptions, signal: AbortSigna
       } catch (error) {
         logger.warn(
           { err: error },
-          'could not switch the WAL segment (grant EXECUTE ON FUNCTION pg_switch_wal)',
+          'could not check the slot or switch the WAL segment (grant EXECUTE ON FUNCTION pg_switch_wal, and pg_monitor)',
         );
       }
     }

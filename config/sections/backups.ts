@@ -80,6 +80,10 @@ const pitr = z
       env: 'AIDB_BACKUP_WAL_SWITCH_SECONDS',
       doc: 'RPO interval: when rows changed, the open WAL segment is closed (`pg_switch_wal()`) this often, so it is archived; 0 never switches.',
     }),
+    rpoTargetSeconds: setting(z.number().int().min(1).max(86_400).default(60), {
+      env: 'AIDB_BACKUP_RPO_TARGET_SECONDS',
+      doc: 'Recovery point objective: the alert AidbBackupRpoAboveTarget fires when the recovery point is older than this.',
+    }),
     spoolDir: setting(z.string().min(1).optional(), {
       env: 'AIDB_BACKUP_WAL_SPOOL',
       doc: 'Directory pg_receivewal streams into before segments are archived; default `<dataDir>/wal-spool`. Keep it on a persistent volume.',
