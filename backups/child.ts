@@ -17,6 +17,8 @@ export interface ChildRun {
   /** Resolves when the process has exited and its pipes are closed; rejects unless status 0. */
   readonly done: Promise<void>;
   kill(): void;
+  /** The last 8 KiB the child wrote to stderr (pg_basebackup -v reports WAL positions there). */
+  stderr(): string;
 }
 
 export interface ChildOptions {
@@ -87,7 +89,13 @@ export function runChild(options: ChildOptions): ChildRun {
   });
   // Callers await `done` after the streams; until then a failure must not be unhandled.
   done.catch(() => undefined);
-  return { stdin: tolerantInput(child.stdin), stdout: child.stdout, done, kill };
+  return {
+    stdin: tolerantInput(child.stdin),
+    stdout: child.stdout,
+    done,
+    kill,
+    stderr: () => stderr,
+  };
 }
 
 function tolerantInput(pipe: Writable): Writable {

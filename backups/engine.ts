@@ -23,6 +23,8 @@ import {
   type VerifyContext,
 } from './verify.ts';
 import { defaultSink, writeBackup } from './write.ts';
+import type { WalArchive } from './wal/archive.ts';
+import { walToDelete } from './wal/retention.ts';
 import type { BackupTarget } from '../catalog/labels.ts';
 
 export interface BackupEngineDeps {
@@ -41,6 +43,8 @@ export interface BackupEngineDeps {
   readonly now?: () => Date;
   /** Opens the file a part is written to; tests inject a failing one. */
   readonly createSink?: (path: string) => Writable;
+  /** The WAL archive, with point-in-time recovery: prune keeps it in step with the bases. */
+  readonly wal?: WalArchive | undefined;
 }
 
 export type Locked = {
@@ -68,6 +72,8 @@ export type PruneOutcome =
       readonly status: 'done';
       readonly plan: RetentionPlan;
       readonly deleted: readonly string[];
+      /** WAL files older than every kept base (deleted, or that would be on a dry run). */
+      readonly walDeleted: readonly string[];
       readonly dryRun: boolean;
     }
   | Locked;
@@ -147,6 +153,26 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
     } finally {
       await lock.release();
     }
+  }
+
+  async function pruneWal(
+    manifests: readonly Manifest[],
+    plan: RetentionPlan,
+    dryRun: boolean,
+  ): Promise<readonly string[]> {
+    if (deps.wal === undefined) return [];
+    const deleting = new Set(plan.decisions.filter((d) => d.action === 'delete').map((d) => d.id));
+    const kept = manifests.filter((m) => m.wal !== undefined && !deleting.has(m.id));
+    const names = (await deps.wal.list()).entries.map((e) => e.name);
+    const doomed = walToDelete(names, kept);
+    if (!dryRun && doomed.length > 0) {
+      await deps.wal.remove(doomed);
+      logger.info(
+        { files: doomed.length, first: doomed[0], last: doomed.at(-1) },
+        'WAL deleted by retention',
+      );
+    }
+    return doomed;
   }
 
   async function observe(): Promise<Listing> {
@@ -290,7 +316,8 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
             );
           }
         }
-        return { status: 'done' as const, plan, deleted, dryRun };
+        const walDeleted = await pruneWal(manifests, plan, dryRun);
+        return { status: 'done' as const, plan, deleted, walDeleted, dryRun };
       });
       await observe();
       return outcome;

@@ -15,10 +15,12 @@ import { createBackupEngine, type BackupEngine } from './engine.ts';
 import type { BackupMetrics } from './metrics.ts';
 import { createPgliteDriver } from './pglite/driver.ts';
 import { urlFor } from './postgres/connection.ts';
+import { createBaseBackupDriver } from './postgres/base-driver.ts';
 import { createPostgresDriver } from './postgres/driver.ts';
 import { createQdrantDriver } from './qdrant/driver.ts';
 import { createRepository } from './repository.ts';
 import type { RetentionPolicy } from './retention.ts';
+import { walArchive, type WalArchive } from './wal/archive.ts';
 import type { BackupTarget } from '../catalog/labels.ts';
 
 const dayMs = 86_400_000;
@@ -46,6 +48,12 @@ export function retentionPolicy(config: Config): RetentionPolicy {
 export interface EngineFromConfigDeps {
   readonly logger: Logger;
   readonly metrics?: BackupMetrics | undefined;
+  /**
+   * For `restore --to-time`: base backups restore without reaching any database, so the
+   * PostgreSQL target is there even when this configuration has no database (a new machine
+   * after a disaster, or the embedded profile's defaults).
+   */
+  readonly restoreBases?: boolean;
 }
 
 async function drivers(
@@ -71,11 +79,10 @@ async function drivers(
         backups.scratch.url === undefined
           ? { ...connection, url: urlFor(connection, 'postgres') }
           : { url: backups.scratch.url, binDir: backups.postgresBinDir };
-      out.postgres = createPostgresDriver({
-        connection,
-        scratch,
-        scratchPrefix: backups.scratch.prefix,
-      });
+      const options = { connection, scratch, scratchPrefix: backups.scratch.prefix };
+      out.postgres = backups.pitr.enabled
+        ? createBaseBackupDriver(options)
+        : createPostgresDriver(options);
     } else if (target === 'qdrant' && config.qdrant.url !== undefined) {
       // Loaded only here: Qdrant's client costs the agent ~30 MiB it needs for nothing else.
       const { createQdrantApi } = await import('./qdrant/api.ts');
@@ -96,11 +103,10 @@ async function drivers(
   return out;
 }
 
-export async function createEngineFromConfig(
+/** Identities (to decrypt) and recipients (to encrypt) of the configuration. */
+export async function keysOf(
   config: Config,
-  deps: EngineFromConfigDeps,
-): Promise<BackupEngine> {
-  const repository = createRepository(repositoryDir(config));
+): Promise<{ readonly identities: string[]; readonly recipients: string[] }> {
   const identities =
     config.backups.identity === undefined
       ? []
@@ -108,15 +114,53 @@ export async function createEngineFromConfig(
   const first = identities[0];
   const recipients =
     config.backups.recipients.length > 0 || first === undefined
-      ? config.backups.recipients
+      ? [...config.backups.recipients]
       : [await recipientOf(first)];
+  return { identities: [...identities], recipients };
+}
+
+/** The WAL archive of the configured repository. */
+export async function walArchiveFromConfig(config: Config): Promise<WalArchive> {
+  const { identities, recipients } = await keysOf(config);
+  return walArchive({
+    repositoryDir: repositoryDir(config),
+    identities,
+    recipients,
+    compressionLevel: config.backups.compressionLevel,
+  });
+}
+
+export function walSpoolDir(config: Config): string {
+  const dir = config.backups.pitr.spoolDir ?? join(config.dataDir, 'wal-spool');
+  return isAbsolute(dir) ? dir : resolve(dir);
+}
+
+export async function createEngineFromConfig(
+  config: Config,
+  deps: EngineFromConfigDeps,
+): Promise<BackupEngine> {
+  const repository = createRepository(repositoryDir(config));
+  const { identities, recipients } = await keysOf(config);
+  const configured = await drivers(config, repository.tempPath);
+  if (deps.restoreBases === true && !config.backups.pitr.enabled) {
+    const connection = {
+      url: config.database.url ?? 'postgres://localhost/postgres',
+      password: config.database.password,
+      binDir: config.backups.postgresBinDir,
+    };
+    configured.postgres = createBaseBackupDriver({
+      connection,
+      scratchPrefix: config.backups.scratch.prefix,
+    });
+  }
   return createBackupEngine({
     repository,
-    drivers: await drivers(config, repository.tempPath),
+    drivers: configured,
     recipients,
     identities,
     compressionLevel: config.backups.compressionLevel,
     retention: retentionPolicy(config),
+    wal: config.backups.pitr.enabled ? await walArchiveFromConfig(config) : undefined,
     logger: deps.logger,
     metrics: deps.metrics,
     tools: {

@@ -18,8 +18,13 @@ const part = z
   .object({
     /** File name in the repository. */
     file: z.string().regex(/^[A-Za-z0-9._-]+$/),
-    /** `pg_dump-custom`, `pglite-datadir-tar` or `qdrant-snapshot`. */
-    format: z.enum(['pg_dump-custom', 'pglite-datadir-tar', 'qdrant-snapshot']),
+    /** `pg_dump-custom`, `pg_basebackup-tar`, `pglite-datadir-tar` or `qdrant-snapshot`. */
+    format: z.enum([
+      'pg_dump-custom',
+      'pg_basebackup-tar',
+      'pglite-datadir-tar',
+      'qdrant-snapshot',
+    ]),
     /** The Qdrant collection, for snapshot parts. */
     collection: z.string().min(1).optional(),
     /** Aliases pointing at the collection when it was copied. */
@@ -60,12 +65,24 @@ export const manifestSchema = z
       .object({ format: z.literal('age'), recipients: z.array(z.string()).min(1) })
       .strict(),
     parts: z.array(part).min(1),
+    /** Base backups: the WAL range that makes them consistent (from `pg_basebackup -v`). */
+    wal: z
+      .object({
+        timeline: z.number().int().min(1),
+        startLsn: z.string().regex(/^[0-9A-F]+\/[0-9A-F]+$/),
+        stopLsn: z.string().regex(/^[0-9A-F]+\/[0-9A-F]+$/),
+        startSegment: z.string().regex(/^[0-9A-F]{24}$/),
+        stopSegment: z.string().regex(/^[0-9A-F]{24}$/),
+      })
+      .strict()
+      .optional(),
     verifications: z.array(verification),
   })
   .strict();
 
 export type Manifest = z.output<typeof manifestSchema>;
 export type ManifestPart = Manifest['parts'][number];
+export type ManifestWal = NonNullable<Manifest['wal']>;
 export type Verification = Manifest['verifications'][number];
 
 export function parseManifest(text: string, origin: string): Manifest {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FailureReason } from './errors.ts';
-import type { ManifestPart } from './manifest.ts';
+import type { ManifestPart, ManifestWal } from './manifest.ts';
 import type { StreamDigest } from './digest.ts';
 import type { BackupTarget } from '../catalog/labels.ts';
 
@@ -19,6 +19,8 @@ export interface SourcePart {
    * checksum) and returns the row counts of the table of contents.
    */
   finish(plain: StreamDigest): Promise<Record<string, number>>;
+  /** Base backups: the WAL range that makes the part consistent, known once `finish` returned. */
+  walRange?(): ManifestWal;
   /** Always called, success or not: releases server-side state (snapshot, transaction, child). */
   close(): Promise<void>;
 }

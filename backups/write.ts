@@ -8,7 +8,13 @@ import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { TargetDriver } from './driver.ts';
 import { BackupError, reasonOf } from './errors.ts';
-import { backupId, manifestSchemaVersion, type Manifest, type ManifestPart } from './manifest.ts';
+import {
+  backupId,
+  manifestSchemaVersion,
+  type Manifest,
+  type ManifestPart,
+  type ManifestWal,
+} from './manifest.ts';
 import { writeEncrypted } from './pipeline.ts';
 import type { OnProgress } from './progress.ts';
 import type { Repository } from './repository.ts';
@@ -82,6 +88,7 @@ export async function writeBackup(driver: TargetDriver, context: WriteContext): 
     );
   }
   const parts: ManifestPart[] = [];
+  let wal: ManifestWal | undefined;
   let current: string | undefined;
   try {
     const tools = { ...context.tools, ...(await driver.source.tools(signal)) };
@@ -89,6 +96,7 @@ export async function writeBackup(driver: TargetDriver, context: WriteContext): 
       current = `${id}.${part.name}.zst.age`;
       try {
         parts.push(await writePart(part, current, driver, context));
+        wal ??= part.walRange?.();
       } finally {
         await part.close();
       }
@@ -107,6 +115,7 @@ export async function writeBackup(driver: TargetDriver, context: WriteContext): 
       compression: { algorithm: 'zstd', level: context.compressionLevel },
       encryption: { format: 'age', recipients: [...context.recipients] },
       parts,
+      ...(wal === undefined ? {} : { wal }),
       verifications: [],
     };
     await repository.writeManifest(manifest);

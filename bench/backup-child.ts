@@ -3,6 +3,7 @@
  * verification), in its own process so its peak RSS is the pipeline's alone. Prints JSON.
  */
 import { createBackupEngine } from '../backups/engine.ts';
+import { createBaseBackupDriver } from '../backups/postgres/base-driver.ts';
 import { createPostgresDriver } from '../backups/postgres/driver.ts';
 import { createRepository } from '../backups/repository.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -18,11 +19,14 @@ if (url === undefined || dir === undefined || recipient === undefined || identit
 const engine = createBackupEngine({
   repository: createRepository(dir),
   drivers: {
-    postgres: createPostgresDriver({ connection: { url, binDir }, scratchPrefix: 'aidb_bench_' }),
+    // AIDB_BENCH_BASE=1: a pg_basebackup base (bench/backup-pitr.ts) instead of a pg_dump.
+    postgres: (process.env.AIDB_BENCH_BASE === '1' ? createBaseBackupDriver : createPostgresDriver)(
+      { connection: { url, binDir }, scratchPrefix: 'aidb_bench_' },
+    ),
   },
   recipients: [recipient],
   identities: [identity],
-  compressionLevel: 3,
+  compressionLevel: Number(process.env.AIDB_BENCH_LEVEL ?? '3'),
   retention: {
     daily: 1,
     weekly: 0,

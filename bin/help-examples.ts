@@ -19,7 +19,13 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   'backup restore': [
     'npx aidb backup restore <id> --target restored',
     'npx aidb backup restore <id> --target original --force',
+    'AIDB_BACKUP_IDENTITY_FILE=/etc/aidb/backup.key npx aidb backup restore --to-time 2026-12-06T18:30:00Z --target /var/lib/postgresql/15/restored',
+    'npx aidb backup restore --to-time latest --target /srv/restored --repository /mnt/offsite/aidb',
   ],
+  'backup copy': ['npx aidb backup copy'],
+  'backup wal-fetch': ['npx aidb backup wal-fetch 000000010000000000000003 pg_wal/RECOVERYXLOG'],
+  'backup wal-status': ['npx aidb backup wal-status', 'npx aidb backup wal-status --json'],
+  'backup wal-stream': ['AIDB_PROFILE=external AIDB_BACKUP_PITR=true npx aidb backup wal-stream'],
   'backup prune': ['npx aidb backup prune --dry-run', 'npx aidb backup prune'],
   keys: ['npx aidb keys create --name prometheus --scope read'],
   'keys create': [

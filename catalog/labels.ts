@@ -113,7 +113,14 @@ export const httpProbePhases = ['resolve', 'connect', 'tls', 'processing', 'tran
 export type HttpProbePhase = (typeof httpProbePhases)[number];
 
 /** Jobs the agent's scheduler runs. */
-export const agentJobs = ['backup', 'verify', 'prune', 'gc', 'certificates'] as const;
+export const agentJobs = [
+  'backup',
+  'backup-qdrant',
+  'verify',
+  'prune',
+  'gc',
+  'certificates',
+] as const;
 export type AgentJobName = (typeof agentJobs)[number];
 export const jobResults = ['success', 'failure', 'skipped'] as const;
 export type JobResult = (typeof jobResults)[number];

@@ -1,4 +1,5 @@
 import { backupMetrics } from './metrics/backups.ts';
+import { backupWalMetrics } from './metrics/backups-wal.ts';
 import { certificateMetrics } from './metrics/certificates.ts';
 import { dependencyClientMetrics } from './metrics/dependencies.ts';
 import { healthMetrics } from './metrics/health.ts';
@@ -21,6 +22,7 @@ export const allMetrics: readonly MetricDef[] = [
   ...probeMetrics,
   ...jobMetrics,
   ...backupMetrics,
+  ...backupWalMetrics,
   ...certificateMetrics,
 ];
 

@@ -61,6 +61,7 @@ export const boundedBy = {
   httpStatusCode: 'HTTP status codes the service sends',
   configuredTarget: 'probe targets in the agent configuration',
   configuredBackup: 'backup targets in the configuration',
+  configuredCopy: 'backup copies in the configuration (backups.copies)',
   configuredCertificate: 'certificates in the configuration',
   buildVersion: 'the one version of the running build',
   monitoringConfig: 'rule groups, Alertmanagers and integrations of the monitoring configuration',

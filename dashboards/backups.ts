@@ -3,6 +3,7 @@ import type { GenerationContext } from '../config/generation.ts';
 import { bargauge, q, stat, stateTimeline, timeseries } from './factories.ts';
 import { backupQueries as Q } from './queries/backups.ts';
 import type { DashboardSpec } from './spec.ts';
+import { copyLagAlertSeconds } from '../catalog/metrics/backups-wal.ts';
 
 export function backupsDashboard(context: GenerationContext): DashboardSpec<'backups'> {
   const { staleAfterSeconds } = context.backups;
@@ -94,6 +95,57 @@ export function backupsDashboard(context: GenerationContext): DashboardSpec<'bac
             },
             [q(Q.runs, '{{target}} {{result}} {{reason}}')],
             { width: 8, unit: 'short' },
+          ),
+        ],
+      },
+      {
+        title: 'Point-in-time recovery and copies',
+        panels: [
+          timeseries(
+            {
+              title: 'Recovery point age',
+              question: 'How many seconds of writes would a failure now lose?',
+              description:
+                'Time since the newest WAL file was archived (or since the last check found nothing unarchived), against the RPO target.',
+            },
+            [q(Q.recoveryPointAge, 'recovery point age'), q(Q.rpoTarget, 'RPO target')],
+            {
+              width: 8,
+              min: 0,
+              emptyByDesign: 'Only with point-in-time recovery on (backups.pitr.enabled).',
+            },
+          ),
+          timeseries(
+            {
+              title: 'WAL archiving',
+              question: 'Is WAL streamed and archived, and does the slot hold WAL back?',
+              description:
+                'WAL files archived per interval, whether an agent streams, and the WAL the replication slot keeps on the server.',
+            },
+            [
+              q(Q.walArchived, 'archived'),
+              q(Q.walStreaming, 'streaming'),
+              q(Q.slotRetained, 'slot retained bytes'),
+            ],
+            {
+              width: 8,
+              unit: 'short',
+              emptyByDesign: 'Only with point-in-time recovery on (backups.pitr.enabled).',
+            },
+          ),
+          bargauge(
+            {
+              title: 'Copy lag',
+              question: 'Is every copy elsewhere up to date?',
+              description:
+                'Age of the oldest backup or WAL file each copy still lacks (0 when up to date), and time since each was last fully synced.',
+            },
+            [q(Q.copyLag, 'lag {{copy}}'), q(Q.sinceCopy, 'since sync {{copy}}')],
+            {
+              width: 8,
+              thresholds: [{ value: copyLagAlertSeconds, color: 'red' }],
+              emptyByDesign: 'Only with copies configured (backups.copies).',
+            },
           ),
         ],
       },

@@ -1,4 +1,5 @@
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
+import { configuredTargets } from '../backups/configured-targets.ts';
 import type { Config } from '../config/schema.ts';
 import { agentCommand, containerSecurityContext, volumeNames } from './containers.ts';
 import { podSecurityContext } from './deployment.ts';
@@ -9,17 +10,30 @@ import { appName, backupsClaimName, commonLabels, image, mountPaths } from './na
 const activeDeadlineSeconds = 6 * 3600;
 
 /**
- * `aidb backup run` as a Job on the backup schedule, for clusters that prefer Jobs to the
- * agent's own scheduler: the same image, Secret keys and repository volume as the agent.
+ * `aidb backup run <target>` as Jobs, one CronJob per target on that target's schedule (the
+ * database at `backups.schedule`, Qdrant at `backups.qdrantSchedule`), for clusters that prefer
+ * Jobs to the agent's own scheduler: the same image, Secret keys and repository volume.
  */
-export function backupCronJob(config: Config): CronJob {
-  const labels = commonLabels('backup');
+export function backupCronJobs(config: Config): CronJob[] {
+  const jobs = [backupCronJob(config, 'backup', 'pg', config.backups.schedule)];
+  if (configuredTargets(config).includes('qdrant'))
+    jobs.push(backupCronJob(config, 'backup-qdrant', 'qdrant', config.backups.qdrantSchedule));
+  return jobs;
+}
+
+function backupCronJob(
+  config: Config,
+  component: string,
+  target: string,
+  schedule: string,
+): CronJob {
+  const labels = commonLabels(component);
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: { name: `${appName}-backup`, labels },
+    metadata: { name: `${appName}-${component}`, labels },
     spec: {
-      schedule: config.backups.schedule,
+      schedule,
       timeZone: config.backups.retention.timeZone,
       // A run still going when the next is due is not doubled (the repository lock would
       // refuse it anyway, exit 75).
@@ -46,7 +60,7 @@ export function backupCronJob(config: Config): CronJob {
                   image,
                   imagePullPolicy: 'IfNotPresent',
                   command: agentCommand,
-                  args: ['backup', 'run'],
+                  args: ['backup', 'run', target],
                   envFrom: [configMapRef],
                   env: secretEnv(true),
                   resources: {

@@ -1,7 +1,7 @@
 import { dump } from 'js-yaml';
 import type { Config } from '../config/schema.ts';
 import { yamlFile, type GeneratedFile } from '../lib/generated-files.ts';
-import { backupCronJob } from './backup-cronjob.ts';
+import { backupCronJobs } from './backup-cronjob.ts';
 import { dashboardConfigMaps } from './dashboards.ts';
 import { deployment, podDisruptionBudget } from './deployment.ts';
 import { imageName, selectorLabels } from './names.ts';
@@ -50,6 +50,11 @@ export function k8sFiles(config: Config, dashboards: readonly GeneratedFile[]): 
   return [
     ...Object.entries(files).map(([name, content]) => yamlFile(`k8s/${name}`, content)),
     yamlFile('k8s/kustomization.yaml', yaml(kustomization)),
-    yamlFile('k8s/variants/backup-cronjob.yaml', yaml(backupCronJob(config))),
+    yamlFile(
+      'k8s/variants/backup-cronjob.yaml',
+      backupCronJobs(config)
+        .map((job) => yaml(job))
+        .join('---\n'),
+    ),
   ];
 }

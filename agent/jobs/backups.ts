@@ -1,6 +1,6 @@
 /**
- * The agent's backup jobs: `backup` (every configured target, each followed by a level-1
- * verification), `verify` (level 2: the newest good backup of each target restored into a
+ * The agent's backup jobs: `backup` (the database, PostgreSQL or PGlite) and `backup-qdrant`,
+ * each on its own schedule and each followed by a level-1 verification, `verify` (level 2: the newest good backup of each target restored into a
  * scratch database) and `prune` (retention). The three share one engine and its metrics.
  */
 import { configuredTargets } from '../../backups/configured-targets.ts';
@@ -11,6 +11,8 @@ import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CatalogMeter } from '../../lib/telemetry/catalog-meter.ts';
 import type { Job } from './job.ts';
+import type { WalMetrics } from '../../backups/wal/metrics.ts';
+import type { BackupTarget } from '../../catalog/labels.ts';
 
 export interface BackupJobsDeps {
   readonly config: Config;
@@ -28,6 +30,103 @@ export function backupsConfigured(config: Config): boolean {
   return config.backups.recipients.length > 0 || config.backups.identity !== undefined;
 }
 
+/** Continuous WAL archiving runs where base backups do: the external profile with PITR on. */
+export function pitrConfigured(config: Config): boolean {
+  return (
+    backupsConfigured(config) &&
+    config.backups.pitr.enabled &&
+    config.profile === 'external' &&
+    config.database.url !== undefined
+  );
+}
+
+/** What the agent runs beside the scheduled jobs: WAL archiving and the copies. */
+interface Continuous {
+  readonly metrics?: WalMetrics;
+  /** Brings the copies up to date; never throws (failures are logged and exported). */
+  syncCopies(signal: AbortSignal): Promise<void>;
+}
+
+async function createContinuous(
+  config: Config,
+  logger: Logger,
+  meter: CatalogMeter,
+): Promise<Continuous> {
+  if (!pitrConfigured(config) && config.backups.copies.length === 0)
+    return { syncCopies: () => Promise.resolve() };
+  const { createWalMetrics } = await import('../../backups/wal/metrics.ts');
+  const metrics = createWalMetrics(meter, {
+    rpoTargetSeconds: config.backups.pitr.rpoTargetSeconds,
+    copies: config.backups.copies.map((c) => c.name),
+  });
+  const { repositoryDir } = await import('../../backups/from-config.ts');
+  const { createCopier, storesFromConfig } = await import('../../backups/copies/copier.ts');
+  const copier = createCopier({
+    repositoryDir: repositoryDir(config),
+    stores: await storesFromConfig(config),
+    logger,
+    onOutcome: (outcome) => {
+      metrics.copied(outcome, Date.now());
+    },
+  });
+  return {
+    metrics,
+    async syncCopies(signal) {
+      if (copier.stores.length === 0) return;
+      await copier.sync(signal).catch((error: unknown) => {
+        logger.warn({ err: error }, 'backups: copy sync failed');
+      });
+    },
+  };
+}
+
+/**
+ * Starts the WAL receiver for the agent's lifetime. Every agent of a deployment starts one; the
+ * replication slot admits one stream at a time, so the others wait and take over when it stops.
+ */
+async function startWalArchiving(
+  config: Config,
+  logger: Logger,
+  continuous: Continuous,
+  signal: AbortSignal,
+): Promise<void> {
+  const { walArchiveFromConfig, walSpoolDir } = await import('../../backups/from-config.ts');
+  const { startWalReceiver } = await import('../../backups/wal/receiver.ts');
+  const url = config.database.url;
+  if (url === undefined) return;
+  const { metrics } = continuous;
+  const archive = await walArchiveFromConfig(config);
+  // The recovery point survives a restart: it is the newest file in the archive.
+  const newest = (await archive.list()).entries.map((e) => Date.parse(e.archivedAt));
+  if (newest.length > 0) metrics?.recoveryPoint(Math.max(...newest));
+  const receiver = startWalReceiver(
+    {
+      connection: {
+        url,
+        password: config.database.password,
+        binDir: config.backups.postgresBinDir,
+      },
+      slot: config.backups.pitr.slot,
+      spoolDir: walSpoolDir(config),
+      archive,
+      logger,
+      switchIntervalMs: config.backups.pitr.switchIntervalSeconds * 1000,
+      onArchived: (entry) => {
+        metrics?.archived();
+        metrics?.recoveryPoint(Date.parse(entry.archivedAt));
+        void continuous.syncCopies(signal);
+      },
+      onQuiet: (atMs) => metrics?.recoveryPoint(atMs),
+      onStreaming: (active) => metrics?.streaming(active),
+      onSlotRetained: (bytes) => metrics?.slotRetained(bytes),
+    },
+    signal,
+  );
+  receiver.done.catch((error: unknown) => {
+    logger.error({ err: error }, 'backups: WAL archiving stopped');
+  });
+}
+
 const busy = 'the backup repository is busy (another backup, verify, prune or restore)';
 
 /** How often the agent re-checks the repository between jobs (`aidb_backups{state="missing"}`). */
@@ -43,6 +142,9 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       const { createEngineFromConfig } = await import('../../backups/from-config.ts');
       return createEngineFromConfig(config, { logger, metrics: m });
     });
+  let continuous: Promise<Continuous> | undefined;
+  const continuousOf = (): Promise<Continuous> =>
+    (continuous ??= createContinuous(config, logger, deps.meter));
   let engine: Promise<BackupEngine> | undefined;
   const engineOf = (): Promise<BackupEngine> => {
     engine ??= build(metrics).catch((error: unknown) => {
@@ -52,6 +154,24 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     });
     return engine;
   };
+
+  async function backUp(
+    signal: AbortSignal,
+    wanted: (target: BackupTarget) => boolean,
+  ): Promise<void> {
+    const current = await engineOf();
+    const failures: string[] = [];
+    for (const target of current.targets.filter(wanted)) {
+      signal.throwIfAborted();
+      const outcome = await current.run(target, signal);
+      if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
+      else if (outcome.status === 'failure')
+        failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
+    }
+    // Copies follow every run; one that is down is exported as lag, never a failed backup.
+    await (await continuousOf()).syncCopies(signal);
+    if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
+  }
 
   const backup: Job = {
     name: 'backup',
@@ -75,19 +195,18 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
       signal.addEventListener('abort', () => {
         clearInterval(timer);
       });
+      if (pitrConfigured(config))
+        await startWalArchiving(config, logger, await continuousOf(), signal);
     },
-    async run(signal) {
-      const current = await engineOf();
-      const failures: string[] = [];
-      for (const target of current.targets) {
-        signal.throwIfAborted();
-        const outcome = await current.run(target, signal);
-        if (outcome.status === 'skipped') failures.push(`${target}: ${busy}`);
-        else if (outcome.status === 'failure')
-          failures.push(`${target} (${outcome.reason}): ${outcome.error.message}`);
-      }
-      if (failures.length > 0) throw new Error(`backup failed: ${failures.join('; ')}`);
-    },
+    run: (signal) => backUp(signal, (target) => target !== 'qdrant'),
+  };
+
+  /** Qdrant on its own schedule: the original ran PostgreSQL at 02:00 and Qdrant at 03:00. */
+  const backupQdrant: Job = {
+    name: 'backup-qdrant',
+    schedule: config.backups.qdrantSchedule,
+    shared: true,
+    run: (signal) => backUp(signal, (target) => target === 'qdrant'),
   };
 
   const verify: Job = {
@@ -135,5 +254,6 @@ export function createBackupJobs(deps: BackupJobsDeps): readonly Job[] {
     },
   };
 
-  return [backup, verify, prune];
+  const qdrant = configuredTargets(config).includes('qdrant') ? [backupQdrant] : [];
+  return [backup, ...qdrant, verify, prune];
 }

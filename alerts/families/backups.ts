@@ -26,6 +26,7 @@ import type { GenerationContext } from '../../config/generation.ts';
 import { label, tpl } from '../template.ts';
 import { backupParts, perTarget } from './backup-parts.ts';
 import { repositoryAlerts } from './backup-repository.ts';
+import { walAlerts } from './backup-wal.ts';
 import { verificationAlerts } from './backup-verification.ts';
 import { agentStatusStep, alert } from './common.ts';
 
@@ -267,6 +268,7 @@ export function backupsFamily(context: GenerationContext): FamilySpec<'backups'>
     }),
     ...verificationAlerts(context),
     ...repositoryAlerts(context),
+    ...walAlerts(context),
   ];
   return {
     id: 'backups',

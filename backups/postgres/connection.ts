@@ -77,15 +77,14 @@ export function describeConnection(connection: PostgresConnection): Record<strin
   };
 }
 
-export function pgTool(connection: PostgresConnection, name: 'pg_dump' | 'pg_restore'): string {
+export type PgTool = 'pg_dump' | 'pg_restore' | 'pg_basebackup' | 'pg_receivewal';
+
+export function pgTool(connection: PostgresConnection, name: PgTool): string {
   return connection.binDir === undefined ? name : join(connection.binDir, name);
 }
 
 /** The one line for a PostgreSQL client program that is not there, with the two fixes. */
-export function missingTool(
-  connection: PostgresConnection,
-  name: 'pg_dump' | 'pg_restore',
-): string {
+export function missingTool(connection: PostgresConnection, name: PgTool): string {
   const where =
     connection.binDir === undefined
       ? 'on PATH'

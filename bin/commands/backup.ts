@@ -1,3 +1,4 @@
+import { isAbsolute, join, resolve } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
@@ -15,13 +16,15 @@ import {
   formatVerifySummary,
 } from './backup-format.ts';
 import type { BackupTarget } from '../../catalog/labels.ts';
+import { copyCommand, reportCopies, syncCopies } from './backup-copy.ts';
+import { pitrCommands, restoreToTime } from './backup-pitr.ts';
 
-const print = (text: string): void => {
+export const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 
 /** Cancels on the first SIGINT/SIGTERM (the engine cleans up); a second one exits at once. */
-function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
+export function cancellation(): { readonly signal: AbortSignal; readonly dispose: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -40,18 +43,32 @@ function cancellation(): { readonly signal: AbortSignal; readonly dispose: () =>
 }
 
 /** The progress line on standard error when it is a terminal; nothing otherwise. */
-function progressDisplay(): ProgressDisplay {
+export function progressDisplay(): ProgressDisplay {
   return createProgressDisplay(
     { isTTY: process.stderr.isTTY, write: (text) => process.stderr.write(text) },
     formatProgress,
   );
 }
 
-async function withEngine<T>(
+/** The configuration, with `--repository` (a copy, when the primary is gone) applied. */
+export function commandConfig(command: Command): ReturnType<typeof loadCommandConfig> {
+  const loaded = loadCommandConfig(command);
+  const { repository } = command.opts<{ repository?: string }>();
+  if (repository === undefined) return loaded;
+  return {
+    ...loaded,
+    config: { ...loaded.config, backups: { ...loaded.config.backups, repository } },
+  };
+}
+
+export async function withEngine<T>(
   command: Command,
   use: (engine: BackupEngine, config: Config) => Promise<T>,
+  options: { readonly restoreBases?: boolean } = {},
 ): Promise<T> {
-  const { config, origins } = loadCommandConfig(command);
+  const loaded = commandConfig(command);
+  const { origins } = loaded;
+  const config = await stageRemoteRepository(loaded.config);
   // Standard output carries the command's result; logs go to standard error, readable lines
   // when a person watches it, and then only warnings unless a level is configured: the summary
   // line already says what the info lines would.
@@ -65,7 +82,7 @@ async function withEngine<T>(
   // The engines load on use, so that other `aidb` commands (the agent above all, whose
   // resident memory has a bar) do not carry them.
   const { createEngineFromConfig } = await import('../../backups/from-config.ts');
-  const engine = await createEngineFromConfig(config, { logger });
+  const engine = await createEngineFromConfig(config, { logger, ...options });
   try {
     return await use(engine, config);
   } catch (error) {
@@ -75,7 +92,39 @@ async function withEngine<T>(
   }
 }
 
-function busy(owner: { pid: number; purpose: string; since: string } | undefined): ExitError {
+/**
+ * `--repository s3://bucket/prefix`: the copy is downloaded into `<dataDir>/copy-staging/` and
+ * served from there (restores read files by path, and the restore_command must find the WAL
+ * without credentials). Needs the space of the copy.
+ */
+async function stageRemoteRepository(config: Config): Promise<Config> {
+  const repository = config.backups.repository;
+  if (repository === undefined || !repository.startsWith('s3://')) return config;
+  const url = new URL(repository);
+  const bucket = url.hostname;
+  const prefix = url.pathname.replace(/^\//, '');
+  const known = config.backups.copies.find(
+    (c) => c.kind === 's3' && c.bucket === bucket && c.prefix === prefix,
+  );
+  const { s3Store } = await import('../../backups/copies/s3-store.ts');
+  const { downloadCopy } = await import('../../backups/copies/sync.ts');
+  const store = s3Store(
+    known?.kind === 's3'
+      ? known
+      : { name: 'remote', bucket, prefix, region: 'us-east-1', forcePathStyle: false },
+  );
+  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(config.dataDir);
+  const staging = join(dataDir, 'copy-staging', `${bucket}-${prefix.replaceAll('/', '_')}`);
+  const count = await downloadCopy(store, staging, new AbortController().signal);
+  process.stderr.write(
+    `aidb backup: downloaded ${String(count)} files of ${repository} into ${staging}\n`,
+  );
+  return { ...config, backups: { ...config.backups, repository: staging } };
+}
+
+export function busy(
+  owner: { pid: number; purpose: string; since: string } | undefined,
+): ExitError {
   const who =
     owner === undefined
       ? 'another process'
@@ -145,6 +194,11 @@ function runCommand(): Command {
           dispose();
         }
         if (options.json === true) print(JSON.stringify(results, null, 2));
+        // A copy that fails is reported and fails the command, after the primary backup exists.
+        if (ok) {
+          const copies = await syncCopies(config, new AbortController().signal);
+          if (!reportCopies(copies, options.json === true)) ok = false;
+        }
         if (!ok) process.exitCode = exitCodes.failure;
       });
     });
@@ -154,6 +208,7 @@ function listCommand(): Command {
   return new Command('list')
     .description('List the backups in the repository')
     .option('--json', 'print the manifests as JSON')
+    .option('--repository <dir>', 'list this repository instead (a copy)')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withEngine(command, async (engine) => {
         const listing = await engine.list();
@@ -173,6 +228,7 @@ function verifyCommand(): Command {
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
     .option('--restore', 'level 2: restore into a scratch database and compare row counts')
+    .option('--repository <dir>', 'verify in this repository instead (a copy)')
     .option('--json', 'print the verification as JSON (README, "JSON output")')
     .action(
       async (id: string, options: { restore?: boolean; json?: boolean }, command: Command) => {
@@ -208,15 +264,28 @@ function restoreCommand(): Command {
     .description(
       'Restore a backup: checks every checksum first, refuses a non-empty target unless --force',
     )
-    .argument('<id>', 'backup id (from `aidb backup list`)')
+    .argument('[id]', 'backup id (from `aidb backup list`); not with --to-time')
     .addOption(
       new Option(
         '--target <destination>',
-        'database name (postgres), data directory (pglite) or collection (qdrant; `original` for all)',
+        'database name (postgres), data directory (pglite, and postgres with --to-time) or collection (qdrant; `original` for all)',
       ).makeOptionMandatory(),
     )
     .option('--force', 'replace an existing, non-empty target')
-    .action(async (id: string, options: { target: string; force?: boolean }, command: Command) => {
+    .option(
+      '--to-time <time>',
+      'point-in-time recovery: RFC 3339 time (2026-12-06T18:30:00Z) or `latest`; builds a PostgreSQL data directory that replays the WAL archive to it',
+    )
+    .option('--repository <dir>', 'read this repository instead (a copy, when the primary is gone)')
+    .action(async (id: string | undefined, options: RestoreOptions, command: Command) => {
+      if (options.toTime !== undefined) {
+        if (id !== undefined)
+          throw new ExitError('restore: give a backup id or --to-time, not both', exitCodes.usage);
+        await restoreToTime(command, options.toTime, options.target);
+        return;
+      }
+      if (id === undefined)
+        throw new ExitError('restore: give a backup id or --to-time', exitCodes.usage);
       await withEngine(command, async (engine) => {
         const { signal, dispose } = cancellation();
         const display = progressDisplay();
@@ -243,6 +312,12 @@ function restoreCommand(): Command {
     });
 }
 
+interface RestoreOptions {
+  readonly target: string;
+  readonly force?: boolean;
+  readonly toTime?: string;
+}
+
 function pruneCommand(): Command {
   return new Command('prune')
     .description('Apply the retention policy: delete what it does not keep')
@@ -264,6 +339,10 @@ function pruneCommand(): Command {
             ? 'dry run: nothing deleted'
             : `deleted ${outcome.deleted.length} backups`,
         );
+        if (outcome.walDeleted.length > 0)
+          print(
+            `${options.dryRun === true ? 'would delete' : 'deleted'} ${String(outcome.walDeleted.length)} WAL files older than the oldest kept base`,
+          );
       });
     });
 }
@@ -276,6 +355,8 @@ export function backupCommand(): Command {
     verifyCommand(),
     restoreCommand(),
     pruneCommand(),
+    copyCommand(),
+    ...pitrCommands(),
   ]) {
     command.addCommand(sub.copyInheritedSettings(command));
   }

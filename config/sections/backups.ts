@@ -60,6 +60,57 @@ const scratch = z
   })
   .strict();
 
+const pitr = z
+  .object({
+    enabled: setting(z.boolean().default(false), {
+      env: 'AIDB_BACKUP_PITR',
+      doc: 'External profile: PostgreSQL backups are base backups (`pg_basebackup`) and WAL is archived continuously (`pg_receivewal`), for restores to any point in time. Needs a role with REPLICATION (README, "Point-in-time recovery").',
+    }),
+    slot: setting(
+      z
+        .string()
+        .regex(/^[a-z0-9_]{1,63}$/)
+        .default('aidb_wal'),
+      {
+        env: 'AIDB_BACKUP_WAL_SLOT',
+        doc: 'Physical replication slot WAL is streamed through; created if missing. Drop it when PITR is turned off, or it keeps WAL on the server for ever.',
+      },
+    ),
+    switchIntervalSeconds: setting(z.number().int().min(0).max(86_400).default(30), {
+      env: 'AIDB_BACKUP_WAL_SWITCH_SECONDS',
+      doc: 'RPO interval: when rows changed, the open WAL segment is closed (`pg_switch_wal()`) this often, so it is archived; 0 never switches.',
+    }),
+    rpoTargetSeconds: setting(z.number().int().min(1).max(86_400).default(60), {
+      env: 'AIDB_BACKUP_RPO_TARGET_SECONDS',
+      doc: 'Recovery point objective: the alert AidbBackupRpoAboveTarget fires when the recovery point is older than this.',
+    }),
+    spoolDir: setting(z.string().min(1).optional(), {
+      env: 'AIDB_BACKUP_WAL_SPOOL',
+      doc: 'Directory pg_receivewal streams into before segments are archived; default `<dataDir>/wal-spool`. Keep it on a persistent volume.',
+    }),
+  })
+  .strict();
+
+const copyName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and -');
+
+const copy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), name: copyName, path: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('s3'),
+      name: copyName,
+      bucket: z.string().min(3),
+      prefix: z
+        .string()
+        .regex(/^([^/].*\/)?$/, 'empty or ending with /')
+        .default(''),
+      region: z.string().min(1).default('us-east-1'),
+      endpoint: z.url().optional(),
+      forcePathStyle: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
 export const backups = z
   .object({
     repository: setting(z.string().min(1).optional(), {
@@ -93,7 +144,11 @@ export const backups = z
     ),
     schedule: setting(cronExpression('0 2 * * *'), {
       env: 'AIDB_BACKUP_SCHEDULE',
-      doc: 'Cron expression of scheduled backups (each followed by a level-1 verification).',
+      doc: 'Cron expression of the database’s scheduled backups (PostgreSQL or PGlite; each followed by a level-1 verification).',
+    }),
+    qdrantSchedule: setting(cronExpression('0 3 * * *'), {
+      env: 'AIDB_BACKUP_QDRANT_SCHEDULE',
+      doc: 'Cron expression of Qdrant’s scheduled backups (agent job `backup-qdrant`), apart from the database’s so the two do not compete for the disk.',
     }),
     verifySchedule: setting(cronExpression('30 3 * * 0'), {
       env: 'AIDB_BACKUP_VERIFY_SCHEDULE',
@@ -116,6 +171,20 @@ export const backups = z
       doc: 'Directory of `pg_dump` and `pg_restore` (at least the server’s major version); default: from PATH.',
     }),
     scratch: scratch.prefault({}),
+    pitr: pitr.prefault({}),
+    copies: setting(
+      z
+        .array(copy)
+        .default([])
+        .refine(
+          (list) => new Set(list.map((c) => c.name)).size === list.length,
+          'copy names must be unique',
+        ),
+      {
+        env: false,
+        doc: 'Further repositories every completed backup and WAL file is copied to, checksum-verified after upload: `{kind: path, name, path}` (another volume) or `{kind: s3, name, bucket, prefix, region, endpoint, forcePathStyle}` (credentials from the AWS SDK’s own chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, instance role). A copy that is down never blocks a backup.',
+      },
+    ),
     retention: retention.prefault({}),
   })
   .strict();

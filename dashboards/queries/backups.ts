@@ -12,6 +12,15 @@ import {
   backupVerificationOk,
 } from '../../catalog/metrics/backups.ts';
 import {
+  copyLag,
+  copyLastSuccess,
+  walArchived,
+  walLastArchived,
+  walRpoTarget,
+  walSlotRetained,
+  walStreaming,
+} from '../../catalog/metrics/backups-wal.ts';
+import {
   dashboardScope,
   increase,
   max,
@@ -37,4 +46,11 @@ export const backupQueries = {
   used: max([], s.gauge(backupRepositorySize)),
   pruned: sum(['target'], increase(s.counter(backupPruneDeleted), rateInterval)),
   pruneBlocked: sum(['target', 'reason'], increase(s.counter(backupPruneBlocked), rateInterval)),
+  recoveryPointAge: sub(time(), max([], s.gauge(walLastArchived))),
+  rpoTarget: max([], s.gauge(walRpoTarget)),
+  walArchived: sum([], increase(s.counter(walArchived), rateInterval)),
+  walStreaming: max([], s.gauge(walStreaming)),
+  slotRetained: max([], s.gauge(walSlotRetained)),
+  copyLag: max(['copy'], s.gauge(copyLag)),
+  sinceCopy: sub(time(), max(['copy'], s.gauge(copyLastSuccess))),
 };

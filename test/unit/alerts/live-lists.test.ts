@@ -52,6 +52,9 @@ describe('lists for the live tests', () => {
       'aidb-agent-probes: Since last renewal',
       'aidb-agent-probes: Post-renewal hook runs',
       'aidb-backups: Verification by level',
+      'aidb-backups: Recovery point age',
+      'aidb-backups: WAL archiving',
+      'aidb-backups: Copy lag',
       'aidb-backups: Prune activity',
     ]);
   });

@@ -438,9 +438,28 @@ describe('the Kubernetes manifests', () => {
     expect(spec?.startingDeadlineSeconds).toBe(cfg.generate.backupStaleGraceSeconds);
     expect(spec?.jobTemplate.spec?.activeDeadlineSeconds).toBeGreaterThan(0);
     const container = spec?.jobTemplate.spec?.template.spec?.containers[0];
-    expect(container?.args).toEqual(['backup', 'run']);
+    expect(container?.args).toEqual(['backup', 'run', 'pg']);
     expect(container?.image).toBe(agentContainer.image);
     expect(spec?.jobTemplate.spec?.template.spec?.restartPolicy).toBe('Never');
+  });
+
+  it('run Qdrant backups as their own CronJob on their own schedule (03:00 by default)', () => {
+    const cfg = config({
+      AIDB_PROFILE: 'external',
+      DATABASE_URL: 'postgres://db/aidb',
+      QDRANT_URL: 'http://qdrant:6333',
+    });
+    const jobs = manifests(cfg).get('variants/backup-cronjob.yaml') as CronJob[];
+    expect(
+      jobs.map((job) => [
+        job.metadata?.name,
+        job.spec?.schedule,
+        job.spec?.jobTemplate.spec?.template.spec?.containers[0]?.args,
+      ]),
+    ).toEqual([
+      ['aidb-backup', '0 2 * * *', ['backup', 'run', 'pg']],
+      ['aidb-backup-qdrant', '0 3 * * *', ['backup', 'run', 'qdrant']],
+    ]);
   });
 
   it('ship each dashboard as a ConfigMap Grafana’s sidecar picks up', () => {
