@@ -146,6 +146,12 @@ describe('hostile input (naughty strings, wfuzz SQL/XSS lists, fast-check mutati
       ],
     });
     expect(seeded.status).toBe(200);
+    // The indexer's own progress shows in the collection (vectors_pending): let it settle first.
+    await waitFor(
+      'the victim indexed',
+      async () =>
+        (await service.request('GET', '/v1/collections/victim')).body.vectors_pending === 0,
+    );
   });
   afterAll(async () => {
     await service.stop();
