@@ -113,7 +113,12 @@ beforeAll(async () => {
       },
       // The scheduler never runs backups by itself (yearly); the test runs each job once, and the
       // generator is told backups run every 5 s, so the one backup turns stale within seconds.
-      backups: { schedule: yearly, verifySchedule: yearly, pruneSchedule: yearly },
+      backups: {
+        schedule: yearly,
+        qdrantSchedule: yearly,
+        verifySchedule: yearly,
+        pruneSchedule: yearly,
+      },
     }),
   });
   closeStack = async () => {
@@ -128,7 +133,7 @@ beforeAll(async () => {
   expect(limited).not.toContain(500);
   expect(limited).toContain(429);
   expect(await driveMaintenance(client)).toEqual([200, 200]);
-  for (const job of ['backup', 'verify', 'prune']) {
+  for (const job of ['backup', 'backup-qdrant', 'verify', 'prune']) {
     const run = await runCli(
       ['agent', 'run-job', job, '--url', stack.agent.url],
       { AIDB_AGENT_KEY: stack.adminKey },

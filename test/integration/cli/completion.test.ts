@@ -44,11 +44,16 @@ describe('aidb completion', () => {
       'verify',
       'restore',
       'prune',
+      'copy',
+      'wal-fetch',
+      'wal-status',
+      'wal-stream',
       '-h',
       '--help',
     ]);
     expect(complete(['--config', 'a.yaml', 'backup', 'verify', '--'])).toEqual([
       '--restore',
+      '--repository',
       '--json',
       '--help',
     ]);
