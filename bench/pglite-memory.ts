@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +16,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import { migrate } from '../service/store/migrate.ts';
 import type { Figure } from './support/figures.ts';
+import { memoryKb } from './support/proc-stats.ts';
 import { printTable, writeResults, type Row } from './support/report.ts';
 import { startServiceProcess } from './support/service-process.ts';
 
@@ -56,9 +57,8 @@ function startParams(settings: readonly string[]): string[] {
 }
 
 async function status(pid: number | undefined): Promise<{ rss: number; peak: number }> {
-  const text = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  const [rss, peak] = await Promise.all([memoryKb(pid ?? 0, 'VmRSS'), memoryKb(pid ?? 0, 'VmHWM')]);
+  return { rss: rss / 1024, peak: peak / 1024 };
 }
 
 const childVariant = process.argv[2] === '--child' ? process.argv[3] : undefined;

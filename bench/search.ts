@@ -5,7 +5,6 @@
  * of 100, search p99 ≤ 5 ms at 10k and ≤ 10 ms at 100k documents. The external profile (two
  * replicas on PostgreSQL with pgvector, and the exact-SQL fallback) is bench/search-external.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
+import { memoryKb } from './support/proc-stats.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
 import { call, startServiceProcess } from './support/service-process.ts';
 
@@ -28,9 +28,8 @@ const embeddedStages =
 
 /** Resident memory of a process, from /proc (Linux). */
 async function rssMb(pid: number | undefined): Promise<number | string> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-  return kb === undefined ? '—' : Math.round(Number(kb) / 1024);
+  const kb = pid === undefined ? undefined : await memoryKb(pid, 'VmRSS').catch(() => undefined);
+  return kb === undefined ? '—' : Math.round(kb / 1024);
 }
 const batchSize = 100;
 

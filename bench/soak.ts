@@ -6,13 +6,14 @@
  *
  * Options: --seconds N (default 60; `--seconds 1800` for the 30-minute soak).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { random, sentenceMaker } from './support/corpus.ts';
 import type { Figure } from './support/figures.ts';
+import { memoryKb } from './support/proc-stats.ts';
 import { printTable, writeResults, type Row } from './support/report.ts';
 import { benchAuth, startServiceProcess } from './support/service-process.ts';
 
@@ -21,10 +22,8 @@ const seconds = Number(values.seconds);
 const concurrency = 8;
 const seeded = 5_000;
 
-async function rssMb(pid: number | undefined): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
+const rssMb = async (pid: number | undefined): Promise<number> =>
+  (await memoryKb(pid ?? 0, 'VmRSS')) / 1024;
 
 const dir = await mkdtemp(join(tmpdir(), 'aidb-soak-'));
 const service = await startServiceProcess({ AIDB_DATA_DIR: dir });
