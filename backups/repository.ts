@@ -14,6 +14,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BackupError } from './errors.ts';
 import { parseManifest, serializeManifest, type Manifest } from './manifest.ts';
 
 const manifestSuffix = '.manifest.json';
@@ -60,7 +61,19 @@ export function createRepository(dir: string): Repository {
   const manifestPath = (id: string): string => join(dir, `${id}${manifestSuffix}`);
 
   async function manifestIds(): Promise<string[]> {
-    return (await readdir(dir))
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (cause) {
+      // A mistyped path or a repository never written: one line naming the setting, no errno.
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+      throw new BackupError(
+        'other',
+        `backups: no backup repository at ${dir}; set AIDB_BACKUP_REPOSITORY (or pass --repository) to where the backups are`,
+        { cause },
+      );
+    }
+    return names
       .filter((name) => name.endsWith(manifestSuffix))
       .map((name) => name.slice(0, -manifestSuffix.length))
       .sort();

@@ -185,6 +185,15 @@ describe('aidb backup on the command line', () => {
     ]);
   });
 
+  it('a repository path that does not exist fails with exit 1 and names the setting', async () => {
+    const missing = join(repository, 'no-such-dir');
+    const { code, stderr } = await runCli(['backup', 'list', '--repository', missing], env);
+    expect([code, stderr]).toEqual([
+      1,
+      `aidb: backups: no backup repository at ${missing}; set AIDB_BACKUP_REPOSITORY (or pass --repository) to where the backups are\n`,
+    ]);
+  });
+
   it('a target that is not configured is a usage error', async () => {
     const { code, stderr } = await runCli(['backup', 'run', 'qdrant'], env);
     expect([code, stderr]).toEqual([
