@@ -98,7 +98,14 @@ async function chooseIndex(
       previewLength: snippetSourceLength,
     });
   }
-  if (await pgvectorUsable(bare, logger)) return createPgvectorIndex({ pool: db.pool, logger });
+  if (await pgvectorUsable(bare, logger)) {
+    return createPgvectorIndex({
+      pool: db.pool,
+      logger,
+      sweepMs: config.database.pgvectorSweepMs,
+      buildMemoryMb: config.database.pgvectorBuildMemoryMb,
+    });
+  }
   return createExactSqlIndex(db.pool);
 }
 

@@ -26,5 +26,13 @@ export const database = z
       env: 'AIDB_DATABASE_CONNECT_TIMEOUT_MS',
       doc: 'Time allowed to open a PostgreSQL connection.',
     }),
+    pgvectorSweepMs: setting(millis.default(5_000), {
+      env: 'AIDB_DATABASE_PGVECTOR_SWEEP_MS',
+      doc: 'How often an idle replica’s pgvector indexer takes over queued chunks another replica left behind (it died or stopped).',
+    }),
+    pgvectorBuildMemoryMb: setting(z.number().int().min(64).max(65_536).default(1_024), {
+      env: 'AIDB_DATABASE_PGVECTOR_BUILD_MEMORY_MB',
+      doc: 'Most `maintenance_work_mem` one HNSW graph build may take (sized to the collection below that); the database server must have it free.',
+    }),
   })
   .strict();

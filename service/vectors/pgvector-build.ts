@@ -186,6 +186,34 @@ export interface BuildOptions {
 }
 
 /**
+ * Runs `work` holding the collection's build lock on one connection, reporting that connection's
+ * backend while it runs (stopping the service cancels it). Undefined when another replica holds
+ * the lock.
+ */
+async function withGraphLock<T>(
+  pool: pg.Pool,
+  collectionId: number,
+  building: (pid: number | undefined) => void,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T | undefined> {
+  const key = [buildLockClass, collectionId % 2_147_483_647];
+  return withClient(pool, async (client) => {
+    const { rows } = await client.query<{ locked: boolean; pid: number }>(
+      'SELECT pg_try_advisory_lock($1, $2::int) AS locked, pg_backend_pid() AS pid',
+      key,
+    );
+    if (rows[0]?.locked !== true) return undefined;
+    building(rows[0].pid);
+    try {
+      return await work(client);
+    } finally {
+      building(undefined);
+      await client.query('SELECT pg_advisory_unlock($1, $2::int)', key);
+    }
+  });
+}
+
+/**
  * Drops the collection's graph, moves its whole queue in, and builds the graph once. Concurrent
  * DDL only: a plain CREATE or DROP INDEX would lock the table every collection shares against
  * writes (or, for DROP, against reads too) for the length of the build. Searches stay complete:
@@ -197,13 +225,7 @@ export async function buildCollectionGraph(
   collection: QueuedCollection,
   { hnsw, logger, memoryLimitMb, closed, building }: BuildOptions,
 ): Promise<number | undefined> {
-  return withClient(pool, async (client) => {
-    const { rows } = await client.query<{ locked: boolean; pid: number }>(
-      'SELECT pg_try_advisory_lock($1, $2::int) AS locked, pg_backend_pid() AS pid',
-      [buildLockClass, collection.id % 2_147_483_647],
-    );
-    if (rows[0]?.locked !== true) return undefined;
-    building(rows[0].pid);
+  return withGraphLock(pool, collection.id, building, async (client) => {
     try {
       const started = performance.now();
       await client.query('SET statement_timeout = 0');
@@ -240,14 +262,42 @@ export async function buildCollectionGraph(
       );
       return moved;
     } finally {
-      building(undefined);
       await client.query(
         'RESET statement_timeout; RESET maintenance_work_mem; RESET max_parallel_maintenance_workers',
       );
-      await client.query('SELECT pg_advisory_unlock($1, $2::int)', [
-        buildLockClass,
-        collection.id % 2_147_483_647,
-      ]);
     }
   });
+}
+
+/**
+ * Drops the graphs of deleted collections; returns how many it dropped. A delete leaves its
+ * graph to this: DROP INDEX CONCURRENTLY waits for every running build on the table all
+ * collections share (minutes at 100k), and a delete must not wait for another collection.
+ * The orphan's predicate matches no row meanwhile, so it holds no data and serves no search.
+ */
+export async function dropOrphanGraphs(
+  pool: pg.Pool,
+  building: (pid: number | undefined) => void,
+): Promise<number> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT substring(c.relname from 15) AS id
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = 'pgvector_chunks'::regclass AND c.relname ~ '^pgvector_hnsw_[0-9]+$'
+       AND NOT EXISTS (SELECT 1 FROM collections k WHERE k.id = substring(c.relname from 15)::bigint)`,
+  );
+  let dropped = 0;
+  for (const { id } of rows) {
+    const collection = { id: Number(id) };
+    const done = await withGraphLock(pool, collection.id, building, async (client) => {
+      await client.query('SET statement_timeout = 0');
+      try {
+        await client.query(unhurried(`DROP INDEX CONCURRENTLY IF EXISTS ${indexName(collection)}`));
+      } finally {
+        await client.query('RESET statement_timeout');
+      }
+      return true;
+    });
+    if (done === true) dropped += 1;
+  }
+  return dropped;
 }

@@ -7,9 +7,9 @@ import { encodeFloat4Array } from '../store/float4-array.ts';
 import { withClient, type Sql } from '../store/sql.ts';
 import {
   buildCollectionGraph,
+  dropOrphanGraphs,
   checkedInteger,
   createIndexSql,
-  indexName,
   moveQueued,
   queuedCollections,
   planQueue,
@@ -106,7 +106,17 @@ export function createPgvectorIndex({
   let closed = false;
   let moved = 0;
   let builds = 0;
-  let buildPid: number | undefined;
+  // Backends running this instance's graph DDL: stopping the service cancels them.
+  const ddlBackends = new Set<number>();
+  const ddlBackend = (): ((pid: number | undefined) => void) => {
+    let own: number | undefined;
+    return (pid) => {
+      if (own !== undefined) ddlBackends.delete(own);
+      own = pid;
+      if (pid !== undefined) ddlBackends.add(pid);
+    };
+  };
+  let dropping: Promise<void> | undefined;
   let sweep: NodeJS.Timeout | undefined;
 
   // Collections whose queue the last plan gave to the row-by-row path; the others wait for, or
@@ -122,6 +132,26 @@ export function createPgvectorIndex({
     const n = await moveQueued(pool, indexBatch, byRows);
     moved += n;
     return n;
+  }
+
+  /** One background pass over deleted collections' graphs at a time; failures are retried. */
+  function dropOrphans(): void {
+    if (dropping !== undefined || closed) return;
+    dropping = dropOrphanGraphs(pool, ddlBackend())
+      .then((n) => {
+        if (n > 0)
+          logger.info({ graphs: n }, 'pgvector: dropped the graphs of deleted collections');
+      })
+      .catch((error: unknown) => {
+        if (!closed)
+          logger.warn(
+            { err: error },
+            'pgvector: dropping deleted collections’ graphs failed; retrying at the next sweep',
+          );
+      })
+      .finally(() => {
+        dropping = undefined;
+      });
   }
 
   /** Builds the graphs whose backlog is cheaper to index in one build; true if it built any. */
@@ -150,9 +180,7 @@ export function createPgvectorIndex({
         logger,
         memoryLimitMb,
         closed: () => closed,
-        building: (pid) => {
-          buildPid = pid;
-        },
+        building: ddlBackend(),
       });
       if (n === undefined) continue;
       moved += n;
@@ -256,17 +284,21 @@ export function createPgvectorIndex({
       // Fails start-up, not every search, where the settings are refused (pgvector < 0.8).
       await sql.query(sessionSettings);
       void kick();
-      sweep = setInterval(() => void kick(), sweepMs).unref();
+      sweep = setInterval(() => {
+        void kick();
+        dropOrphans();
+      }, sweepMs).unref();
     },
     // Its graph is built by the indexer (a collection without a valid graph is in its plan), with
     // CREATE INDEX CONCURRENTLY: a plain CREATE INDEX in this transaction would take a SHARE lock
     // on the table every collection shares, and wait behind another collection's graph build
     // (minutes at 100k) while holding the new collection's row. Searches scan it exactly until.
     createCollection: () => Promise.resolve(),
-    async dropCollection(collection) {
-      // Concurrently: a plain DROP INDEX locks the table every collection shares against reads,
-      // and queued behind a graph build of another collection it would stall all searches.
-      await pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${indexName(collection)}`);
+    // The graph is dropped in the background (dropOrphanGraphs): a DROP INDEX, even
+    // concurrent, waits behind any graph build on the table every collection shares.
+    dropCollection() {
+      dropOrphans();
+      return Promise.resolve();
     },
     async upsert(tx, collection, documents) {
       const ids = documents.flatMap((doc) => doc.chunks.map(() => doc.documentId));
@@ -350,9 +382,10 @@ export function createPgvectorIndex({
       clearInterval(sweep);
       // A graph build can take minutes: cancelled, it leaves an invalid graph that the next
       // start rebuilds, and the queue stays in the database.
-      if (buildPid !== undefined)
-        await pool.query('SELECT pg_cancel_backend($1)', [buildPid]).catch(() => undefined);
+      for (const pid of ddlBackends)
+        await pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
       await running;
+      await dropping;
     },
     moved: () => moved,
     builds: () => builds,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/logger.ts';
-import { insertCollection } from '../../../service/store/collections.ts';
+import { deleteCollection, insertCollection } from '../../../service/store/collections.ts';
 import { writeDocuments, type DocumentWrite } from '../../../service/store/documents.ts';
 import { transaction } from '../../../service/store/sql.ts';
 import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
@@ -217,6 +217,50 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
     } finally {
       await writer.end();
       await stopping.pool.end();
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
+  it('deleting a collection does not wait for a graph build; its graph is dropped after it', async () => {
+    const other = replica(100);
+    const graphOf = async (id: number): Promise<unknown[]> =>
+      (
+        await backend.pool.query(
+          `SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint)`,
+          [id],
+        )
+      ).rows;
+    // A build of another collection holds what CREATE INDEX CONCURRENTLY holds on the table
+    // every collection shares; a DROP INDEX, even concurrent, waits for it.
+    const build = new pg.Client({ connectionString: backend.url });
+    await build.connect();
+    try {
+      const doomed = await insertCollection(backend.pool, 'doomed', dimension, {});
+      if (doomed === undefined) throw new Error('collection not created');
+      await other.index.prepare(other.pool);
+      await other.index.drained();
+      expect(await graphOf(doomed.id)).toEqual([{ indisvalid: true }]);
+      await build.query('BEGIN');
+      await build.query('LOCK TABLE pgvector_chunks IN SHARE UPDATE EXCLUSIVE MODE');
+      await deleteCollection(backend.pool, doomed.id);
+      await other.index.dropCollection(doomed);
+      await waitFor('the background drop to wait for the build', async () => {
+        const { rows } = await backend.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE 'DROP INDEX CONCURRENTLY%'`,
+        );
+        return Number(rows[0]?.n) > 0;
+      });
+      expect(await graphOf(doomed.id)).toEqual([{ indisvalid: true }]);
+      await build.query('COMMIT');
+      await waitFor('the deleted collection’s graph to be dropped', async () => {
+        return (await graphOf(doomed.id)).length === 0;
+      });
+      expect(await graphOf(collection.id)).toEqual([{ indisvalid: true }]);
+      expect(other.lines).toEqual([]);
+    } finally {
+      await build.end();
       await other.index.close();
       await other.pool.end();
     }
