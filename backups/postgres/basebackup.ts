@@ -11,6 +11,7 @@ import { BackupError, wrap } from '../errors.ts';
 import type { ManifestWal } from '../manifest.ts';
 import type { BackupSource, SourcePart } from '../source.ts';
 import { segmentOfLsn } from '../wal/segments.ts';
+import { countAtRestorePoint } from './restore-point.ts';
 import {
   describeConnection,
   libpqEnv,
@@ -88,8 +89,9 @@ export function createBasebackupSource(connection: PostgresConnection): BackupSo
               `backups: pg_basebackup did not report its WAL range: ${child.stderr().trim()}`,
             );
           }
-          // No table of contents: a base backup is checked by recovering it (level 2).
-          return {};
+          const counted = await countAtRestorePoint(connection);
+          range = { ...range, restorePoint: counted.restorePoint };
+          return counted.rowCounts;
         },
         walRange() {
           if (range === undefined) throw new Error('backups: WAL range read before finish');
