@@ -10,6 +10,7 @@ import { access, chown, lstat, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BackupError } from '../errors.ts';
+import { readHotStandbyMinimums } from './control-data.ts';
 import type { ServerUser } from './server-user.ts';
 
 export interface PrivateServerOptions {
@@ -104,6 +105,7 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
     log_min_messages: 'warning',
     log_line_prefix: '%m ',
     lc_messages: 'C',
+    ...(await readHotStandbyMinimums(options.binary, dataDir)),
     ...options.settings,
   };
   const args = ['-D', dataDir];

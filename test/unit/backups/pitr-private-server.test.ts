@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecoveryLog } from '../../../backups/pitr/recovery-log.ts';
+import { hotStandbyMinimums } from '../../../backups/pitr/control-data.ts';
 import { findPasswdUser, resolveServerUser } from '../../../backups/pitr/server-user.ts';
 
 // Lines as PostgreSQL 15 writes them with log_line_prefix '%m ' and lc_messages C (drill run).
@@ -63,5 +64,26 @@ describe('the server user', () => {
     await expect(resolveServerUser('root', 0, () => Promise.resolve(passwd))).rejects.toThrow(
       'and root is root; set AIDB_BACKUP_PG_SERVER_USER',
     );
+  });
+});
+
+describe('hotStandbyMinimums', () => {
+  it('takes the five settings a hot standby needs from pg_controldata, under their server names', () => {
+    const output = [
+      'wal_level setting:                    replica',
+      'max_connections setting:              300',
+      'max_worker_processes setting:         8',
+      'max_wal_senders setting:              10',
+      'max_prepared_xacts setting:           0',
+      'max_locks_per_xact setting:           128',
+      'track_commit_timestamp setting:       off',
+    ].join('\n');
+    expect(hotStandbyMinimums(output)).toEqual({
+      max_connections: '300',
+      max_worker_processes: '8',
+      max_wal_senders: '10',
+      max_prepared_transactions: '0',
+      max_locks_per_transaction: '128',
+    });
   });
 });
