@@ -223,6 +223,38 @@ describe('point-in-time recovery drill (PostgreSQL 15, base backup + WAL archive
     expect(count).toBe('absent');
   }, 60_000);
 
+  it('without the server binaries, builds the directory and says in one line why it did not recover', async () => {
+    const noServer = join(dir, 'no-server-bin');
+    await mkdir(noServer);
+    const target = join(dir, 'manual', 'data');
+    const result = await runCli(
+      ['backup', 'restore', '--to-time', marks.t1.at, '--target', target],
+      {
+        AIDB_BACKUP_REPOSITORY: repositoryDir,
+        AIDB_BACKUP_IDENTITY_FILE: identityFile,
+        AIDB_BACKUP_PG_BIN_DIR: noServer,
+      },
+      60_000,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `recovery not run here: the PostgreSQL server binary postgres is not in ${noServer}; set AIDB_BACKUP_PG_BIN_DIR (backups.postgresBinDir)`,
+    );
+    expect(result.stdout).toContain(`start PostgreSQL on ${target}`);
+    expect(result.stdout).not.toContain('recovery: ');
+    // The directory still recovers when started by hand, to T1 as asked.
+    const cluster = await startRecovered(target);
+    try {
+      const [row] = await query<{ n: string }>(
+        cluster.url('app'),
+        'SELECT count(*) AS n FROM items',
+      );
+      expect(Number(row?.n)).toBe(100);
+    } finally {
+      await cluster.stop();
+    }
+  }, 90_000);
+
   it('refuses a target later than the newest archived WAL, naming it, and writes nothing', async () => {
     const target = join(dir, 'future', 'data');
     const result = await runCli(
