@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BackupError } from '../errors.ts';
 import { readHotStandbyMinimums } from './control-data.ts';
+import { parseRecoveryLog } from './recovery-log.ts';
 import type { ServerUser } from './server-user.ts';
 
 export interface PrivateServerOptions {
@@ -157,11 +158,11 @@ export async function startPrivateServer(options: PrivateServerOptions): Promise
         watchers.add(watch);
         void exited.then((how) => {
           if (!watchers.delete(watch)) return;
-          const fatal = lines.find((l) => /\b(FATAL|PANIC):/.test(l));
+          const { fatal } = parseRecoveryLog(lines);
           reject(
             new BackupError(
               'verify_failed',
-              `backups: the private PostgreSQL server ${how}${fatal === undefined ? '' : `: ${fatal.replace(/^.*?\b(FATAL|PANIC):\s+/, '')}`}`,
+              `backups: the private PostgreSQL server ${how}${fatal === undefined ? '' : `: ${fatal}`}`,
             ),
           );
         });

@@ -24,7 +24,7 @@ import { parseLsn, parseSegment, segmentBytes } from '../wal/segments.ts';
 import { planRestore } from './plan.ts';
 import { findServerBinary, giveTo, missingServer } from './private-server.ts';
 import { pausedAtTarget, promoted, runRecovery } from './recover.ts';
-import { resolveServerUser } from './server-user.ts';
+import { resolveServerUser, type ServerUser } from './server-user.ts';
 
 export interface BaseVerifyOptions {
   readonly archive: WalArchive;
@@ -63,6 +63,19 @@ async function countAt(host: string, port: number, options: BaseVerifyOptions) {
   }
 }
 
+/** The server binary and who runs it; a one-line error naming the setting when either is missing. */
+export async function level2Server(
+  options: Pick<BaseVerifyOptions, 'binDir' | 'serverUser'>,
+): Promise<{ readonly binary: string; readonly user: ServerUser | undefined }> {
+  const binary = await findServerBinary(options.binDir);
+  if (binary === undefined)
+    throw new BackupError(
+      'other',
+      `backups: level 2 of a base backup needs ${missingServer(options.binDir)}`,
+    );
+  return { binary, user: await resolveServerUser(options.serverUser) };
+}
+
 export async function verifyBaseInScratch(
   manifest: Manifest,
   feed: Feed,
@@ -76,13 +89,7 @@ export async function verifyBaseInScratch(
       `${manifest.id} has no restore point for its row counts (taken by an older aidb); level 2 needs a newer base backup`,
     );
   }
-  const binary = await findServerBinary(options.binDir);
-  if (binary === undefined)
-    throw new BackupError(
-      'verify_failed',
-      `backups: level 2 of a base backup needs ${missingServer(options.binDir)}`,
-    );
-  const user = await resolveServerUser(options.serverUser);
+  const { binary, user } = await level2Server(options);
   const newest = await newestAfter(manifest, options.archive);
   const root = join(
     options.scratchDir,
@@ -114,7 +121,7 @@ export async function verifyBaseInScratch(
     ).catch((error: unknown) => {
       throw checkFailed(
         'wal_replay_failed',
-        `recovery of ${manifest.id} did not reach its restore point ${point.name} (${point.lsn}): ${(error as Error).message.replace(/^backups: /, '')}`,
+        `recovery of ${manifest.id} to its restore point ${point.name} (${point.lsn}) failed: ${(error as Error).message.replace(/^backups: /, '')}`,
         error,
       );
     });
@@ -150,26 +157,23 @@ export async function verifyBaseInScratch(
   }
 }
 
+const isRunning = (pid: number): Promise<boolean> =>
+  readFile(`/proc/${String(pid)}/stat`).then(
+    () => true,
+    () => false,
+  );
+
 /** A postmaster a crashed run left behind in `dir`: ask it to quit before the files go. */
 async function stopOrphan(dir: string): Promise<void> {
-  const pid = Number(
-    (await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
-  );
+  const pidFile = await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(pidFile.split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return;
   const cmdline = await readFile(`/proc/${String(pid)}/cmdline`, 'utf8').catch(() => '');
   // A recycled pid is someone else's process: only one started on this directory is ours.
   if (!cmdline.includes(join(dir, 'data'))) return;
   process.kill(pid, 'SIGQUIT');
-  for (
-    let n = 0;
-    n < 100 &&
-    (await readFile(`/proc/${String(pid)}/stat`).then(
-      () => true,
-      () => false,
-    ));
-    n += 1
-  )
-    await sleep(100);
+  // An immediate shutdown takes well under a second; ten is the most this waits.
+  for (let n = 0; n < 100 && (await isRunning(pid)); n += 1) await sleep(100);
 }
 
 /** Removes scratch directories left by crashed runs; returns their names. */

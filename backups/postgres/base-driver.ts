@@ -10,6 +10,7 @@ import { streamConsumer, type TargetDriver } from '../driver.ts';
 import { BackupError } from '../errors.ts';
 import type { Manifest } from '../manifest.ts';
 import {
+  level2Server,
   removeScratchLeftovers,
   verifyBaseInScratch,
   type BaseVerifyOptions,
@@ -39,6 +40,13 @@ async function directoryState(path: string): Promise<'missing' | 'empty' | 'non_
 export function createBaseBackupDriver(options: BaseBackupDriverOptions): TargetDriver {
   const dump = createPostgresDriver(options);
   const { verify } = options;
+  const verifyOptions = (): NonNullable<BaseBackupDriverOptions['verify']> => {
+    if (verify !== undefined) return verify;
+    throw new BackupError(
+      'other',
+      'backups: level 2 of a base backup needs PITR on (AIDB_BACKUP_PITR), for the WAL archive it replays',
+    );
+  };
   return {
     target: 'postgres',
     source: createBasebackupSource(options.connection),
@@ -46,15 +54,13 @@ export function createBaseBackupDriver(options: BaseBackupDriverOptions): Target
       if (part.format !== 'pg_basebackup-tar') return dump.archiveReader(part, signal);
       return streamConsumer(createTarReader());
     },
+    async canRestoreInScratch(manifest) {
+      if (isBase(manifest)) await level2Server(verifyOptions());
+    },
     async scratchRestore(manifest, feed, signal) {
       if (!isBase(manifest)) return dump.scratchRestore(manifest, feed, signal);
-      if (verify === undefined)
-        throw new BackupError(
-          'verify_failed',
-          'backups: level 2 of a base backup needs PITR on (AIDB_BACKUP_PITR)',
-        );
       return verifyBaseInScratch(manifest, feed, signal, {
-        ...verify,
+        ...verifyOptions(),
         prefix: options.scratchPrefix,
         connection: options.connection,
       });
