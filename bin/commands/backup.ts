@@ -227,7 +227,10 @@ function verifyCommand(): Command {
       'Verify a backup: level 1 reads and decodes it, --restore (level 2) restores it into a scratch database',
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
-    .option('--restore', 'level 2: restore into a scratch database and compare row counts')
+    .option(
+      '--restore',
+      'level 2: restore into a scratch database (a base backup: recover it with its WAL in a scratch directory) and compare row counts',
+    )
     .option('--repository <dir>', 'verify in this repository instead (a copy)')
     .option('--json', 'print the verification as JSON (README, "JSON output")')
     .action(
