@@ -11,7 +11,7 @@ import { BackupError, wrap } from '../errors.ts';
 import type { ManifestWal } from '../manifest.ts';
 import type { BackupSource, SourcePart } from '../source.ts';
 import { segmentOfLsn } from '../wal/segments.ts';
-import { countAtRestorePoint } from './restore-point.ts';
+import { checkRestorePointGrant, countAtRestorePoint } from './restore-point.ts';
 import {
   describeConnection,
   libpqEnv,
@@ -53,6 +53,7 @@ export function createBasebackupSource(connection: PostgresConnection): BackupSo
           throw wrap('dump_failed', missingTool(connection, 'pg_basebackup'), cause);
         throw cause;
       });
+      await checkRestorePointGrant(connection);
       return { pgBasebackup: stdout.trim() };
     },
     // One part that needs nothing awaited before it starts; the interface is asynchronous.

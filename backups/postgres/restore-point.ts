@@ -74,6 +74,25 @@ async function attempt(
   }
 }
 
+/** Fails before a base is streamed when the role may not write the restore point it needs. */
+export async function checkRestorePointGrant(connection: PostgresConnection): Promise<void> {
+  const client = await connectPostgres(connection, 'dump_failed');
+  try {
+    const { rows } = await client.query<{ ok: boolean; role: string }>(
+      "SELECT has_function_privilege('pg_create_restore_point(text)', 'EXECUTE') AS ok, current_user AS role",
+    );
+    const { ok = false, role = '' } = rows[0] ?? {};
+    if (!ok) {
+      throw new BackupError(
+        'dump_failed',
+        `backups: role ${role} may not write restore points, which base backups need for exact row counts; as a superuser: GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO ${role}`,
+      );
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Counts every table at a new restore point; see the file comment for why it is exact. */
 export async function countAtRestorePoint(
   connection: PostgresConnection,

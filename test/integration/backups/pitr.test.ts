@@ -255,6 +255,25 @@ describe('point-in-time recovery drill (PostgreSQL 15, base backup + WAL archive
     }
   }, 90_000);
 
+  it('refuses a base backup before streaming it when the role may not write restore points', async () => {
+    await query(server.url, 'CREATE ROLE aidb_nogrant LOGIN REPLICATION');
+    const url = server.urlFor('app').replace('postgres@', 'aidb_nogrant@');
+    const driver = createBaseBackupDriver({
+      connection: { url, binDir: pgBin },
+      scratchPrefix: 'aidb_verify_',
+    });
+    const { engine: denied } = testEngine({
+      dir: join(dir, 'denied'),
+      drivers: { postgres: driver },
+      keys,
+    });
+    const outcome = await denied.run('postgres', new AbortController().signal);
+    expect(outcome.status === 'failure' && [outcome.reason, outcome.error.message]).toEqual([
+      'dump_failed',
+      'backups: role aidb_nogrant may not write restore points, which base backups need for exact row counts; as a superuser: GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO aidb_nogrant',
+    ]);
+  });
+
   it('refuses a target later than the newest archived WAL, naming it, and writes nothing', async () => {
     const target = join(dir, 'future', 'data');
     const result = await runCli(
