@@ -60,7 +60,8 @@ export async function restoreToTime(
   await withEngine(
     command,
     async (engine, config) => {
-      const { walArchiveFromConfig, repositoryDir } = await import('../../backups/from-config.ts');
+      const { walArchiveFromConfig, repositoryDir, scratchDir } =
+        await import('../../backups/from-config.ts');
       const archive = await walArchiveFromConfig(config);
       const { manifests, missing } = await engine.list();
       const bases = manifests.filter((m) => m.target === 'postgres' && m.wal !== undefined);
@@ -106,7 +107,6 @@ export async function restoreToTime(
         return;
       }
       const { recoverRestored } = await import('../../backups/pitr/recover-restored.ts');
-      const { scratchDir } = await import('../../backups/from-config.ts');
       const run = cancellation();
       try {
         const recovered = await recoverRestored({
