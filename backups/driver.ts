@@ -43,6 +43,11 @@ export interface TargetDriver {
     feed: Feed,
     signal: AbortSignal,
   ): Promise<readonly Record<string, number>[]>;
+  /**
+   * Level 2: throws when this installation cannot run it at all (a missing tool, no user to run
+   * it as). Like a missing key, that says nothing about the backup, so nothing is recorded.
+   */
+  canRestoreInScratch?(manifest: Manifest): Promise<void>;
   /** Removes scratch places left by a crashed level-2 run; returns their names. */
   dropLeftovers(signal: AbortSignal): Promise<readonly string[]>;
   restore(manifest: Manifest, destination: string, options: RestoreOptions): Promise<RestoreReport>;

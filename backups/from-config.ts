@@ -5,6 +5,7 @@
 import { parseAgeIdentities } from '../lib/age-identities.ts';
 import { readLocalKey } from '../lib/local-key.ts';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
@@ -81,7 +82,15 @@ async function drivers(
           : { url: backups.scratch.url, binDir: backups.postgresBinDir };
       const options = { connection, scratch, scratchPrefix: backups.scratch.prefix };
       out.postgres = backups.pitr.enabled
-        ? createBaseBackupDriver(options)
+        ? createBaseBackupDriver({
+            ...options,
+            verify: {
+              archive: await walArchiveFromConfig(config),
+              binDir: backups.postgresBinDir,
+              serverUser: backups.pitr.serverUser,
+              scratchDir: scratchDir(config),
+            },
+          })
         : createPostgresDriver(options);
     } else if (target === 'qdrant' && config.qdrant.url !== undefined) {
       // Loaded only here: Qdrant's client costs the agent ~30 MiB it needs for nothing else.
@@ -128,6 +137,11 @@ export async function walArchiveFromConfig(config: Config): Promise<WalArchive> 
     recipients,
     compressionLevel: config.backups.compressionLevel,
   });
+}
+
+/** Parent of private servers' scratch directories (level 2 of bases, `restore --to-time`). */
+export function scratchDir(config: Config): string {
+  return resolve(config.backups.scratch.dir ?? tmpdir());
 }
 
 export function walSpoolDir(config: Config): string {

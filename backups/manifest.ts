@@ -73,6 +73,14 @@ export const manifestSchema = z
         stopLsn: z.string().regex(/^[0-9A-F]+\/[0-9A-F]+$/),
         startSegment: z.string().regex(/^[0-9A-F]{24}$/),
         stopSegment: z.string().regex(/^[0-9A-F]{24}$/),
+        /** Where the parts' row counts hold exactly (postgres/restore-point.ts); level 2 stops there. */
+        restorePoint: z
+          .object({
+            name: z.string().regex(/^[a-z0-9_]{1,63}$/),
+            lsn: z.string().regex(/^[0-9A-F]+\/[0-9A-F]+$/),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

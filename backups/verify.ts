@@ -125,6 +125,7 @@ export async function verifyBackup(
   context: VerifyContext,
 ): Promise<{ readonly manifest: Manifest; readonly verification: Verification }> {
   await checkRecipients(manifest, context.identities);
+  if (level === '2') await driver.canRestoreInScratch?.(manifest);
   const started = context.now();
   let verification: Verification;
   try {

@@ -23,7 +23,7 @@ export function verificationAlerts(context: GenerationContext): AlertSpec[] {
       dashboard: 'backups',
       runbook: {
         components: ['agent'],
-        meaning: `Level ${level} verification (${level === '1' ? 're-read, checksum, decrypt, decompress and read the whole archive, after every backup' : 'restore into a scratch database and compare row counts, on a schedule'}) has not run within ${formatDuration(after)}. A backup nobody verified may not restore.`,
+        meaning: `Level ${level} verification (${level === '1' ? 're-read, checksum, decrypt, decompress and read the whole archive, after every backup' : 'restore into a scratch database, or recover a base backup with its WAL in a scratch directory, and compare row counts, on a schedule'}) has not run within ${formatDuration(after)}. A backup nobody verified may not restore.`,
         causes: [
           'The verify job fails or is skipped (see the agent’s job panel).',
           'The agent was down when it was due.',
@@ -69,9 +69,10 @@ export function verificationAlerts(context: GenerationContext): AlertSpec[] {
       runbook: {
         components: ['agent'],
         meaning:
-          'Reading back (level 1) or restoring (level 2) the latest backup failed: checksum mismatch, decryption or decompression error, a truncated archive, or row counts that differ.',
+          'Reading back (level 1) or restoring (level 2) the latest backup failed: checksum mismatch, decryption or decompression error, a truncated archive, or row counts that differ. With PITR, level 2 of a base also replays the WAL archived after it: a missing (`wal_gap`) or unrestorable (`wal_replay_short`) segment fails it, named in the detail.',
         causes: [
           'Corruption on the repository’s storage; a backup cut short; the wrong identity for decryption.',
+          'With PITR: a WAL file deleted or damaged in `<repository>/wal/`.',
         ],
         firstQueries: [
           {
@@ -80,7 +81,7 @@ export function verificationAlerts(context: GenerationContext): AlertSpec[] {
           },
         ],
         mitigation: [
-          'Run `aidb backup verify <id>` on the backup to see the failing step.',
+          'Run `aidb backup verify <id>` on the backup to see the failing step; with PITR, `aidb backup wal-status` lists gaps in the WAL archive without restoring anything.',
           'Take a new backup with `aidb backup run` and verify it; keep the failed one for forensics (`aidb backup prune` keeps failed backups for a grace period).',
         ],
       },

@@ -2,16 +2,28 @@
  * The PostgreSQL driver when point-in-time recovery is on: new backups are base backups
  * (basebackup.ts); logical dumps already in the repository are still checked and restored by
  * the dump driver. A base restores into a data directory (`tar -x`, never through a plain file
- * on disk); the recovery settings that replay the WAL archive are written by pitr/restore.ts.
+ * on disk); the recovery settings that replay the WAL archive are written by
+ * bin/commands/backup-pitr.ts. Level 2 recovers it in a scratch directory (pitr/verify-base.ts).
  */
-import { mkdir, readdir } from 'node:fs/promises';
-import { runChild } from '../child.ts';
+import { readdir } from 'node:fs/promises';
 import { streamConsumer, type TargetDriver } from '../driver.ts';
 import { BackupError } from '../errors.ts';
 import type { Manifest } from '../manifest.ts';
+import {
+  level2Server,
+  removeScratchLeftovers,
+  verifyBaseInScratch,
+  type BaseVerifyOptions,
+} from '../pitr/verify-base.ts';
 import { createTarReader } from '../tar.ts';
 import { createBasebackupSource } from './basebackup.ts';
 import { createPostgresDriver, type PostgresDriverOptions } from './driver.ts';
+import { extractBase } from './extract-base.ts';
+
+export interface BaseBackupDriverOptions extends PostgresDriverOptions {
+  /** What level 2 of a base needs; absent where nothing is verified (a restore-only driver). */
+  readonly verify?: Omit<BaseVerifyOptions, 'connection' | 'prefix'> | undefined;
+}
 
 const isBase = (manifest: Manifest): boolean =>
   manifest.parts.some((part) => part.format === 'pg_basebackup-tar');
@@ -25,8 +37,16 @@ async function directoryState(path: string): Promise<'missing' | 'empty' | 'non_
   }
 }
 
-export function createBaseBackupDriver(options: PostgresDriverOptions): TargetDriver {
+export function createBaseBackupDriver(options: BaseBackupDriverOptions): TargetDriver {
   const dump = createPostgresDriver(options);
+  const { verify } = options;
+  const verifyOptions = (): NonNullable<BaseBackupDriverOptions['verify']> => {
+    if (verify !== undefined) return verify;
+    throw new BackupError(
+      'other',
+      'backups: level 2 of a base backup needs PITR on (AIDB_BACKUP_PITR), for the WAL archive it replays',
+    );
+  };
   return {
     target: 'postgres',
     source: createBasebackupSource(options.connection),
@@ -34,14 +54,24 @@ export function createBaseBackupDriver(options: PostgresDriverOptions): TargetDr
       if (part.format !== 'pg_basebackup-tar') return dump.archiveReader(part, signal);
       return streamConsumer(createTarReader());
     },
+    async canRestoreInScratch(manifest) {
+      if (isBase(manifest)) await level2Server(verifyOptions());
+    },
     async scratchRestore(manifest, feed, signal) {
       if (!isBase(manifest)) return dump.scratchRestore(manifest, feed, signal);
-      throw new BackupError(
-        'verify_failed',
-        'backups: level 2 of a base backup is a recovery: run `aidb backup restore --to-time latest --target <scratch dir>` and start PostgreSQL on it (not automated yet)',
-      );
+      return verifyBaseInScratch(manifest, feed, signal, {
+        ...verifyOptions(),
+        prefix: options.scratchPrefix,
+        connection: options.connection,
+      });
     },
-    dropLeftovers: (signal) => dump.dropLeftovers(signal),
+    async dropLeftovers(signal) {
+      const dirs =
+        verify === undefined
+          ? []
+          : await removeScratchLeftovers(verify.scratchDir, options.scratchPrefix);
+      return [...dirs, ...(await dump.dropLeftovers(signal))];
+    },
     async restore(manifest, destination, restoreOptions) {
       if (!isBase(manifest)) return dump.restore(manifest, destination, restoreOptions);
       const state = await directoryState(destination);
@@ -52,21 +82,12 @@ export function createBaseBackupDriver(options: PostgresDriverOptions): TargetDr
           `backups: ${destination} is not empty; restore a base backup into a new or empty directory`,
         );
       }
-      await mkdir(destination, { recursive: true, mode: 0o700 });
-      const actions: string[] = [];
-      for (const part of manifest.parts) {
-        const tar = runChild({
-          command: 'tar',
-          args: ['--extract', '--file=-', '--no-same-owner', `--directory=${destination}`],
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-          reason: 'other',
-          signal: restoreOptions.signal,
-          missing: 'backups: tar not found on PATH; install it (Debian package tar)',
-        });
-        tar.stdout.resume();
-        await restoreOptions.feed(part, { stream: tar.stdin, done: tar.done });
-        actions.push(`extracted ${part.file} into ${destination}`);
-      }
+      const actions = await extractBase(
+        manifest,
+        destination,
+        restoreOptions.feed,
+        restoreOptions.signal,
+      );
       return { actions, rowCounts: {} };
     },
   };

@@ -11,6 +11,7 @@ import { BackupError, wrap } from '../errors.ts';
 import type { ManifestWal } from '../manifest.ts';
 import type { BackupSource, SourcePart } from '../source.ts';
 import { segmentOfLsn } from '../wal/segments.ts';
+import { checkRestorePointGrant, countAtRestorePoint } from './restore-point.ts';
 import {
   describeConnection,
   libpqEnv,
@@ -52,6 +53,7 @@ export function createBasebackupSource(connection: PostgresConnection): BackupSo
           throw wrap('dump_failed', missingTool(connection, 'pg_basebackup'), cause);
         throw cause;
       });
+      await checkRestorePointGrant(connection);
       return { pgBasebackup: stdout.trim() };
     },
     // One part that needs nothing awaited before it starts; the interface is asynchronous.
@@ -88,8 +90,9 @@ export function createBasebackupSource(connection: PostgresConnection): BackupSo
               `backups: pg_basebackup did not report its WAL range: ${child.stderr().trim()}`,
             );
           }
-          // No table of contents: a base backup is checked by recovering it (level 2).
-          return {};
+          const counted = await countAtRestorePoint(connection);
+          range = { ...range, restorePoint: counted.restorePoint };
+          return counted.rowCounts;
         },
         walRange() {
           if (range === undefined) throw new Error('backups: WAL range read before finish');

@@ -16,15 +16,35 @@ export interface Queryable {
   query(sql: string): Promise<{ rows: unknown[] }>;
 }
 
-/** Exact rows per table (`schema.table`), in the client's current snapshot. */
-export async function countRows(client: Queryable): Promise<Record<string, number>> {
+/** A counted table: its `schema.table` key and its quoted SQL name. */
+export interface CountedTable {
+  readonly key: string;
+  readonly sql: string;
+}
+
+/** The tables `countRows` counts, in the client's current snapshot. */
+export async function listTables(client: Queryable): Promise<CountedTable[]> {
   const rows = (await client.query(tablesQuery)).rows as { schema: string; name: string }[];
+  return rows.map(({ schema, name }) => ({
+    key: `${schema}.${name}`,
+    sql: `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`,
+  }));
+}
+
+export async function countTables(
+  client: Queryable,
+  tables: readonly CountedTable[],
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const { schema, name } of rows) {
-    const table = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
-    const result = await client.query(`SELECT count(*) AS n FROM ${table}`);
+  for (const table of tables) {
+    const result = await client.query(`SELECT count(*) AS n FROM ${table.sql}`);
     const [row] = result.rows as { n: string | number | bigint }[];
-    counts[`${schema}.${name}`] = Number(row?.n ?? 0);
+    counts[table.key] = Number(row?.n ?? 0);
   }
   return counts;
+}
+
+/** Exact rows per table (`schema.table`), in the client's current snapshot. */
+export async function countRows(client: Queryable): Promise<Record<string, number>> {
+  return countTables(client, await listTables(client));
 }

@@ -40,6 +40,7 @@ export async function restoreToTime(
   command: Command,
   toTime: string,
   target: string,
+  recover: boolean,
 ): Promise<void> {
   const recovery = parseRecoveryTarget(toTime);
   if (recovery === undefined) {
@@ -59,7 +60,8 @@ export async function restoreToTime(
   await withEngine(
     command,
     async (engine, config) => {
-      const { walArchiveFromConfig, repositoryDir } = await import('../../backups/from-config.ts');
+      const { walArchiveFromConfig, repositoryDir, scratchDir } =
+        await import('../../backups/from-config.ts');
       const archive = await walArchiveFromConfig(config);
       const { manifests, missing } = await engine.list();
       const bases = manifests.filter((m) => m.target === 'postgres' && m.wal !== undefined);
@@ -99,9 +101,40 @@ export async function restoreToTime(
           ? `recovery target: the end of the archive`
           : `recovery target: ${recovery.at.toISOString()} (transactions committed before it)`,
       );
-      print(
-        `start PostgreSQL on ${destination} (owned by its user, mode 0700): it replays the archive, then promotes; its log says where recovery stopped`,
-      );
+      const manual = `start PostgreSQL on ${destination} (owned by its user, mode 0700): it replays the archive, then promotes; its log says where recovery stopped`;
+      if (!recover) {
+        print(manual);
+        return;
+      }
+      const { recoverRestored } = await import('../../backups/pitr/recover-restored.ts');
+      const run = cancellation();
+      try {
+        const recovered = await recoverRestored({
+          dataDir: destination,
+          archive,
+          binDir: config.backups.postgresBinDir,
+          serverUser: config.backups.pitr.serverUser,
+          scratchDir: scratchDir(config),
+          prefix: config.backups.scratch.prefix,
+          signal: run.signal,
+        });
+        if (!recovered.ran) {
+          print(`recovery not run here: ${recovered.why}`);
+          print(manual);
+          return;
+        }
+        for (const line of recovered.reached) print(line);
+        print(
+          `${destination} is ready: recovered, promoted and shut down cleanly${recovered.owner === undefined ? '' : ` (owned by ${recovered.owner})`}; start PostgreSQL on it`,
+        );
+      } catch (error) {
+        throw new ExitError(
+          `restore --to-time: ${(error as Error).message.replace(/^backups: /, '')}; ${destination} holds the base and the recovery settings`,
+          exitCodes.failure,
+        );
+      } finally {
+        run.dispose();
+      }
     },
     { restoreBases: true },
   );

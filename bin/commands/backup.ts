@@ -227,7 +227,10 @@ function verifyCommand(): Command {
       'Verify a backup: level 1 reads and decodes it, --restore (level 2) restores it into a scratch database',
     )
     .argument('<id>', 'backup id (from `aidb backup list`)')
-    .option('--restore', 'level 2: restore into a scratch database and compare row counts')
+    .option(
+      '--restore',
+      'level 2: restore into a scratch database (a base backup: recover it with its WAL in a scratch directory) and compare row counts',
+    )
     .option('--repository <dir>', 'verify in this repository instead (a copy)')
     .option('--json', 'print the verification as JSON (README, "JSON output")')
     .action(
@@ -276,12 +279,16 @@ function restoreCommand(): Command {
       '--to-time <time>',
       'point-in-time recovery: RFC 3339 time (2026-12-06T18:30:00Z) or `latest`; builds a PostgreSQL data directory that replays the WAL archive to it',
     )
+    .option(
+      '--no-recover',
+      'with --to-time: only build the data directory and its recovery settings; do not run the recovery in a private server',
+    )
     .option('--repository <dir>', 'read this repository instead (a copy, when the primary is gone)')
     .action(async (id: string | undefined, options: RestoreOptions, command: Command) => {
       if (options.toTime !== undefined) {
         if (id !== undefined)
           throw new ExitError('restore: give a backup id or --to-time, not both', exitCodes.usage);
-        await restoreToTime(command, options.toTime, options.target);
+        await restoreToTime(command, options.toTime, options.target, options.recover);
         return;
       }
       if (id === undefined)
@@ -316,6 +323,7 @@ interface RestoreOptions {
   readonly target: string;
   readonly force?: boolean;
   readonly toTime?: string;
+  readonly recover: boolean;
 }
 
 function pruneCommand(): Command {

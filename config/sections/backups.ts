@@ -57,6 +57,10 @@ const scratch = z
         doc: 'Name prefix of scratch databases and collections; leftovers with it are dropped at start-up.',
       },
     ),
+    dir: setting(z.string().min(1).optional(), {
+      env: 'AIDB_BACKUP_SCRATCH_DIR',
+      doc: 'With PITR: where level 2 recovers a base backup into a scratch data directory (as large as the database) with a private server, removed afterwards; default: the system temporary directory. The server user must be able to enter it.',
+    }),
   })
   .strict();
 
@@ -83,6 +87,10 @@ const pitr = z
     rpoTargetSeconds: setting(z.number().int().min(1).max(86_400).default(60), {
       env: 'AIDB_BACKUP_RPO_TARGET_SECONDS',
       doc: 'Recovery point objective: the alert AidbBackupRpoAboveTarget fires when the recovery point is older than this.',
+    }),
+    serverUser: setting(z.string().min(1).default('postgres'), {
+      env: 'AIDB_BACKUP_PG_SERVER_USER',
+      doc: 'When aidb runs as root: the unprivileged user that runs the private PostgreSQL server of level-2 verification and `restore --to-time` (PostgreSQL refuses root); it is given the scratch directory.',
     }),
     spoolDir: setting(z.string().min(1).optional(), {
       env: 'AIDB_BACKUP_WAL_SPOOL',
@@ -168,7 +176,7 @@ export const backups = z
     }),
     postgresBinDir: setting(z.string().min(1).optional(), {
       env: 'AIDB_BACKUP_PG_BIN_DIR',
-      doc: 'Directory of `pg_dump` and `pg_restore` (at least the server’s major version); default: from PATH.',
+      doc: 'Directory of `pg_dump` and `pg_restore` (at least the server’s major version), and with PITR of `pg_basebackup`, `pg_receivewal` and the `postgres` server that level 2 and `restore --to-time` run; default: from PATH.',
     }),
     scratch: scratch.prefault({}),
     pitr: pitr.prefault({}),
