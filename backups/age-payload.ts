@@ -69,13 +69,27 @@ export function createAgeEncryptStream(recipients: readonly string[]): Transform
       );
     },
     transform(chunk: Buffer, _encoding, callback) {
-      let data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (data.length > chunkSize) {
-        stream.push(seal(key, counter, false, data.subarray(0, chunkSize)));
+      // Only a chunk that straddles two inputs is copied; the rest is sealed in place.
+      let at = 0;
+      if (pending.length > 0) {
+        const missing = chunkSize - pending.length;
+        if (chunk.length <= missing) {
+          pending = Buffer.concat([pending, chunk]);
+          callback();
+          return;
+        }
+        stream.push(
+          seal(key, counter, false, Buffer.concat([pending, chunk.subarray(0, missing)])),
+        );
         counter += 1;
-        data = data.subarray(chunkSize);
+        at = missing;
       }
-      pending = data;
+      while (chunk.length - at > chunkSize) {
+        stream.push(seal(key, counter, false, chunk.subarray(at, at + chunkSize)));
+        counter += 1;
+        at += chunkSize;
+      }
+      pending = chunk.subarray(at);
       callback();
     },
     flush(callback) {

@@ -44,6 +44,11 @@ describe('the age payload sealed with the native cipher', () => {
     },
   );
 
+  it('a stream written in 1,000 small pieces decrypts to the same bytes', async () => {
+    const plain = bytes(200_000);
+    expect((await decrypt(await encrypt(plain, 1000))).equals(plain)).toBe(true);
+  });
+
   it('a flipped byte in the payload fails decryption', async () => {
     const file = await encrypt(bytes(100_000), 2);
     const last = file.length - 100;
