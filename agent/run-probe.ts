@@ -38,12 +38,16 @@ export async function runProbe(
   // so nothing accumulates on the stop signal across millions of probes.
   const controller = new AbortController();
   const signal = controller.signal;
-  const timeoutError = new Error(`agent: probe timeout of ${target.timing.timeoutMs} ms`);
   // Timed from before the timeout is armed, so a cut probe's duration is not short of it.
   const startedAtMs = Date.now();
   const start = performance.now();
+  const timeout = { fired: false };
+  // The timeout's error is made only when it fires: an Error per probe (its stack captured) was
+  // garbage at every probe that answered in time.
   const timer = setTimeout(() => {
-    controller.abort(timeoutError);
+    if (signal.aborted) return;
+    timeout.fired = true;
+    controller.abort(new Error(`agent: probe timeout of ${target.timing.timeoutMs} ms`));
   }, target.timing.timeoutMs);
   const onStop = (): void => {
     controller.abort(stop?.reason);
@@ -63,7 +67,7 @@ export async function runProbe(
     return { success: true, startedAtMs, durationSeconds: (performance.now() - start) / 1000 };
   } catch (error) {
     const durationSeconds = (performance.now() - start) / 1000;
-    if (signal.reason === timeoutError) {
+    if (timeout.fired) {
       const message = `${target.probe}: no answer within ${target.timing.timeoutMs} ms`;
       return { success: false, startedAtMs, durationSeconds, reason: 'timeout', message };
     }

@@ -4,9 +4,10 @@
  * byte fails decryption at that chunk and a truncated file fails at the end. The standard `age`
  * tool decrypts what this writes.
  */
-import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
+import { Decrypter, identityToRecipient } from 'age-encryption';
 import { Duplex } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createAgeEncryptStream } from './age-payload.ts';
 import { checkFailed } from './errors.ts';
 
 /** A Duplex whose readable side is produced (asynchronously) from its writable side's data. */
@@ -48,10 +49,9 @@ function webDuplex(
   });
 }
 
+/** Encrypts to `recipients`; the payload with Node's native cipher (age-payload.ts). */
 export function createEncryptStream(recipients: readonly string[]): Duplex {
-  const encrypter = new Encrypter();
-  for (const recipient of recipients) encrypter.addRecipient(recipient);
-  return webDuplex((input) => encrypter.encrypt(input));
+  return createAgeEncryptStream(recipients);
 }
 
 /** Decrypts with whichever of `identities` the file's header names (as `age -i` does). */

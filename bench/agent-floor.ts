@@ -4,7 +4,8 @@
  * agent's options and nothing loaded but node:net opens one connection per target per second
  * to a local stub, sends a GET and reads the answer, as the agent's HTTP probe does; its peak
  * RSS is what no change to the agent's own code can go below. Run with and without V8's
- * optimizing compilers (Maglev, TurboFan), whose code and memory are part of that floor.
+ * optimizing compilers (Maglev, TurboFan), whose code and memory are part of that floor, and with
+ * an endpoint as every agent needs one: node:http serving the last results, scraped every 15 s.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { agentNodeOptions } from '../agent/node-options.ts';
 import { formatTable } from '../agent/report.ts';
+import { freePort } from '../test/support/ports.ts';
 import { mb, memoryKb } from './support/proc-stats.ts';
 
 const { values } = parseArgs({
@@ -36,6 +38,13 @@ const { port } = server.address() as AddressInfo;
 // The probe loop of the child: plain JavaScript, so no TypeScript stripping is loaded.
 const probeLoop = `
 import { connect } from 'node:net';
+const last = new Array(${String(targets)}).fill(0);
+if (process.env.FLOOR_PORT !== undefined) {
+  const { createServer } = await import('node:http');
+  createServer((_request, response) => {
+    response.end(last.map((value, i) => 'probe_success{target="t' + i + '"} ' + value + '\\n').join(''));
+  }).listen(Number(process.env.FLOOR_PORT), '127.0.0.1');
+}
 for (let i = 0; i < ${String(targets)}; i++) {
   setInterval(() => {
     const socket = connect(${String(port)}, '127.0.0.1', () =>
@@ -44,18 +53,24 @@ for (let i = 0; i < ${String(targets)}; i++) {
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('end', () => {
       if (!Buffer.concat(chunks).toString().startsWith('HTTP/1.1 200')) process.exit(1);
+      last[i] = 1;
     });
     socket.on('error', () => undefined);
   }, 1000);
 }`;
 
-async function peakRss(extra: readonly string[]): Promise<number> {
+async function peakRss(extra: readonly string[], endpoint = false): Promise<number> {
+  const port = endpoint ? await freePort() : undefined;
   const child = spawn(
     process.execPath,
     [...agentNodeOptions, ...extra, '--input-type=module', '-e', probeLoop],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env: port === undefined ? {} : { FLOOR_PORT: String(port) } },
   );
-  await sleep(seconds * 1000);
+  // Scraped from here every 15 s, as Prometheus scrapes the agent in bench/agent.ts.
+  for (let waited = 0; waited < seconds; waited += 15) {
+    await sleep(Math.min(15, seconds - waited) * 1000);
+    if (port !== undefined) await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+  }
   const peak = mb(await memoryKb(child.pid ?? 0, 'VmHWM'));
   child.kill();
   await once(child, 'exit');
@@ -65,6 +80,7 @@ async function peakRss(extra: readonly string[]): Promise<number> {
 const rows = [
   ['Node, agent options', await peakRss([])],
   ['Node, agent options, --no-maglev --no-opt', await peakRss(['--no-maglev', '--no-opt'])],
+  ['Node, agent options, with an HTTP endpoint', await peakRss([], true)],
 ] as const;
 server.close();
 console.log(

@@ -60,20 +60,39 @@ function checkBody(body: string, options: HttpOptions): void {
   }
 }
 
+interface Request {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+// A target's options never change: its URL is parsed and its headers put together once, not at
+// every probe (less garbage per probe, so fewer collections at 1,000 targets).
+const requests = new WeakMap<HttpOptions, Request>();
+
+function requestOf(options: HttpOptions): Request {
+  let request = requests.get(options);
+  if (request === undefined) {
+    const headers: Record<string, string> = {
+      'user-agent': `aidb-agent/${version}`,
+      accept: '*/*',
+      ...options.headers,
+    };
+    if (options.bearerToken !== undefined) headers.authorization = `Bearer ${options.bearerToken}`;
+    request = { url: new URL(options.url), headers };
+    requests.set(options, request);
+  }
+  return request;
+}
+
 /** One HTTP(S) request on a fresh connection, timed by phase, with status and body checks. */
 export const http: Probe<HttpOptions> = async (options, { signal, record }) => {
   const timeline: Timeline = { start: performance.now() };
-  const headers: Record<string, string> = {
-    'user-agent': `aidb-agent/${version}`,
-    accept: '*/*',
-    ...options.headers,
-  };
-  if (options.bearerToken !== undefined) headers.authorization = `Bearer ${options.bearerToken}`;
+  const { url, headers } = requestOf(options);
   let status = 0;
   try {
     // exchange() gives up by itself when the signal fires (it destroys its sockets).
     const response = await exchange({
-      url: new URL(options.url),
+      url,
       method: options.method,
       headers,
       tlsVerify: options.tlsVerify,
