@@ -1,11 +1,13 @@
 /**
- * The age format (age-encryption.org/v1) as Node streams, through the `age-encryption` package:
- * X25519 recipients, ChaCha20-Poly1305 in 64 KiB authenticated chunks, so a flipped or missing
- * byte fails decryption at that chunk and a truncated file fails at the end. The standard `age`
- * tool decrypts what this writes.
+ * The age format (age-encryption.org/v1) as Node streams, through the `age-encryption` package
+ * (header, decryption) and Node's native ChaCha20-Poly1305 for the payload it writes
+ * (age-payload.ts): X25519 recipients, 64 KiB authenticated chunks, so a flipped or missing byte
+ * fails decryption at that chunk and a truncated file fails at the end. The standard `age` tool
+ * decrypts what this writes.
  */
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
 import { Duplex } from 'node:stream';
+import { createPayloadEncryptStream, type AgeFileStart } from './age-payload.ts';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { checkFailed } from './errors.ts';
 
@@ -48,10 +50,35 @@ function webDuplex(
   });
 }
 
-export function createEncryptStream(recipients: readonly string[]): Duplex {
+/**
+ * The header of a new age file for `recipients`, by `age-encryption`: it encrypts an empty
+ * input (header ‖ 16-byte nonce ‖ 16-byte tag of the empty final chunk) while a recipient that
+ * adds no stanza keeps the file key, for the native payload (age-payload.ts).
+ */
+async function startAgeFile(recipients: readonly string[]): Promise<AgeFileStart> {
   const encrypter = new Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
-  return webDuplex((input) => encrypter.encrypt(input));
+  let fileKey: Uint8Array | undefined;
+  encrypter.addRecipient({
+    wrapFileKey(key) {
+      fileKey = key;
+      return [];
+    },
+  });
+  const empty = await encrypter.encrypt(new Uint8Array(0));
+  if (fileKey === undefined) throw new Error('backups: age produced no file key');
+  return {
+    fileKey,
+    header: empty.subarray(0, empty.length - 32),
+    nonce: empty.subarray(empty.length - 32, empty.length - 16),
+  };
+}
+
+export function createEncryptStream(recipients: readonly string[]): Duplex {
+  const begin = startAgeFile(recipients);
+  // Reported by the stream when it starts; not unhandled before then.
+  begin.catch(() => undefined);
+  return createPayloadEncryptStream(begin);
 }
 
 /** Decrypts with whichever of `identities` the file's header names (as `age -i` does). */
