@@ -19,7 +19,7 @@ if (url === undefined || dir === undefined || recipient === undefined || identit
 const engine = createBackupEngine({
   repository: createRepository(dir),
   drivers: {
-    // AIDB_BENCH_BASE=1: a pg_basebackup base (bench/backup-pitr.ts) instead of a pg_dump.
+    // AIDB_BENCH_BASE=1: a pg_basebackup base (bench/backup.ts) instead of a pg_dump.
     postgres: (process.env.AIDB_BENCH_BASE === '1' ? createBaseBackupDriver : createPostgresDriver)(
       { connection: { url, binDir }, scratchPrefix: 'aidb_bench_' },
     ),

@@ -1,15 +1,13 @@
 /**
- * `npm run bench:backup-pitr` (issue 19): point-in-time recovery figures, in one run.
- * 1. A base backup through the engine (pg_basebackup → zstd → age → file, SHA-256, then level 1)
- *    against a bare `pg_basebackup -Ft -X fetch` to a directory, alternating. Bar: ≥ 0.8×.
- * 2. pgbench writing for --seconds while the archiver (bench/wal-child.ts, the agent's code)
+ * `npm run bench:backup-pitr` (issue 19): WAL archiving figures, in one run (the base backup
+ * against bare `pg_basebackup -Ft` is `npm run bench:backup`'s, with its stage timings).
+ * pgbench writing for --seconds while the archiver (bench/wal-child.ts, the agent's code)
  *    streams: the WAL rate pgbench produces against the rate the archiver archives at (bytes
  *    per second of archiving time; bar: ≥ 2× headroom), the recovery point age sampled every
  *    second (bar: ≤ 60 s), and the archiver's peak RSS.
  *
- * Options: --scale N (pgbench scale; 70 ≈ 1 GiB, the default), --seconds N (60), --rounds N (3),
- * --switch-seconds N (the RPO interval, 10), --level N (zstd level of the base, 3), --rate N
- * (pgbench tps, 0 = unlimited), --cache DIR.
+ * Options: --scale N (pgbench scale; 70 ≈ 1 GiB, the default), --seconds N (60),
+ * --switch-seconds N (the RPO interval, 10), --rate N (pgbench tps, 0 = unlimited), --cache DIR.
  */
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { execFile, spawn } from 'node:child_process';
@@ -32,11 +30,8 @@ const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '70' },
     seconds: { type: 'string', default: quick ? '30' : '60' },
-    rounds: { type: 'string', default: quick ? '1' : '3' },
     'switch-seconds': { type: 'string', default: '10' },
     cache: { type: 'string', default: '/var/tmp/aidb-bench-pitr' },
-    // zstd level of the base pipeline (the agent's default is 3).
-    level: { type: 'string', default: '3' },
     // pgbench transactions per second (--rate): 0 writes as fast as it can; a low rate leaves
     // segments open, so the RPO interval (the switch) is what bounds the recovery point.
     rate: { type: 'string', default: '0' },
@@ -73,75 +68,7 @@ try {
   const identity = await generateX25519Identity();
   const recipient = await identityToRecipient(identity);
 
-  // 1. Base backup against bare pg_basebackup.
-  const bare = async (): Promise<number> => {
-    const dir = join(work, 'bare');
-    await rm(dir, { recursive: true, force: true });
-    const started = performance.now();
-    await run(
-      join(pgBin, 'pg_basebackup'),
-      ['-D', dir, '-Ft', '-X', 'fetch', '--checkpoint=fast', '--no-password'],
-      {
-        env: libpqEnv({ url }),
-      },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    await rm(dir, { recursive: true, force: true });
-    return seconds;
-  };
-  const pipeline = async (): Promise<{
-    backupSeconds: number;
-    maxRssBytes: number;
-    storedBytes: number;
-    plainBytes: number;
-  }> => {
-    const repository = join(work, 'repo');
-    await rm(repository, { recursive: true, force: true });
-    const { stdout } = await run(
-      process.execPath,
-      [
-        ...agentNodeOptions,
-        new URL('./backup-child.ts', import.meta.url).pathname,
-        url,
-        repository,
-        recipient,
-        pgBin,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          AIDB_BENCH_IDENTITY: identity,
-          AIDB_BENCH_BASE: '1',
-          AIDB_BENCH_LEVEL: values.level,
-        },
-        maxBuffer: 1 << 20,
-      },
-    );
-    await rm(repository, { recursive: true, force: true });
-    return JSON.parse(stdout) as {
-      backupSeconds: number;
-      maxRssBytes: number;
-      storedBytes: number;
-      plainBytes: number;
-    };
-  };
-  const bares: number[] = [];
-  const pipes: Awaited<ReturnType<typeof pipeline>>[] = [];
-  for (let round = 0; round < Number(values.rounds); round += 1) {
-    if (round % 2 === 0) {
-      bares.push(await bare());
-      pipes.push(await pipeline());
-    } else {
-      pipes.push(await pipeline());
-      bares.push(await bare());
-    }
-    console.log(
-      `round ${round + 1}: bare pg_basebackup ${bares.at(-1)?.toFixed(1)} s, pipeline ${pipes.at(-1)?.backupSeconds.toFixed(1)} s`,
-    );
-  }
-  const baseRatio = median(bares) / median(pipes.map((p) => p.backupSeconds));
-
-  // 2. Streaming under pgbench.
+  // Streaming under pgbench.
   const repository = join(work, 'wal-repo');
   const child = spawn(
     process.execPath,
@@ -221,14 +148,7 @@ try {
     node: process.version,
     databaseMib: Math.round(size),
     scale: Number(values.scale),
-    zstdLevel: Number(values.level),
     pgbenchRate: Number(values.rate),
-    baseBackup: {
-      bareSeconds: median(bares),
-      pipelineSeconds: median(pipes.map((p) => p.backupSeconds)),
-      ratio: baseRatio,
-      peakRssMb: Math.max(...pipes.map((p) => p.maxRssBytes)) / 1e6,
-    },
     streaming: {
       pgbenchSeconds: seconds,
       walMibPerSecond: walRate / mib,
@@ -245,10 +165,6 @@ try {
       value: `${result.databaseMib} MiB (pgbench scale ${values.scale})`,
       bar: '≥ 1024 MiB',
     },
-    'base backup vs bare pg_basebackup -Ft': {
-      value: `${baseRatio.toFixed(2)}× (${median(bares).toFixed(1)} s vs ${result.baseBackup.pipelineSeconds.toFixed(1)} s)`,
-      bar: '≥ 0.80×',
-    },
     'WAL pgbench produces': { value: `${(walRate / mib).toFixed(1)} MiB/s`, bar: '' },
     'archiving throughput': {
       value: `${(archiveRate / mib).toFixed(1)} MiB/s (${result.streaming.headroom.toFixed(1)}× headroom)`,
@@ -261,12 +177,6 @@ try {
     'archiver peak RSS': { value: `${result.streaming.peakRssMb.toFixed(0)} MB`, bar: '' },
   });
   const figures: Figure[] = [
-    {
-      name: `base backup speed vs bare pg_basebackup -Ft, ${result.databaseMib} MiB database`,
-      measured: Math.round(baseRatio * 100) / 100,
-      unit: '×',
-      bar: { op: '>=', value: 0.8 },
-    },
     {
       name: 'WAL archiving headroom over pgbench WAL rate',
       measured: Math.round(result.streaming.headroom * 10) / 10,

@@ -166,9 +166,13 @@ export function backupsDashboard(context: GenerationContext): DashboardSpec<'bac
               title: 'Prune activity',
               question: 'Does retention delete old backups, or is it blocked?',
               description:
-                'Backups deleted by retention, and blocked prune runs by safety rule, per interval.',
+                'Backups deleted by retention, blocked prune runs by safety rule, and backups each copy’s own retention deleted, per interval.',
             },
-            [q(Q.pruned, 'deleted {{target}}'), q(Q.pruneBlocked, 'blocked {{target}} {{reason}}')],
+            [
+              q(Q.pruned, 'deleted {{target}}'),
+              q(Q.pruneBlocked, 'blocked {{target}} {{reason}}'),
+              q(Q.copyPruned, 'deleted from copy {{copy}}'),
+            ],
             {
               width: 12,
               unit: 'short',

@@ -60,10 +60,12 @@ async function createContinuous(
     copies: config.backups.copies.map((c) => c.name),
   });
   const { repositoryDir } = await import('../../backups/from-config.ts');
-  const { createCopier, storesFromConfig } = await import('../../backups/copies/copier.ts');
+  const { copyPolicies, createCopier, storesFromConfig } =
+    await import('../../backups/copies/copier.ts');
   const copier = createCopier({
     repositoryDir: repositoryDir(config),
     stores: await storesFromConfig(config),
+    policies: copyPolicies(config),
     logger,
     onOutcome: (outcome) => {
       metrics.copied(outcome, Date.now());

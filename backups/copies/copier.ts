@@ -2,9 +2,14 @@
  * Keeps every configured copy up to date (sync.ts), one sync at a time: a request during a sync
  * runs one more sync after it, so nothing completed is left behind and nothing runs twice at
  * once. Each copy is synced on its own: one down delays only itself, and never the primary.
+ * After a successful sync, a copy with its own retention is pruned (prune.ts).
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
+import { retentionPolicy } from '../from-config.ts';
+import type { Manifest } from '../manifest.ts';
+import type { RetentionPolicy } from '../retention.ts';
+import { pruneCopy, type ManifestCache } from './prune.ts';
 import { primaryItems, syncCopy } from './sync.ts';
 import type { CopyStore } from './store.ts';
 
@@ -14,6 +19,8 @@ export interface CopyOutcome {
   readonly copied: number;
   /** Seconds since the oldest item the copy lacks was completed; 0 when up to date. */
   readonly lagSeconds: number;
+  /** Backups and WAL files the copy's retention deleted after the sync. */
+  readonly pruned: { readonly backups: readonly string[]; readonly wal: number };
   readonly error?: string;
 }
 
@@ -38,9 +45,36 @@ export async function storesFromConfig(config: Config): Promise<CopyStore[]> {
   return stores;
 }
 
+/**
+ * Each copy's retention policy, by name: the primary's overlaid with the copy's own keeps (each
+ * at least the primary's, config load checks). A copy without `retention` deletes nothing.
+ */
+export function copyPolicies(config: Config): ReadonlyMap<string, RetentionPolicy> {
+  const primary = retentionPolicy(config);
+  const out = new Map<string, RetentionPolicy>();
+  for (const { name, retention } of config.backups.copies) {
+    if (retention === undefined) continue;
+    out.set(name, {
+      ...primary,
+      daily: retention.daily ?? primary.daily,
+      weekly: retention.weekly ?? primary.weekly,
+      monthly: retention.monthly ?? primary.monthly,
+      minVerified: retention.minVerified ?? primary.minVerified,
+      maxDeletions: retention.maxDeletions ?? primary.maxDeletions,
+      gracePeriodMs:
+        retention.gracePeriodDays === undefined
+          ? primary.gracePeriodMs
+          : retention.gracePeriodDays * 86_400_000,
+    });
+  }
+  return out;
+}
+
 export function createCopier(options: {
   readonly repositoryDir: string;
   readonly stores: readonly CopyStore[];
+  /** Copies absent here delete nothing. */
+  readonly policies?: ReadonlyMap<string, RetentionPolicy>;
   readonly logger: Logger;
   readonly onOutcome?: (outcome: CopyOutcome) => void;
   readonly now?: () => number;
@@ -51,6 +85,43 @@ export function createCopier(options: {
   const copiedThrough = new Map<string, number>();
   let tail: Promise<unknown> = Promise.resolve();
   let pending: Promise<readonly CopyOutcome[]> | undefined;
+  const caches = new Map<string, ManifestCache>();
+  const none = { backups: [], wal: 0 } as const;
+
+  /** Never throws: a copy that cannot be pruned now is pruned at a later sync. */
+  async function prune(store: CopyStore, signal: AbortSignal): Promise<CopyOutcome['pruned']> {
+    const policy = options.policies?.get(store.name);
+    if (policy === undefined) return none;
+    const cache: ManifestCache = caches.get(store.name) ?? new Map<string, Manifest>();
+    caches.set(store.name, cache);
+    try {
+      const plan = await pruneCopy({ repositoryDir, store, policy, now: now(), cache, signal });
+      if (plan.blocked.length > 0)
+        logger.warn(
+          { copy: store.name, reasons: plan.blocked },
+          'backups: copy retention held deletions back',
+        );
+      const ids = plan.backups.map((m) => m.id);
+      if (ids.length + plan.wal.length > 0)
+        logger.info(
+          {
+            copy: store.name,
+            backups: ids,
+            walFiles: plan.wal.length,
+            firstWal: plan.wal[0],
+            lastWal: plan.wal.at(-1),
+          },
+          'backups: copy pruned by its retention',
+        );
+      return { backups: ids, wal: plan.wal.length };
+    } catch (error) {
+      logger.warn(
+        { copy: store.name, err: error },
+        'backups: copy retention failed; retried at the next sync',
+      );
+      return none;
+    }
+  }
 
   async function lagOf(store: CopyStore): Promise<number> {
     const through = copiedThrough.get(store.name) ?? -Infinity;
@@ -67,7 +138,13 @@ export function createCopier(options: {
       try {
         const copied = await syncCopy(repositoryDir, store, signal);
         if (newest !== undefined) copiedThrough.set(store.name, newest);
-        outcome = { copy: store.name, ok: true, copied: copied.length, lagSeconds: 0 };
+        outcome = {
+          copy: store.name,
+          ok: true,
+          copied: copied.length,
+          lagSeconds: 0,
+          pruned: await prune(store, signal),
+        };
         if (copied.length > 0)
           logger.info(
             { copy: store.name, files: copied.length, ms: now() - startedAt },
@@ -84,6 +161,7 @@ export function createCopier(options: {
           ok: false,
           copied: 0,
           lagSeconds: await lagOf(store),
+          pruned: none,
           error: message,
         };
       }

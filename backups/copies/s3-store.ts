@@ -1,8 +1,8 @@
 /**
  * A copy in S3-compatible object storage through the AWS SDK. Credentials come from the SDK's
  * own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a web identity, an instance role): never
- * from aidb's configuration. One PUT per file, so a file is there whole or not at all; S3 caps a
- * single PUT at 5 GiB.
+ * from aidb's configuration. A file up to the part size goes in one PUT, a larger one in parts
+ * (s3-multipart.ts); either way it is there whole or not at all.
  */
 import { createReadStream } from 'node:fs';
 import {
@@ -13,7 +13,10 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { uploadInParts } from './s3-multipart.ts';
 import type { CopyStore } from './store.ts';
+
+const mib = 1024 * 1024;
 
 export interface S3StoreOptions {
   readonly name: string;
@@ -24,6 +27,8 @@ export interface S3StoreOptions {
   /** For S3-compatible services (and the tests' local server); AWS itself needs none. */
   readonly endpoint?: string | undefined;
   readonly forcePathStyle: boolean;
+  /** Files larger than this go up in parts of this size. */
+  readonly partSizeMib: number;
 }
 
 export function s3Store(options: S3StoreOptions): CopyStore {
@@ -60,6 +65,18 @@ export function s3Store(options: S3StoreOptions): CopyStore {
       return out;
     },
     async put(key, localPath, bytes, signal) {
+      const partSize = options.partSizeMib * mib;
+      if (bytes > partSize) {
+        await uploadInParts(client, {
+          bucket,
+          key: `${prefix}${key}`,
+          path: localPath,
+          bytes,
+          partSize,
+          signal,
+        });
+        return;
+      }
       await client.send(
         new PutObjectCommand({
           Bucket: bucket,

@@ -2,7 +2,7 @@
  * Brings one copy up to date with the primary repository: every complete backup (its data
  * files, then its manifest) and every archived WAL file (data, then entry) the copy lacks is
  * uploaded and read back to check its SHA-256, oldest first, so a copy is always a consistent,
- * possibly older, repository. Nothing is deleted here (copy retention is prune-copies.ts's).
+ * possibly older, repository. Nothing is deleted here (a copy's retention is prune.ts's).
  * Failures are the caller's to report: a copy being down never touches the primary.
  */
 import { createHash } from 'node:crypto';

@@ -5,6 +5,7 @@
 import {
   copyLag,
   copyLastSuccess,
+  copyPruned,
   walArchived,
   walLastArchived,
   walRpoTarget,
@@ -33,10 +34,14 @@ export function createWalMetrics(
   const retained = meter.gauge(walSlotRetained);
   const lag = meter.gauge(copyLag);
   const copySuccess = meter.gauge(copyLastSuccess);
+  const pruned = meter.counter(copyPruned);
   meter.gauge(walRpoTarget).record(options.rpoTargetSeconds, {});
   archived.add(0, {});
   streaming.record(0, {});
-  for (const copy of options.copies) lag.record(0, { copy });
+  for (const copy of options.copies) {
+    lag.record(0, { copy });
+    pruned.add(0, { copy });
+  }
   let newest = 0;
   return {
     recoveryPoint(atMs) {
@@ -55,6 +60,7 @@ export function createWalMetrics(
     copied(outcome, atMs) {
       lag.record(outcome.lagSeconds, { copy: outcome.copy });
       if (outcome.ok) copySuccess.record(atMs / 1000, { copy: outcome.copy });
+      pruned.add(outcome.pruned.backups.length, { copy: outcome.copy });
     },
   };
 }

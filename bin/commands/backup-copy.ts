@@ -13,11 +13,13 @@ export async function syncCopies(
   signal: AbortSignal,
 ): Promise<readonly CopyOutcome[]> {
   if (config.backups.copies.length === 0) return [];
-  const { createCopier, storesFromConfig } = await import('../../backups/copies/copier.ts');
+  const { copyPolicies, createCopier, storesFromConfig } =
+    await import('../../backups/copies/copier.ts');
   const { repositoryDir } = await import('../../backups/from-config.ts');
   const copier = createCopier({
     repositoryDir: repositoryDir(config),
     stores: await storesFromConfig(config),
+    policies: copyPolicies(config),
     logger: createLogger({ level: 'silent', name: 'copy' }),
   });
   return copier.sync(signal);
@@ -27,9 +29,14 @@ export async function syncCopies(
 export function reportCopies(outcomes: readonly CopyOutcome[], quiet = false): boolean {
   for (const o of outcomes) {
     if (o.ok && quiet) continue;
-    if (o.ok)
+    if (o.ok) {
       print(`copy ${o.copy}: up to date (${String(o.copied)} files copied, checksums verified)`);
-    else
+      const { backups, wal } = o.pruned;
+      if (backups.length + wal > 0)
+        print(
+          `copy ${o.copy}: retention deleted ${String(backups.length)} backups (${backups.join(', ')}) and ${String(wal)} WAL files the primary no longer holds`,
+        );
+    } else
       process.stderr.write(
         `aidb backup: copy ${o.copy} failed (lag ${Math.round(o.lagSeconds)} s): ${o.error ?? ''}\n`,
       );

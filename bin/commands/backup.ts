@@ -3,6 +3,7 @@ import { Argument, Command, Option } from 'commander';
 import { configuredTargets } from '../../backups/configured-targets.ts';
 import type { BackupEngine, RunOutcome } from '../../backups/engine.ts';
 import type { Config } from '../../config/schema.ts';
+import { defaultPartSizeMib } from '../../config/sections/backups.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { ExitError, loadCommandConfig } from '../config-option.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -111,7 +112,14 @@ async function stageRemoteRepository(config: Config): Promise<Config> {
   const store = s3Store(
     known?.kind === 's3'
       ? known
-      : { name: 'remote', bucket, prefix, region: 'us-east-1', forcePathStyle: false },
+      : {
+          name: 'remote',
+          bucket,
+          prefix,
+          region: 'us-east-1',
+          forcePathStyle: false,
+          partSizeMib: defaultPartSizeMib,
+        },
   );
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(config.dataDir);
   const staging = join(dataDir, 'copy-staging', `${bucket}-${prefix.replaceAll('/', '_')}`);

@@ -72,6 +72,15 @@ export const copyLastSuccess = defineMetric({
   emitters: ['agent'],
 });
 
+export const copyPruned = defineMetric({
+  name: 'aidb_backup_copy_pruned_total',
+  kind: 'counter',
+  unit: 'count',
+  help: 'Backups the copy’s own retention deleted: ones the primary no longer holds and the copy’s policy (at least the primary’s) drops.',
+  labels: copy,
+  emitters: ['agent'],
+});
+
 export const backupWalMetrics = [
   walLastArchived,
   walRpoTarget,
@@ -80,4 +89,5 @@ export const backupWalMetrics = [
   walSlotRetained,
   copyLag,
   copyLastSuccess,
+  copyPruned,
 ];

@@ -4,17 +4,27 @@ import { parseAgeIdentities } from '../../lib/age-identities.ts';
 import { setting } from '../setting.ts';
 import { cronExpression } from './cron.ts';
 
+/** What a retention policy keeps, shared by the primary's and each copy's. */
+const keeps = {
+  daily: z.number().int().min(0).max(366),
+  weekly: z.number().int().min(0).max(520),
+  monthly: z.number().int().min(0).max(1200),
+  minVerified: z.number().int().min(1).max(1000),
+  gracePeriodDays: z.number().min(0).max(3650),
+};
+const maxDeletions = z.number().int().min(0).max(10_000);
+
 const retention = z
   .object({
-    daily: setting(z.number().int().min(0).max(366).default(7), {
+    daily: setting(keeps.daily.default(7), {
       env: 'AIDB_BACKUP_KEEP_DAILY',
       doc: 'Daily backups kept: the newest verified one of each of the last N days that have one.',
     }),
-    weekly: setting(z.number().int().min(0).max(520).default(4), {
+    weekly: setting(keeps.weekly.default(4), {
       env: 'AIDB_BACKUP_KEEP_WEEKLY',
       doc: 'Weekly backups kept (ISO weeks).',
     }),
-    monthly: setting(z.number().int().min(0).max(1200).default(12), {
+    monthly: setting(keeps.monthly.default(12), {
       env: 'AIDB_BACKUP_KEEP_MONTHLY',
       doc: 'Monthly backups kept.',
     }),
@@ -25,15 +35,15 @@ const retention = z
         doc: 'IANA time zone whose calendar days, weeks and months retention counts.',
       },
     ),
-    minVerified: setting(z.number().int().min(1).max(1000).default(3), {
+    minVerified: setting(keeps.minVerified.default(3), {
       env: 'AIDB_BACKUP_MIN_VERIFIED',
       doc: 'Verified backups per target that retention never deletes, whatever their age.',
     }),
-    gracePeriodDays: setting(z.number().min(0).max(3650).default(7), {
+    gracePeriodDays: setting(keeps.gracePeriodDays.default(7), {
       env: 'AIDB_BACKUP_GRACE_DAYS',
       doc: 'Days unverified and failed backups are kept for forensics before retention deletes them.',
     }),
-    maxDeletions: setting(z.number().int().min(0).max(10_000).default(10), {
+    maxDeletions: setting(maxDeletions.default(10), {
       env: 'AIDB_BACKUP_MAX_DELETIONS',
       doc: 'Most backups one prune run deletes; the oldest go first, the rest wait for the next run.',
     }),
@@ -99,14 +109,41 @@ const pitr = z
   })
   .strict();
 
+/** Part size of S3 uploads: 64 MiB takes a file up to 625 GiB in S3's 10,000 parts. */
+export const defaultPartSizeMib = 64;
+
 const copyName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and -');
 
+/**
+ * A copy's own retention: each keep left out is the primary's; none at all deletes nothing. It
+ * counts on the primary's calendar (`backups.retention.timeZone`).
+ */
+const copyRetention = z
+  .object({
+    daily: keeps.daily.optional(),
+    weekly: keeps.weekly.optional(),
+    monthly: keeps.monthly.optional(),
+    minVerified: keeps.minVerified.optional(),
+    gracePeriodDays: keeps.gracePeriodDays.optional(),
+    maxDeletions: maxDeletions.optional(),
+  })
+  .strict()
+  .optional();
+
 const copy = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), name: copyName, path: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('path'),
+      name: copyName,
+      path: z.string().min(1),
+      retention: copyRetention,
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('s3'),
       name: copyName,
+      retention: copyRetention,
       bucket: z.string().min(3),
       prefix: z
         .string()
@@ -115,6 +152,8 @@ const copy = z.discriminatedUnion('kind', [
       region: z.string().min(1).default('us-east-1'),
       endpoint: z.url().optional(),
       forcePathStyle: z.boolean().default(false),
+      /** Files above this go up in parts of this size (S3 caps one PUT at 5 GiB). */
+      partSizeMib: z.number().int().min(5).max(5120).default(defaultPartSizeMib),
     })
     .strict(),
 ]);
@@ -190,9 +229,24 @@ export const backups = z
         ),
       {
         env: false,
-        doc: 'Further repositories every completed backup and WAL file is copied to, checksum-verified after upload: `{kind: path, name, path}` (another volume) or `{kind: s3, name, bucket, prefix, region, endpoint, forcePathStyle}` (credentials from the AWS SDK’s own chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, instance role). A copy that is down never blocks a backup.',
+        doc: 'Further repositories every completed backup and WAL file is copied to, checksum-verified after upload: `{kind: path, name, path, retention}` (another volume) or `{kind: s3, name, bucket, prefix, region, endpoint, forcePathStyle, partSizeMib, retention}` (credentials from the AWS SDK’s own chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, instance role; files above `partSizeMib`, default 64, go up in parts). `retention` (`daily`, `weekly`, `monthly`, `minVerified`, `gracePeriodDays`, `maxDeletions`; each left out is the primary’s, each at least the primary’s) deletes from the copy only what the primary no longer holds; without it a copy deletes nothing. A copy that is down never blocks a backup.',
       },
     ),
     retention: retention.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    // A copy keeps at least what the primary keeps, so losing the primary loses nothing.
+    config.copies.forEach((copy, index) => {
+      for (const key of Object.keys(keeps) as (keyof typeof keeps)[]) {
+        const own = copy.retention?.[key];
+        const primary = config.retention[key];
+        if (own !== undefined && own < primary)
+          context.addIssue({
+            code: 'custom',
+            path: ['copies', index, 'retention', key],
+            message: `${String(own)} keeps less than backups.retention.${key} (${String(primary)}); a copy never keeps less than the primary`,
+          });
+      }
+    });
+  });

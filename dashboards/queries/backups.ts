@@ -14,6 +14,7 @@ import {
 import {
   copyLag,
   copyLastSuccess,
+  copyPruned,
   walArchived,
   walLastArchived,
   walRpoTarget,
@@ -46,6 +47,7 @@ export const backupQueries = {
   used: max([], s.gauge(backupRepositorySize)),
   pruned: sum(['target'], increase(s.counter(backupPruneDeleted), rateInterval)),
   pruneBlocked: sum(['target', 'reason'], increase(s.counter(backupPruneBlocked), rateInterval)),
+  copyPruned: sum(['copy'], increase(s.counter(copyPruned), rateInterval)),
   recoveryPointAge: sub(time(), max([], s.gauge(walLastArchived))),
   rpoTarget: max([], s.gauge(walRpoTarget)),
   walArchived: sum([], increase(s.counter(walArchived), rateInterval)),

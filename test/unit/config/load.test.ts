@@ -295,10 +295,24 @@ describe('each invalid configuration gives its own exact message', () => {
         'agent.jobs.certificates.certificates.0.domains.0: is not a lower-case DNS name (from file /c.yaml)',
       ],
     },
+    {
+      name: 'a copy whose retention keeps less than the primary is refused, naming both settings',
+      source: input(
+        { AIDB_BACKUP_KEEP_DAILY: '14' },
+        {
+          '/c.yaml':
+            'backups:\n  copies:\n    - kind: path\n      name: volume\n      path: /mnt/copy\n      retention:\n        daily: 7\n        monthly: 24\n',
+        },
+        '/c.yaml',
+      ),
+      problems: [
+        'backups.copies.0.retention.daily: 7 keeps less than backups.retention.daily (14); a copy never keeps less than the primary (from file /c.yaml)',
+      ],
+    },
   ];
 
   it('covers every case in the table', () => {
-    expect(cases).toHaveLength(20);
+    expect(cases).toHaveLength(21);
   });
 
   it.each(cases)('$name', ({ source, problems }) => {
