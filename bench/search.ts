@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { random, sentenceMaker } from './support/corpus.ts';
 import { quick, type Figure } from './support/figures.ts';
+import { bucketsBetween, scrapeBuckets, shareAbove, type Buckets } from './support/histogram.ts';
 import { memoryKb } from './support/proc-stats.ts';
 import { percentile, printTable, writeResults, type Row } from './support/report.ts';
 import { call, startServiceProcess } from './support/service-process.ts';
@@ -81,6 +82,17 @@ async function run(profile: Profile): Promise<Row[]> {
         await sleep(250);
       const catchUp = (performance.now() - indexStarted) / 1000;
 
+      // The service's own view of the same searches: the scan alone (aidb_search_duration_seconds)
+      // and the request from parsed headers to response written. Beside the client's latencies
+      // they show whether a slow tail comes from the scan, the service, or the machine's
+      // scheduling of two processes.
+      const scan = () => scrapeBuckets(service.url, 'aidb_search_duration_seconds');
+      const server = () =>
+        scrapeBuckets(service.url, 'http_server_request_duration_seconds', {
+          http_route: '/v1/collections/:name/search',
+        });
+      let scanBefore: Buckets = new Map();
+      let serverBefore: Buckets = new Map();
       const latencies: number[] = [];
       let selfHits = 0;
       for (let i = -50; i < profile.searches; i++) {
@@ -94,11 +106,22 @@ async function run(profile: Profile): Promise<Row[]> {
           limit: 10,
         });
         const elapsed = performance.now() - begin;
-        if (i < 0) continue; // warm-up
+        if (i < 0) {
+          // Warm-up: not counted.
+          if (i === -1) {
+            scanBefore = await scan();
+            serverBefore = await server();
+          }
+          continue;
+        }
         latencies.push(elapsed);
         if (result.results[0]?.document_id === `doc-${target + 1}`) selfHits += 1;
       }
+      const scanned = bucketsBetween(scanBefore, await scan());
+      const served = bucketsBetween(serverBefore, await server());
+      const bar = stage >= 100_000 ? 0.01 : 0.005;
       latencies.sort((a, b) => a - b);
+      const clientAbove = latencies.filter((ms) => ms > bar * 1000).length;
       rows.push({
         profile: profile.name,
         documents: stage,
@@ -107,6 +130,10 @@ async function run(profile: Profile): Promise<Row[]> {
         searches: latencies.length,
         'p50 ms': percentile(latencies, 50).toFixed(2),
         'p99 ms': percentile(latencies, 99).toFixed(2),
+        'bar ms': bar * 1000,
+        '% over bar: scan': shareAbove(scanned, bar).toFixed(1),
+        '% service': shareAbove(served, bar).toFixed(1),
+        '% client': ((100 * clientAbove) / latencies.length).toFixed(1),
         'top-1 self-hit %': ((100 * selfHits) / latencies.length).toFixed(1),
         'RSS MB': await rssMb(service.child.pid),
       });

@@ -1,5 +1,16 @@
 import type { Metadata } from '../store/documents.ts';
 import type { ScanHit } from './exact-scan.ts';
+import { codeLimit, peakOf, quantizeInto } from './int8-codes.ts';
+
+/** The rows as signed bytes (int8-codes.ts), for a kernel that scans them first. */
+export interface CoarseRows {
+  /** The codes of the rows in use, row after row (a view, valid until the next write). */
+  readonly codes: Int8Array;
+  readonly scale: number;
+  /** Upper bounds of every row's quantization error and norm. */
+  readonly maxError: number;
+  readonly maxNorm: number;
+}
 
 /** Finds the best rows of a packed matrix: the JavaScript scan, or a native one when installed. */
 export type ScanKernel = (
@@ -9,7 +20,12 @@ export type ScanKernel = (
   k: number,
   minScore: number,
   accept?: (row: number) => boolean,
+  coarse?: CoarseRows,
 ) => ScanHit[];
+
+// When a new row's peak exceeds what the scale can code, the scale leaves this much room, so a
+// growing collection re-codes its rows a few times rather than at every new peak.
+const rescaleHeadroom = 1.25;
 
 export interface VectorKeyHit {
   /** Where the hit is until the next write. */
@@ -36,11 +52,19 @@ export interface DocumentInfo {
  * The vectors of one collection, packed row after row in one Float32Array that grows by
  * doubling, with the key and text preview of each row beside it and the title and metadata of
  * each document, so a search needs nothing else to answer. Deleting moves the last row into the
- * hole, so the rows stay dense and a scan reads one contiguous block. Pure: no I/O.
+ * hole, so the rows stay dense and a scan reads one contiguous block. Beside the rows, the same
+ * vectors as bytes on one scale for the whole collection (a coarse first pass; the native kernel
+ * rescores its candidates on the rows). Pure: no I/O.
  */
 export class CollectionVectors {
   readonly dimension: number;
   #rows: Float32Array;
+  #codes: Int8Array;
+  /** Codes per unit; 0 until a row with a non-zero component arrives. */
+  #scale = 0;
+  // Only ever raised (a delete leaves them as bounds), and measured again when rows are re-coded.
+  #maxError = 0;
+  #maxNorm = 0;
   #count = 0;
   #documentOf: string[] = [];
   #chunkOf: number[] = [];
@@ -51,6 +75,7 @@ export class CollectionVectors {
   constructor(dimension: number, capacity = 64) {
     this.dimension = dimension;
     this.#rows = new Float32Array(Math.max(1, capacity) * dimension);
+    this.#codes = new Int8Array(this.#rows.length);
   }
 
   get size(): number {
@@ -123,6 +148,9 @@ export class CollectionVectors {
     infos: Iterable<readonly [string, DocumentInfo]>,
   ): void {
     for (const [id, info] of infos) this.#infoOf.set(id, info);
+    // One scale for all loaded rows: appending them one by one could re-code at each new peak.
+    const peak = peakOf(rows);
+    if (this.#outgrows(peak)) this.#recode(codeLimit / Math.max(peak, peakOf(this.rows)));
     for (let i = 0; i < keys.documents.length; i++) {
       const start = i * this.dimension;
       this.#append(
@@ -147,7 +175,16 @@ export class CollectionVectors {
       acceptDocument === undefined
         ? undefined
         : (row: number) => acceptDocument(this.documentOf(row));
-    return kernel(this.rows, this.#count, query, k, minScore, accept)
+    const coarse =
+      this.#scale === 0
+        ? undefined
+        : {
+            codes: this.#codes.subarray(0, this.#count * this.dimension),
+            scale: this.#scale,
+            maxError: this.#maxError,
+            maxNorm: this.#maxNorm,
+          };
+    return kernel(this.rows, this.#count, query, k, minScore, accept, coarse)
       .map((hit) => ({
         row: hit.row,
         documentId: this.documentOf(hit.row),
@@ -169,9 +206,15 @@ export class CollectionVectors {
       const grown = new Float32Array(this.#rows.length * 2);
       grown.set(this.#rows);
       this.#rows = grown;
+      const grownCodes = new Int8Array(grown.length);
+      grownCodes.set(this.#codes);
+      this.#codes = grownCodes;
     }
     const row = this.#count++;
     this.#rows.set(embedding, row * this.dimension);
+    const peak = peakOf(embedding);
+    if (this.#outgrows(peak)) this.#recode(codeLimit / (peak * rescaleHeadroom));
+    else if (this.#scale !== 0) this.#code(row);
     this.#documentOf[row] = documentId;
     this.#chunkOf[row] = chunkIndex;
     this.#previewOf[row] = preview;
@@ -185,6 +228,7 @@ export class CollectionVectors {
     if (row !== last) {
       const d = this.dimension;
       this.#rows.copyWithin(row * d, last * d, (last + 1) * d);
+      this.#codes.copyWithin(row * d, last * d, (last + 1) * d);
       const movedDocument = this.#documentOf[last] ?? '';
       this.#documentOf[row] = movedDocument;
       this.#chunkOf[row] = this.#chunkOf[last] ?? 0;
@@ -195,5 +239,30 @@ export class CollectionVectors {
     this.#documentOf.length = last;
     this.#chunkOf.length = last;
     this.#previewOf.length = last;
+  }
+
+  /** Whether a component this large cannot be coded on the current scale. */
+  #outgrows(peak: number): boolean {
+    return this.#scale === 0 ? peak > 0 : peak * this.#scale > codeLimit;
+  }
+
+  #code(row: number): void {
+    const start = row * this.dimension;
+    const { error, norm } = quantizeInto(
+      this.#rows.subarray(start, start + this.dimension),
+      this.#scale,
+      this.#codes,
+      start,
+    );
+    this.#maxError = Math.max(this.#maxError, error);
+    this.#maxNorm = Math.max(this.#maxNorm, norm);
+  }
+
+  /** Codes every row in use again on a new scale. */
+  #recode(scale: number): void {
+    this.#scale = scale;
+    this.#maxError = 0;
+    this.#maxNorm = 0;
+    for (let row = 0; row < this.#count; row++) this.#code(row);
   }
 }

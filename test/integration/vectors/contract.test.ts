@@ -78,13 +78,20 @@ function bruteForce(
 }
 
 const nativeKernel = await loadNativeKernel();
-if (nativeKernel === undefined) throw new Error('usearch did not load');
+// The byte-coded first pass with as few candidates as 2 × k, so these small collections take it.
+const coarseKernel = await loadNativeKernel({ least: 1, perHit: 2 });
+if (nativeKernel === undefined || coarseKernel === undefined)
+  throw new Error('usearch did not load');
 
 const backends = [
   { name: 'pgvector in PGlite', open: pgvectorInPglite },
   {
     name: 'in-process exact search, usearch kernel',
     open: () => memoryIndexInPglite(nativeKernel),
+  },
+  {
+    name: 'in-process exact search, usearch kernel, byte-coded first pass',
+    open: () => memoryIndexInPglite(coarseKernel),
   },
   {
     name: 'in-process exact search, JavaScript kernel',

@@ -5,7 +5,10 @@ import { javascriptKernel, loadNativeKernel } from '../../../service/vectors/sca
 
 const dimension = 8;
 const native = await loadNativeKernel();
-if (native === undefined) throw new Error('usearch did not load');
+// Candidates of the byte-coded pass as few as 2 × k: on these small collections some searches
+// are proved from the candidates and others fall back to the float32 scan.
+const nativeCoarse = await loadNativeKernel({ least: 1, perHit: 2 });
+if (native === undefined || nativeCoarse === undefined) throw new Error('usearch did not load');
 
 function unit(values: readonly number[]): Float32Array {
   const vector = Float32Array.from(values);
@@ -47,6 +50,7 @@ function naive(model: Map<string, Float32Array[]>, query: Float32Array, k: numbe
 describe.each([
   { name: 'JavaScript kernel', kernel: javascriptKernel },
   { name: 'usearch kernel', kernel: native },
+  { name: 'usearch kernel, byte-coded first pass', kernel: nativeCoarse },
 ])('in-process vectors, $name', ({ kernel }) => {
   it('after any sequence of replaces and deletes, finds what a naive search finds', () => {
     fc.assert(
@@ -114,5 +118,19 @@ describe.each([
       (d) => d !== 'z',
     );
     expect(hits.map((h) => h.documentId)).toEqual(['y', 'x']);
+  });
+});
+
+describe('the byte-coded first pass', () => {
+  it('falls back to the float32 rows when the codes cannot tell the best row from the rest', () => {
+    const vectors = new CollectionVectors(dimension);
+    // Rows closer to the query than the codes resolve, the best one last: candidates picked on
+    // the codes alone would miss it.
+    for (let i = 0; i < 20; i++)
+      vectors.replace(`d${String(i).padStart(2, '0')}`, { title: null, metadata: {} }, [
+        { index: 0, embedding: unit([1, 0.001 * (20 - i), 0, 0, 0, 0, 0, 0]), preview: '' },
+      ]);
+    const hits = vectors.search(nativeCoarse, unit([1, 0, 0, 0, 0, 0, 0, 0]), 1, -Infinity);
+    expect(hits.map((h) => h.documentId)).toEqual(['d19']);
   });
 });
