@@ -9,38 +9,13 @@ import {
 import type { WalEntry } from '../../../backups/wal/archive.ts';
 import { segmentName } from '../../../backups/wal/segments.ts';
 import { walToDelete } from '../../../backups/wal/retention.ts';
+import { baseManifest } from '../../support/base-manifest.ts';
 
 const digest = { bytes: 1, sha256: 'a'.repeat(64) };
 
+// Plan and WAL retention read the base's id, end and WAL range only.
 function base(id: string, finishedAt: string, stopSegment: number): Manifest {
-  return {
-    schemaVersion: 1,
-    id,
-    target: 'postgres',
-    startedAt: finishedAt,
-    finishedAt,
-    source: {},
-    tools: {},
-    compression: { algorithm: 'zstd', level: 3 },
-    encryption: { format: 'age', recipients: ['age1x'] },
-    parts: [
-      {
-        file: `${id}.base.zst.age`,
-        format: 'pg_basebackup-tar',
-        plain: digest,
-        stored: digest,
-        rowCounts: {},
-      },
-    ],
-    wal: {
-      timeline: 1,
-      startLsn: '0/1000000',
-      stopLsn: '0/1000100',
-      startSegment: segmentName(1, stopSegment),
-      stopSegment: segmentName(1, stopSegment),
-    },
-    verifications: [],
-  };
+  return { ...baseManifest({ startedAt: finishedAt, stopSegment, stored: digest }), id };
 }
 
 const wal = (number: number, archivedAt: string): WalEntry => ({
