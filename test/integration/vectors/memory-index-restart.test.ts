@@ -13,8 +13,10 @@ import { waitFor } from '../../support/wait.ts';
  * copy is used only when it matches the database, and a crash never loses an acknowledged write.
  */
 
-// Each document carries a long word no other has (hashed, so words of near numbers share no
-// character trigrams), and a search for that word must rank it first.
+// Each document carries a long word no other has, and a search for that word must return it.
+// Among its top 10, not first: the built-in embedder hashes character trigrams into 384
+// dimensions, so another document can outscore it (d152 is second for its own word, behind
+// d22); over ids 0–999 no document ranks below third for its own word.
 const word = (n: number): string =>
   createHash('sha256').update(String(n)).digest('hex').replace(/\d/g, '').slice(0, 14);
 const doc = (n: number) => ({ id: `d${n}`, content: `${word(n)} shared words of every note` });
@@ -41,16 +43,17 @@ async function ingest(proc: AidbProcess, from: number, count: number): Promise<v
   expect(answer.status).toBe(200);
 }
 
-/** Every document in `ids` is the first hit for its own word. */
+/** Every document in `ids` is among the top hits for its own word. */
 async function expectFound(proc: AidbProcess, ids: Iterable<number>): Promise<void> {
   const missing: number[] = [];
   for (const n of ids) {
     const answer = await call(proc.url, 'POST', '/v1/collections/notes/search', {
       query: word(n),
-      limit: 1,
+      limit: 10,
     });
     expect(answer.status).toBe(200);
-    if (answer.body?.results?.[0]?.document_id !== `d${n}`) missing.push(n);
+    const hits: { document_id?: string }[] = answer.body?.results ?? [];
+    if (!hits.some((hit) => hit.document_id === `d${n}`)) missing.push(n);
   }
   // Whether the store lost them or only the index: GET reads the store.
   const stored = [];
