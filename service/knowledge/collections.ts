@@ -126,8 +126,8 @@ export async function deleteCollection(deps: KnowledgeDeps, name: string): Promi
   const row = await requireCollectionRef(deps, name);
   await deleteCollectionRow(deps.db.pool, row.id);
   forgetCollectionRef(deps.db, name);
-  // Before the index drop, which can wait behind another collection's graph build (pgvector):
-  // no replica may serve a cached result of the deleted collection meanwhile.
+  // Before the index drop, which can take a while (a Qdrant call): no replica may serve a
+  // cached result of the deleted collection meanwhile.
   await bumpGeneration(deps.cache, row.id);
   // After the rows: an index left behind by a failure here is an orphan for GC, not lost data.
   await deps.index.dropCollection(row);
