@@ -3,7 +3,10 @@
  * are in versus row-by-row inserts into a live index, and recall@10 against an exact scan for
  * each ef_search, in a shared table with per-collection partial indexes (as service/vectors/
  * pgvector.ts keeps them). Feeds the choices in that file.
- * Usage: node bench/pgvector-hnsw.ts [--docs N] [--m M] [--efc E] [--queries Q]
+ * Usage: node bench/pgvector-hnsw.ts [--docs N] [--m M] [--efc E] [--queries Q] [--type halfvec]
+ * (`--type halfvec`, the default, indexes and searches half-precision copies as the service
+ * does; `--type vector` the full-precision vectors. Recall is always measured against the exact
+ * full-precision scan.)
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     inserts: { type: 'string', default: '1000' },
     ef: { type: 'string', default: '40,100,200,400' },
     workers: { type: 'string', default: '0,2' },
+    type: { type: 'string', default: 'halfvec' },
   },
 });
 const docs = Number(values.docs);
@@ -31,6 +35,10 @@ const efc = Number(values.efc);
 const queries = Number(values.queries);
 const inserts = Number(values.inserts);
 const dim = 384;
+if (values.type !== 'vector' && values.type !== 'halfvec')
+  throw new Error('--type is vector or halfvec');
+// The indexed expression and the query's, in the precision being measured.
+const typed = (what: string) => `${what}::${values.type}(${dim})`;
 
 const postgres = await startPostgres();
 const url = await postgres.createDatabase('hnsw');
@@ -67,11 +75,11 @@ try {
     await client.query('DROP INDEX IF EXISTS t_hnsw_1');
     await client.query(`SET max_parallel_maintenance_workers = ${workers}`);
     const begin = performance.now();
-    await client.query(`CREATE INDEX t_hnsw_1 ON t USING hnsw ((embedding::vector(${dim})) vector_cosine_ops)
+    await client.query(`CREATE INDEX t_hnsw_1 ON t USING hnsw ((${typed('embedding')}) ${values.type}_cosine_ops)
       WITH (m = ${m}, ef_construction = ${efc}) WHERE collection_id = 1`);
     const s = (performance.now() - begin) / 1000;
     console.log(
-      `CREATE INDEX ${docs} vectors m=${m} efc=${efc} workers=${workers}: ${s.toFixed(1)} s = ${Math.round(docs / s)} vec/s`,
+      `CREATE INDEX ${docs} ${values.type} m=${m} efc=${efc} workers=${workers}: ${s.toFixed(1)} s = ${Math.round(docs / s)} vec/s`,
     );
   };
   for (const workers of values.workers.split(',').map(Number)) await build(workers);
@@ -115,7 +123,7 @@ try {
       for (const [i, q] of qs.entries()) {
         const begin = performance.now();
         const { rows } = await client.query<{ id: number }>(
-          `SELECT id FROM t WHERE collection_id = 1 ORDER BY embedding::vector(${dim}) <=> $1::real[]::vector(${dim}) LIMIT 10`,
+          `SELECT id FROM t WHERE collection_id = 1 ORDER BY ${typed('embedding')} <=> ${typed('$1::real[]')} LIMIT 10`,
           [q],
         );
         times.push(performance.now() - begin);
@@ -129,7 +137,7 @@ try {
   }
   started = performance.now();
   const plan = await client.query(
-    `EXPLAIN SELECT id FROM t WHERE collection_id = 1 ORDER BY embedding::vector(${dim}) <=> $1::real[]::vector(${dim}) LIMIT 10`,
+    `EXPLAIN SELECT id FROM t WHERE collection_id = 1 ORDER BY ${typed('embedding')} <=> ${typed('$1::real[]')} LIMIT 10`,
     [qs[0]],
   );
   console.log(plan.rows.map((r) => Object.values(r)[0]).join('\n'));

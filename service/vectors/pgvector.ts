@@ -10,6 +10,7 @@ import {
   dropOrphanGraphs,
   checkedInteger,
   createIndexSql,
+  graphDistance,
   moveQueued,
   queuedCollections,
   planQueue,
@@ -43,6 +44,11 @@ import type { IndexedCollection, VectorIndex, VectorQuery } from './vector-index
 // 300: through the service at 10k documents (~13k chunks, bench:search-external), 300 gave
 // recall 0.945–0.963 over three runs, at the bar; 400 gave 1.000.
 const hnsw = { m: 24, efConstruction: 100, efSearch: 400 } as const;
+
+// The graph orders by half-precision distances, where rows closer than its precision tie: it
+// hands over this many more candidates than asked for, and the search ranks them all by the
+// full-precision distance (a test has rows equal to 1e-3 whose order only full precision gets).
+const rerankMargin = 20;
 
 // Session settings of a search: a larger candidate list for recall, and iterative scans so a
 // metadata filter does not starve the result list (pgvector 0.8).
@@ -331,8 +337,8 @@ export function createPgvectorIndex({
            (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
             FROM pgvector_chunks x
             WHERE x.collection_id = $1 AND ${filter}
-            ORDER BY x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim})
-            LIMIT $3)
+            ORDER BY ${graphDistance(dim, 'x.embedding', '$2::real[]')}
+            LIMIT $3 + ${rerankMargin})
            UNION ALL
            (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
             FROM pgvector_pending q

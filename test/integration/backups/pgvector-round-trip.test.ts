@@ -5,6 +5,7 @@ import type { BackupEngine } from '../../../backups/engine.ts';
 import type { Manifest } from '../../../backups/manifest.ts';
 import { createPostgresDriver } from '../../../backups/postgres/driver.ts';
 import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
+import { graphDistance } from '../../../service/vectors/pgvector-build.ts';
 import { describeWith } from '../../support/not-checked.ts';
 import { pgvectorMissing } from '../../support/pgvector.ts';
 import { startPostgres, type PostgresServer } from '../../support/postgres.ts';
@@ -27,7 +28,7 @@ async function vectorState(url: string): Promise<unknown> {
     const nearest = await client.query(
       `SELECT document_id, chunk_index FROM pgvector_chunks
        WHERE collection_id = 1
-       ORDER BY embedding::vector(8) <=> '[1,0,0,0,0,0,0,0]'::vector(8), document_id, chunk_index
+       ORDER BY ${graphDistance(8, 'embedding', "'[1,0,0,0,0,0,0,0]'::vector(8)")}, document_id, chunk_index
        LIMIT 5`,
     );
     return { counts: counts.rows, nearest: nearest.rows };

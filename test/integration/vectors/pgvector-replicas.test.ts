@@ -5,6 +5,7 @@ import { deleteCollection, insertCollection } from '../../../service/store/colle
 import { writeDocuments, type DocumentWrite } from '../../../service/store/documents.ts';
 import { transaction } from '../../../service/store/sql.ts';
 import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
+import { graphDistance } from '../../../service/vectors/pgvector-build.ts';
 import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
 import { describeWith } from '../../support/not-checked.ts';
 import { pgvectorMissing } from '../../support/pgvector.ts';
@@ -136,9 +137,15 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
           await client.query(
             scan === 'index' ? 'SET enable_seqscan = off' : 'SET enable_indexscan = off',
           );
+          // The graph's candidates ranked by full precision, as a search ranks them: at half
+          // precision those near-ties are exact ties.
+          const exact = `embedding::vector(${String(dimension)}) <=> $2::real[]::vector(${String(dimension)})`;
           const { rows: found } = await client.query<{ document_id: string }>(
-            `SELECT document_id FROM pgvector_chunks WHERE collection_id = $1
-             ORDER BY embedding::vector(${String(dimension)}) <=> $2::real[]::vector(${String(dimension)})
+            `SELECT document_id FROM (
+               SELECT document_id, embedding FROM pgvector_chunks WHERE collection_id = $1
+               ORDER BY ${scan === 'index' ? graphDistance(dimension, 'embedding', '$2::real[]') : exact}
+               LIMIT 20) candidates
+             ORDER BY ${exact}
              LIMIT 3`,
             [collection.id, Array.from(list[1234]?.chunks[0]?.embedding ?? [])],
           );
@@ -172,6 +179,33 @@ describeWith(pgvectorMissing(), 'pgvector indexers of several replicas on one da
       );
       expect(rows).toEqual([{ valid: true }]);
       expect(other.index.builds()).toBe(1);
+    } finally {
+      await other.index.close();
+      await other.pool.end();
+    }
+  });
+
+  it('rebuilds a graph of full-precision vectors, left by an older version, as halfvec', async () => {
+    const other = replica();
+    const definition = async (): Promise<string | undefined> => {
+      const { rows } = await backend.pool.query<{ def: string }>(
+        `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index
+         WHERE indexrelid = to_regclass('pgvector_hnsw_' || $1::bigint) AND indisvalid`,
+        [collection.id],
+      );
+      return rows[0]?.def;
+    };
+    try {
+      const name = `pgvector_hnsw_${String(collection.id)}`;
+      await backend.pool.query(`DROP INDEX CONCURRENTLY ${name}`);
+      await backend.pool.query(`CREATE INDEX ${name} ON pgvector_chunks
+        USING hnsw ((embedding::vector(${String(dimension)})) vector_cosine_ops)
+        WHERE collection_id = ${String(collection.id)}`);
+      expect(await definition()).toContain('vector_cosine_ops');
+      await other.index.drained();
+      expect(await definition()).toContain('halfvec_cosine_ops');
+      expect(other.index.builds()).toBe(1);
+      expect(other.lines).toEqual([]);
     } finally {
       await other.index.close();
       await other.pool.end();
