@@ -35,6 +35,8 @@ export interface BackupEngineDeps {
   /** Needed to verify and restore; backups are written without them. */
   readonly identities?: readonly string[];
   readonly compressionLevel: number;
+  /** Targets written at another level than `compressionLevel` (base backups, with PITR). */
+  readonly targetCompressionLevels?: Partial<Record<BackupTarget, number>>;
   readonly retention: RetentionPolicy;
   readonly logger: Logger;
   readonly metrics?: BackupMetrics | undefined;
@@ -218,7 +220,7 @@ export function createBackupEngine(deps: BackupEngineDeps): BackupEngine {
       manifest = await writeBackup(driver, {
         repository,
         recipients: deps.recipients,
-        compressionLevel: deps.compressionLevel,
+        compressionLevel: deps.targetCompressionLevels?.[target] ?? deps.compressionLevel,
         tools: deps.tools,
         now,
         createSink: deps.createSink ?? defaultSink,

@@ -135,7 +135,7 @@ export async function walArchiveFromConfig(config: Config): Promise<WalArchive> 
     repositoryDir: repositoryDir(config),
     identities,
     recipients,
-    compressionLevel: config.backups.compressionLevel,
+    compressionLevel: config.backups.pitr.compressionLevel,
   });
 }
 
@@ -173,6 +173,10 @@ export async function createEngineFromConfig(
     recipients,
     identities,
     compressionLevel: config.backups.compressionLevel,
+    // With PITR the PostgreSQL target writes base backups, at their own level.
+    targetCompressionLevels: config.backups.pitr.enabled
+      ? { postgres: config.backups.pitr.compressionLevel }
+      : {},
     retention: retentionPolicy(config),
     wal: config.backups.pitr.enabled ? await walArchiveFromConfig(config) : undefined,
     logger: deps.logger,
