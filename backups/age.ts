@@ -1,67 +1,26 @@
 /**
- * The age format (age-encryption.org/v1) as Node streams, through the `age-encryption` package:
- * X25519 recipients, ChaCha20-Poly1305 in 64 KiB authenticated chunks, so a flipped or missing
- * byte fails decryption at that chunk and a truncated file fails at the end. The standard `age`
- * tool decrypts what this writes.
+ * The age format (age-encryption.org/v1) as Node streams: X25519 (or any recipient type the
+ * `age-encryption` package knows) for the header, Node's native ChaCha20-Poly1305 for the
+ * payload's 64 KiB authenticated chunks, so a flipped or missing byte fails decryption at that
+ * chunk and a truncated file fails at the end. The standard `age` tool reads what this writes,
+ * and this reads what it writes.
  */
-import { Decrypter, identityToRecipient } from 'age-encryption';
-import { Duplex } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { identityToRecipient } from 'age-encryption';
+import type { Transform } from 'node:stream';
+import { createAgeDecryptStream } from './age-open.ts';
 import { createAgeEncryptStream } from './age-payload.ts';
 import { checkFailed } from './errors.ts';
 
-/** A Duplex whose readable side is produced (asynchronously) from its writable side's data. */
-function webDuplex(
-  transform: (input: ReadableStream<Uint8Array>) => Promise<ReadableStream<Uint8Array>>,
-  explain: (error: unknown) => unknown = (error) => error,
-): Duplex {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const output = transform(readable);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  const bridged = new ReadableStream<Uint8Array>({
-    async start() {
-      try {
-        reader = (await output).getReader();
-      } catch (error) {
-        throw explain(error);
-      }
-    },
-    async pull(controller) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
-      } catch (error) {
-        throw explain(error);
-      }
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel(reason: unknown) {
-      await reader?.cancel(reason);
-    },
-  });
-  // Without a reader yet, a rejected start would be unhandled; the Duplex reports it instead.
-  output.catch(() => undefined);
-  // The same runtime classes; only the DOM and Node typings of web streams disagree.
-  return Duplex.fromWeb({
-    readable: bridged as unknown as NodeReadableStream,
-    writable,
-  });
-}
-
 /** Encrypts to `recipients`; the payload with Node's native cipher (age-payload.ts). */
-export function createEncryptStream(recipients: readonly string[]): Duplex {
+export function createEncryptStream(recipients: readonly string[]): Transform {
   return createAgeEncryptStream(recipients);
 }
 
 /** Decrypts with whichever of `identities` the file's header names (as `age -i` does). */
-export function createDecryptStream(identities: readonly string[]): Duplex {
-  const decrypter = new Decrypter();
-  for (const identity of identities) decrypter.addIdentity(identity);
+export function createDecryptStream(identities: readonly string[]): Transform {
   // Header and chunk failures alike: wrong key, flipped byte (tag mismatch), truncation.
-  return webDuplex(
-    (input) => decrypter.decrypt(input),
-    (cause) => checkFailed('decrypt_failed', `cannot decrypt: ${(cause as Error).message}`, cause),
+  return createAgeDecryptStream(identities, (cause) =>
+    checkFailed('decrypt_failed', `cannot decrypt: ${cause.message}`, cause),
   );
 }
 

@@ -1,14 +1,15 @@
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createEncryptStream } from '../../../backups/age.ts';
+import { createDecryptStream, createEncryptStream } from '../../../backups/age.ts';
+import { BackupError } from '../../../backups/errors.ts';
 import { binaries, binaryPath } from '../../support/binaries.ts';
 
 const run = promisify(execFile);
@@ -51,4 +52,31 @@ describe('age files with the native payload', () => {
     );
     expect(stdout).toEqual(data);
   });
+
+  // Empty, exactly one and two chunks (no short last chunk), and a short last chunk.
+  it.each([0, chunk, 2 * chunk, 3 * chunk + 5])(
+    'a %i-byte file written by the age CLI decrypts natively, fed in any pieces',
+    async (size) => {
+      const identities = [await generateX25519Identity(), await generateX25519Identity()];
+      const recipients = await Promise.all(identities.map((i) => identityToRecipient(i)));
+      const data = randomBytes(size);
+      const dir = await mkdtemp(join(tmpdir(), 'aidb-age-'));
+      await writeFile(join(dir, 'plain'), data);
+      await run(binaryPath(binaries.age), [
+        ...recipients.flatMap((r) => ['--recipient', r]),
+        '--output',
+        join(dir, 'file.age'),
+        join(dir, 'plain'),
+      ]);
+      const file = await readFile(join(dir, 'file.age'));
+      for (const piece of [chunk, 1000, 1 << 20]) {
+        const opened = await through(file, piece, createDecryptStream([identities[1] ?? '']));
+        expect(opened.equals(data)).toBe(true);
+      }
+      // Cut by one byte: the last chunk's tag no longer matches.
+      const cut = through(file.subarray(0, -1), chunk, createDecryptStream([identities[0] ?? '']));
+      await expect(cut).rejects.toBeInstanceOf(BackupError);
+      await expect(cut).rejects.toMatchObject({ check: 'decrypt_failed' });
+    },
+  );
 });
