@@ -79,7 +79,7 @@ export function labelCombinations(
  * Rejects a label value outside the entry's closed set before it becomes a new series. A frozen
  * label set (a pre-bound one, reused on every recording) is checked once: it cannot change after.
  */
-function labelChecker(def: MetricDef): (labels: Attributes) => void {
+export function labelChecker(def: MetricDef): (labels: Attributes) => void {
   const specs = Object.entries(def.labels).map(([label, spec]) => ({
     label,
     allowed: closedValues(spec),
