@@ -11,10 +11,11 @@ import {
   httpServerRequestDuration,
 } from '../../../catalog/metrics/http.ts';
 import { buildInfo, heapSize, processCpu } from '../../../catalog/metrics/runtime.ts';
-import { createCatalogMeter, type CatalogMeter } from '../../../lib/telemetry/catalog-meter.ts';
+import type { CatalogMeter } from '../../../lib/telemetry/catalog-meter.ts';
 import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
 import { resourceAttributes } from '../../../lib/telemetry/resource.ts';
 import { createSeriesMeter } from '../../../lib/telemetry/series-meter.ts';
+import { createCatalogMeter } from '../../support/sdk-catalog-meter.ts';
 
 const allowed = [...new Set([...metricsOf('service'), ...metricsOf('agent')])];
 const resource = resourceAttributes('aidb', '1.2.3', {
