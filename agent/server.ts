@@ -8,7 +8,7 @@ import {
   problemDocument,
   requestIdOf,
 } from '../lib/problem-json.ts';
-import { prometheusContentType } from '../lib/telemetry/prometheus.ts';
+import { prometheusContentType } from '../lib/telemetry/content-type.ts';
 import { AgentProblem, agentProblems } from './problems.ts';
 import type { JobOutcome } from './scheduler.ts';
 import { statusDocument, type AgentStatus } from './status.ts';

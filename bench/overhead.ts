@@ -2,18 +2,16 @@
  * Telemetry overhead: the same service with telemetry on (RED metrics, default 10% trace
  * sampling) and off (`AIDB_TELEMETRY=false`), alternating on/off rounds in one run so machine
  * noise hits both alike; throughput on `/health/live` and on search. Bars (ARCHITECTURE.md):
- * on ≥ 0.90× off for search, ≥ 0.80× for `/health/live`.
+ * on ≥ 0.90× off for search, ≥ 0.80× for `/health/live`. Beside throughput, the service
+ * processes' CPU time per request (utime + stime of the service and its children): on a
+ * machine other work shares, throughput moves with the neighbours, CPU per request much less.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quick, type Figure } from './support/figures.ts';
-import {
-  alternatingRounds,
-  concurrency,
-  seedBenchCollection,
-  type Endpoint,
-} from './support/load.ts';
+import { concurrency, seedBenchCollection, throughput, type Endpoint } from './support/load.ts';
+import { cpuSeconds } from './support/proc-stats.ts';
 import { median, printTable, writeResults, type Row } from './support/report.ts';
 import { benchAuth, startServiceProcess, type ServiceProcess } from './support/service-process.ts';
 
@@ -30,18 +28,77 @@ async function startWith(telemetry: boolean, dataDir: string): Promise<ServicePr
   return service;
 }
 
+type Mode = 'on' | 'off';
+interface Round {
+  readonly perSecond: number;
+  /** Service CPU (all its processes) per request, in microseconds. */
+  readonly cpuMicros: number;
+}
+
+/** The process and every descendant of it (the service may run helpers of its own). */
+async function processTree(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (stat !== '') parents.set(Number(entry), ppid);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i += 1)
+    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+async function treeCpuSeconds(root: number): Promise<number> {
+  const seconds = await Promise.all(
+    (await processTree(root)).map((pid) => cpuSeconds(pid).catch(() => 0)),
+  );
+  return seconds.reduce((sum, value) => sum + value, 0);
+}
+
+async function measuredRound(
+  service: ServiceProcess,
+  endpoint: Endpoint,
+  seconds: number,
+): Promise<Round> {
+  const pid = service.child.pid ?? 0;
+  const cpu0 = await treeCpuSeconds(pid);
+  const started = performance.now();
+  const perSecond = await throughput(service.url, endpoint, seconds, benchAuth);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = (await treeCpuSeconds(pid)) - cpu0;
+  return { perSecond, cpuMicros: (cpu / (perSecond * elapsed)) * 1e6 };
+}
+
+/** Rounds alternating on/off (on first, then off first…), after a short warm-up of each. */
+async function alternating(
+  services: Record<Mode, ServiceProcess>,
+): Promise<Record<Endpoint, Record<Mode, Round[]>>> {
+  const result = {
+    live: { on: [], off: [] },
+    search: { on: [], off: [] },
+  } as Record<Endpoint, Record<Mode, Round[]>>;
+  for (const endpoint of ['live', 'search'] as const) {
+    for (const mode of ['on', 'off'] as const)
+      await throughput(services[mode].url, endpoint, 2, benchAuth);
+    for (let round = 0; round < rounds; round += 1) {
+      const turn = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const mode of turn)
+        result[endpoint][mode].push(await measuredRound(services[mode], endpoint, secondsPerRound));
+    }
+  }
+  return result;
+}
+
 const dirs = {
   on: await mkdtemp(join(tmpdir(), 'aidb-bench-on-')),
   off: await mkdtemp(join(tmpdir(), 'aidb-bench-off-')),
 };
 const services = { on: await startWith(true, dirs.on), off: await startWith(false, dirs.off) };
-let samples: Record<Endpoint, Record<'on' | 'off', number[]>>;
+let measured: Record<Endpoint, Record<Mode, Round[]>>;
 try {
-  samples = await alternatingRounds({ on: services.on.url, off: services.off.url }, ['on', 'off'], {
-    rounds,
-    seconds: secondsPerRound,
-    headers: benchAuth,
-  });
+  measured = await alternating(services);
 } finally {
   await Promise.all([services.on.stop(), services.off.stop()]);
   await Promise.all([
@@ -50,29 +107,64 @@ try {
   ]);
 }
 
+const pick = (field: keyof Round) =>
+  Object.fromEntries(
+    (['live', 'search'] as const).map((endpoint) => [
+      endpoint,
+      {
+        on: measured[endpoint].on.map((round) => round[field]),
+        off: measured[endpoint].off.map((round) => round[field]),
+      },
+    ]),
+  ) as Record<Endpoint, Record<Mode, number[]>>;
+const samples = pick('perSecond');
+const cpuMicros = pick('cpuMicros');
 const ratio = (endpoint: Endpoint) => median(samples[endpoint].on) / median(samples[endpoint].off);
+const cpuExtra = (endpoint: Endpoint) =>
+  median(cpuMicros[endpoint].on) - median(cpuMicros[endpoint].off);
+const cpuRatio = (endpoint: Endpoint) =>
+  median(cpuMicros[endpoint].off) / median(cpuMicros[endpoint].on);
 const rows: Row[] = (['live', 'search'] as const).map((endpoint) => ({
   endpoint: endpoint === 'live' ? '/health/live' : 'search',
   'on req/s (median)': median(samples[endpoint].on).toFixed(0),
   'off req/s (median)': median(samples[endpoint].off).toFixed(0),
   'on/off': ratio(endpoint).toFixed(3),
   bar: `≥ ${bars[endpoint].toFixed(2)}`,
+  'CPU µs/req on': median(cpuMicros[endpoint].on).toFixed(0),
+  'CPU µs/req off': median(cpuMicros[endpoint].off).toFixed(0),
+  'CPU off/on': cpuRatio(endpoint).toFixed(3),
 }));
 printTable(
   `telemetry overhead: ${String(rounds)} alternating rounds × ${String(secondsPerRound)} s, ${String(concurrency)} concurrent`,
   rows,
 );
-const figures: Figure[] = (['search', 'live'] as const).map((endpoint) => ({
-  name: `throughput with telemetry on / off, ${endpoint === 'live' ? '/health/live' : 'search'}`,
-  measured: Number(ratio(endpoint).toFixed(3)),
-  unit: '×',
-  bar: { op: '>=', value: bars[endpoint] },
-}));
+const label = (endpoint: Endpoint) => (endpoint === 'live' ? '/health/live' : 'search');
+const figures: Figure[] = (['search', 'live'] as const).flatMap((endpoint): Figure[] => [
+  {
+    name: `throughput with telemetry on / off, ${label(endpoint)}`,
+    measured: Number(ratio(endpoint).toFixed(3)),
+    unit: '×',
+    bar: { op: '>=', value: bars[endpoint] },
+  },
+  // Context for the ratio above: what telemetry adds to each request in CPU time, which the
+  // neighbours of a shared machine move far less than they move throughput.
+  {
+    name: `service CPU per request added by telemetry, ${label(endpoint)}`,
+    measured: Math.round(cpuExtra(endpoint)),
+    unit: 'µs',
+  },
+  {
+    name: `service CPU per request with telemetry off / on, ${label(endpoint)}`,
+    measured: Number(cpuRatio(endpoint).toFixed(3)),
+    unit: '×',
+  },
+]);
 const file = writeResults('overhead', {
   rounds,
   secondsPerRound,
   concurrency,
   samples,
+  cpuMicrosPerRequest: cpuMicros,
   figures,
   quick,
 });

@@ -1,4 +1,4 @@
-import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type {
   InstrumentKind,
   LabelSpec,
@@ -6,7 +6,6 @@ import type {
   LabelValueOf,
   MetricDef,
 } from '../../catalog/types.ts';
-import { units } from '../../catalog/types.ts';
 
 /** The label values a recording must supply: every declared label, values from its closed set. */
 export type LabelValues<D> =
@@ -38,8 +37,8 @@ export type Observe<D> = (
 ) => void | Promise<void>;
 
 /**
- * Creates OpenTelemetry instruments from catalog entries, the only place instruments are made.
- * Label names and values are checked by the compiler against the entry.
+ * Makes instruments from catalog entries, the only place instruments are made (the series meter
+ * implements it). Label names and values are checked by the compiler against the entry.
  */
 export interface CatalogMeter {
   counter<D extends Def<'counter'>>(def: D): CatalogCounter<D>;
@@ -48,10 +47,6 @@ export interface CatalogMeter {
   gauge<D extends Def<'gauge'>>(def: D): CatalogRecorder<D>;
   observableGauge<D extends Def<'observable_gauge'>>(def: D, observe: Observe<D>): void;
   observableCounter<D extends Def<'observable_counter'>>(def: D, observe: Observe<D>): void;
-}
-
-function options(def: MetricDef): { description: string; unit: string } {
-  return { description: def.help, unit: units[def.unit].ucum };
 }
 
 function closedValues(spec: LabelSpec): readonly string[] | undefined {
@@ -79,7 +74,7 @@ export function labelCombinations(
  * Rejects a label value outside the entry's closed set before it becomes a new series. A frozen
  * label set (a pre-bound one, reused on every recording) is checked once: it cannot change after.
  */
-function labelChecker(def: MetricDef): (labels: Attributes) => void {
+export function labelChecker(def: MetricDef): (labels: Attributes) => void {
   const specs = Object.entries(def.labels).map(([label, spec]) => ({
     label,
     allowed: closedValues(spec),
@@ -97,85 +92,5 @@ function labelChecker(def: MetricDef): (labels: Attributes) => void {
       }
     }
     if (reusable) checked.add(labels);
-  };
-}
-
-/** A counter (or up-down counter) that checks its labels against the entry. */
-function counting<D extends MetricDef>(
-  def: D,
-  counter: { add(value: number, attributes: Attributes): void },
-): CatalogCounter<D> {
-  const checkLabels = labelChecker(def);
-  const add = (value: number, labels: Attributes): void => {
-    checkLabels(labels);
-    counter.add(value, labels);
-  };
-  return {
-    add,
-    zero: (only) => {
-      for (const labels of labelCombinations(def, only)) add(0, labels);
-    },
-  };
-}
-
-export function createCatalogMeter(meter: Meter, allowed: readonly MetricDef[]): CatalogMeter {
-  const declared = new Set(allowed);
-  const created = new Set<string>();
-  // One instrument per entry: creating it twice would split the series across two instruments.
-  const claim = (def: MetricDef): void => {
-    if (!declared.has(def))
-      throw new RangeError(`telemetry: ${def.name} is not emitted by this process`);
-    if (created.has(def.name)) throw new RangeError(`telemetry: ${def.name} was already created`);
-    created.add(def.name);
-  };
-  const observer =
-    <D extends MetricDef>(def: D, observe: Observe<D>) =>
-    (result: ObservableResult): void | Promise<void> =>
-      observe((value, labels) => {
-        result.observe(value, labels);
-      });
-
-  return {
-    counter(def) {
-      claim(def);
-      return counting(def, meter.createCounter(def.name, options(def)));
-    },
-    upDownCounter(def) {
-      claim(def);
-      return counting(def, meter.createUpDownCounter(def.name, options(def)));
-    },
-    histogram(def) {
-      claim(def);
-      const histogram = meter.createHistogram(def.name, {
-        ...options(def),
-        advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
-      });
-      const checkLabels = labelChecker(def);
-      return {
-        record: (value, labels) => {
-          checkLabels(labels);
-          histogram.record(value, labels);
-        },
-      };
-    },
-    gauge(def) {
-      claim(def);
-      const gauge = meter.createGauge(def.name, options(def));
-      const checkLabels = labelChecker(def);
-      return {
-        record: (value, labels) => {
-          checkLabels(labels);
-          gauge.record(value, labels);
-        },
-      };
-    },
-    observableGauge(def, observe) {
-      claim(def);
-      meter.createObservableGauge(def.name, options(def)).addCallback(observer(def, observe));
-    },
-    observableCounter(def, observe) {
-      claim(def);
-      meter.createObservableCounter(def.name, options(def)).addCallback(observer(def, observe));
-    },
   };
 }
