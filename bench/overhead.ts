@@ -10,7 +10,12 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quick, type Figure } from './support/figures.ts';
-import { concurrency, seedBenchCollection, throughput, type Endpoint } from './support/load.ts';
+import {
+  alternatingRounds,
+  concurrency,
+  seedBenchCollection,
+  type Endpoint,
+} from './support/load.ts';
 import { cpuSeconds } from './support/proc-stats.ts';
 import { median, printTable, writeResults, type Row } from './support/report.ts';
 import { benchAuth, startServiceProcess, type ServiceProcess } from './support/service-process.ts';
@@ -57,38 +62,15 @@ async function treeCpuSeconds(root: number): Promise<number> {
   return seconds.reduce((sum, value) => sum + value, 0);
 }
 
-async function measuredRound(
-  service: ServiceProcess,
-  endpoint: Endpoint,
-  seconds: number,
-): Promise<Round> {
+/** A round's throughput and the service's CPU time per request around it. */
+async function withCpu(service: ServiceProcess, run: () => Promise<number>): Promise<Round> {
   const pid = service.child.pid ?? 0;
   const cpu0 = await treeCpuSeconds(pid);
   const started = performance.now();
-  const perSecond = await throughput(service.url, endpoint, seconds, benchAuth);
+  const perSecond = await run();
   const elapsed = (performance.now() - started) / 1000;
   const cpu = (await treeCpuSeconds(pid)) - cpu0;
   return { perSecond, cpuMicros: (cpu / (perSecond * elapsed)) * 1e6 };
-}
-
-/** Rounds alternating on/off (on first, then off first…), after a short warm-up of each. */
-async function alternating(
-  services: Record<Mode, ServiceProcess>,
-): Promise<Record<Endpoint, Record<Mode, Round[]>>> {
-  const result = {
-    live: { on: [], off: [] },
-    search: { on: [], off: [] },
-  } as Record<Endpoint, Record<Mode, Round[]>>;
-  for (const endpoint of ['live', 'search'] as const) {
-    for (const mode of ['on', 'off'] as const)
-      await throughput(services[mode].url, endpoint, 2, benchAuth);
-    for (let round = 0; round < rounds; round += 1) {
-      const turn = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const mode of turn)
-        result[endpoint][mode].push(await measuredRound(services[mode], endpoint, secondsPerRound));
-    }
-  }
-  return result;
 }
 
 const dirs = {
@@ -98,7 +80,16 @@ const dirs = {
 const services = { on: await startWith(true, dirs.on), off: await startWith(false, dirs.off) };
 let measured: Record<Endpoint, Record<Mode, Round[]>>;
 try {
-  measured = await alternating(services);
+  measured = await alternatingRounds(
+    { on: services.on.url, off: services.off.url },
+    ['on', 'off'],
+    {
+      rounds,
+      seconds: secondsPerRound,
+      headers: benchAuth,
+      measure: (mode, run) => withCpu(services[mode], run),
+    },
+  );
 } finally {
   await Promise.all([services.on.stop(), services.off.stop()]);
   await Promise.all([

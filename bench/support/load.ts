@@ -66,30 +66,40 @@ export async function seedBenchCollection(
 }
 
 /**
+ * What one round records: by default its throughput; `run` is the round itself (requests per
+ * second), so a measure can read other figures around it.
+ */
+export type RoundMeasure<M extends string, T> = (mode: M, run: () => Promise<number>) => Promise<T>;
+
+/**
  * Throughput of two services side by side on both endpoints: a warm-up (JIT, pools, caches),
  * then `rounds` rounds that alternate which goes first, so machine noise hits both alike.
  */
-export async function alternatingRounds<M extends string>(
+export async function alternatingRounds<M extends string, T = number>(
   services: Readonly<Record<M, string>>,
   order: readonly [M, M],
   options: {
     readonly rounds: number;
     readonly seconds: number;
     readonly headers?: Record<string, string>;
+    readonly measure?: RoundMeasure<M, T>;
   },
-): Promise<Record<Endpoint, Record<M, number[]>>> {
+): Promise<Record<Endpoint, Record<M, T[]>>> {
   const [first, second] = order;
+  const measure = options.measure ?? ((_mode, run) => run() as Promise<unknown> as Promise<T>);
   const samples = {
     live: { [first]: [], [second]: [] },
     search: { [first]: [], [second]: [] },
-  } as unknown as Record<Endpoint, Record<M, number[]>>;
+  } as unknown as Record<Endpoint, Record<M, T[]>>;
   for (const endpoint of ['live', 'search'] as const) {
     for (const mode of order) await throughput(services[mode], endpoint, 2, options.headers);
     for (let round = 0; round < options.rounds; round += 1) {
       const turn = round % 2 === 0 ? order : ([second, first] as const);
       for (const mode of turn)
         samples[endpoint][mode].push(
-          await throughput(services[mode], endpoint, options.seconds, options.headers),
+          await measure(mode, () =>
+            throughput(services[mode], endpoint, options.seconds, options.headers),
+          ),
         );
     }
   }
