@@ -6,7 +6,6 @@ import type { CatalogMeter } from './catalog-meter.ts';
 import { seriesProducer } from './otel-producer.ts';
 import { resourceAttributes } from './resource.ts';
 import { createSeriesMeter } from './series-meter.ts';
-export { prometheusContentType } from './content-type.ts';
 
 export interface PrometheusMetricsOptions {
   /** `service.name` resource attribute; `OTEL_SERVICE_NAME` wins when set. */

@@ -1,4 +1,5 @@
-import { prometheusContentType, type PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
+import { prometheusContentType } from '../../lib/telemetry/content-type.ts';
+import type { PrometheusMetrics } from '../../lib/telemetry/prometheus.ts';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 
 /** Prometheus exposition of every catalog metric the service emits. */
