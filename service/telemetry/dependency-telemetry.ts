@@ -60,38 +60,31 @@ export function createDependencyTelemetry(
       // Inside a trace the sampler did not keep, a child span would be dropped too (every
       // standard sampler decides once per trace): the call gets its metrics and no span work.
       const parent = trace.getActiveSpan();
-      if (parent !== undefined && !parent.isRecording()) {
-        try {
-          return await run();
-        } catch (error) {
-          errors.add(1, errorLabels(dependency, operation, classifyError(error)));
-          throw error;
-        } finally {
-          duration.record(
-            (performance.now() - started) / 1000,
-            durationLabels(dependency, operation),
-          );
-        }
-      }
-      const span = tracer.startSpan(`${dependency} ${operation}`, {
-        kind: SpanKind.CLIENT,
-        attributes: { 'db.system.name': systems[dependency], 'db.operation.name': operation },
-      });
+      const span =
+        parent !== undefined && !parent.isRecording()
+          ? undefined
+          : tracer.startSpan(`${dependency} ${operation}`, {
+              kind: SpanKind.CLIENT,
+              attributes: { 'db.system.name': systems[dependency], 'db.operation.name': operation },
+            });
+      // Without a tracer provider (nothing is exported) the span has no valid context: there is
+      // nothing to make active for the call.
+      const traced = span !== undefined && trace.isSpanContextValid(span.spanContext());
       try {
         // The call runs with its span active: outgoing requests carry it in `traceparent`.
-        return await context.with(trace.setSpan(context.active(), span), run);
+        return await (traced ? context.with(trace.setSpan(context.active(), span), run) : run());
       } catch (error) {
         const error_type = classifyError(error);
         errors.add(1, errorLabels(dependency, operation, error_type));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error_type });
-        span.setAttribute('error.type', error_type);
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: error_type });
+        span?.setAttribute('error.type', error_type);
         throw error;
       } finally {
         duration.record(
           (performance.now() - started) / 1000,
           durationLabels(dependency, operation),
         );
-        span.end();
+        span?.end();
       }
     },
   };

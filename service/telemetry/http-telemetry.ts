@@ -17,17 +17,18 @@ import { labelSets3 } from './label-sets.ts';
 interface RequestState {
   readonly started: number;
   readonly span: Span;
-  readonly context: Context;
+  /** What the handler runs in; none when there is no trace to continue (see onRequest). */
+  readonly context: Context | undefined;
   done: boolean;
 }
 
 // Prometheus scrapes are not traffic: counting them would make every dashboard show load.
 const untracked = new Set(['/metrics']);
 
+const knownMethods: ReadonlySet<string> = new Set(httpMethods);
+
 function methodOf(method: string): HttpMethodLabel {
-  return (httpMethods as readonly string[]).includes(method)
-    ? (method as HttpMethodLabel)
-    : '_OTHER';
+  return knownMethods.has(method) ? (method as HttpMethodLabel) : '_OTHER';
 }
 
 export interface HttpTelemetry {
@@ -61,11 +62,16 @@ export function installHttpTelemetry(
     http_route: route,
     http_response_status_code: String(status),
   }));
-  const states = new WeakMap<FastifyRequest, RequestState>();
+  // The request's state lives in a slot Fastify declares on every request: with a WeakMap keyed
+  // by the request, the set on a fresh key was the hook's costliest line (CPU profile).
+  const slot = Symbol('aidb.httpTelemetry');
+  app.decorateRequest(slot, null);
+  const stateOf = (request: FastifyRequest): RequestState | null =>
+    (request as unknown as Record<symbol, RequestState | null>)[slot] ?? null;
 
   const finish = (request: FastifyRequest, status: number): void => {
-    const state = states.get(request);
-    if (state === undefined || state.done) return;
+    const state = stateOf(request);
+    if (state === null || state.done) return;
     state.done = true;
     active.add(-1, none);
     const route = request.routeOptions.url ?? '';
@@ -103,15 +109,19 @@ export function installHttpTelemetry(
         'http.request.method': methodOf(request.method),
         'url.path': request.url.split('?')[0] ?? '',
       });
-    states.set(request, {
+    const spanContext = span.spanContext();
+    const valid = trace.isSpanContextValid(spanContext);
+    // A span with no valid context and nothing propagated (no tracer provider: nothing is
+    // exported) leaves the handler nothing to find: no context is made or entered. With the slot
+    // above, this took telemetry's share of a request's CPU profile from 582 to 256 ticks.
+    (request as unknown as Record<symbol, RequestState>)[slot] = {
       started: performance.now(),
       span,
-      context: trace.setSpan(parent, span),
+      context: valid || parent !== context.active() ? trace.setSpan(parent, span) : undefined,
       done: false,
-    });
+    };
     active.add(1, none);
-    const { traceId } = span.spanContext();
-    if (trace.isSpanContextValid(span.spanContext())) reply.header('x-trace-id', traceId);
+    if (valid) reply.header('x-trace-id', spanContext.traceId);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -126,12 +136,11 @@ export function installHttpTelemetry(
 
   return {
     inRequestContext(request, handler) {
-      const state = states.get(request);
-      return state === undefined ? handler() : context.with(state.context, handler);
+      const state = stateOf(request);
+      return state?.context === undefined ? handler() : context.with(state.context, handler);
     },
     traceIdOf(request) {
-      const state = states.get(request);
-      return state === undefined ? undefined : state.span.spanContext().traceId;
+      return stateOf(request)?.span.spanContext().traceId;
     },
   };
 }
