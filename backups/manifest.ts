@@ -29,8 +29,16 @@ const part = z
     collection: z.string().min(1).optional(),
     /** Aliases pointing at the collection when it was copied. */
     aliases: z.array(z.string().min(1)).optional(),
-    /** The stream the source produced, before compression and encryption. */
+    /**
+     * The stream the source produced, before compression and encryption; with
+     * `sourceCompressed`, before encryption only: the zstd stream as the source sent it.
+     */
     plain: stream,
+    /**
+     * `zstd`: the source compressed the part itself (pg_basebackup's server-side zstd) and the
+     * pipeline stored it without compressing it again. Absent: the pipeline compressed it.
+     */
+    sourceCompressed: z.literal('zstd').optional(),
     /** The file as stored. */
     stored: stream,
     /** Table of contents: rows (points, for Qdrant) per table at the snapshot of the dump. */

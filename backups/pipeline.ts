@@ -1,7 +1,8 @@
 /**
  * The two streaming paths of a backup file. Writing: source → SHA-256 of the plain stream →
- * zstd → age → SHA-256 of the stored stream → sink. Reading: file → SHA-256 → age → zstd →
- * SHA-256 → consumer. Nothing is buffered beyond the streams' own chunks (64 KiB for age), so
+ * zstd (unless the source compressed it) → age → SHA-256 of the stored stream → sink. Reading:
+ * file → SHA-256 → age → zstd → SHA-256 → consumer (the plain SHA-256 before zstd for a part
+ * its source compressed). Nothing is buffered beyond the streams' own chunks (64 KiB for age), so
  * memory stays flat whatever the size of the dump.
  */
 import { createReadStream } from 'node:fs';
@@ -23,6 +24,8 @@ export interface WriteOptions {
   readonly sink: Writable;
   readonly recipients: readonly string[];
   readonly compressionLevel: number;
+  /** The source already compressed the stream (SourcePart.compressed): no zstd stage. */
+  readonly compressed?: 'zstd' | undefined;
   readonly signal: AbortSignal;
   /** Plain bytes read from the source so far. */
   readonly onProgress?: ((bytes: number) => void) | undefined;
@@ -34,13 +37,19 @@ const zstdChunk = 1024 * 1024;
 export async function writeEncrypted(options: WriteOptions): Promise<WriteResult> {
   const plain = createDigestStream(options.onProgress);
   const stored = createDigestStream();
+  const compress =
+    options.compressed === 'zstd'
+      ? []
+      : [
+          createZstdCompress({
+            chunkSize: zstdChunk,
+            params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel },
+          }),
+        ];
   await pipeline(
     options.source,
     plain,
-    createZstdCompress({
-      chunkSize: zstdChunk,
-      params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel },
-    }),
+    ...compress,
     createEncryptStream(options.recipients),
     stored,
     options.sink,
@@ -102,18 +111,22 @@ export interface ReadOptions {
   readonly onProgress?: ((storedBytes: number) => void) | undefined;
 }
 
-/** Decrypts and decompresses a stored file into `consumer`, checking both digests. */
+/**
+ * Decrypts and decompresses a stored file into `consumer`, checking both digests; the plain one
+ * before decompression when the source compressed the part (manifest `sourceCompressed`).
+ */
 export async function readDecrypted(options: ReadOptions): Promise<void> {
   const stored = createDigestStream(options.onProgress);
   const plain = createDigestStream();
   const decompress = createZstdDecompress({ chunkSize: zstdChunk });
+  const middle =
+    options.part.sourceCompressed === 'zstd' ? [plain, decompress] : [decompress, plain];
   try {
     await pipeline(
       createReadStream(options.path),
       stored,
       createDecryptStream(options.identities),
-      decompress,
-      plain,
+      ...middle,
       options.consumer,
       { signal: options.signal },
     );

@@ -12,6 +12,12 @@ export interface SourcePart {
   readonly collection?: string;
   readonly aliases?: readonly string[];
   readonly stream: Readable;
+  /**
+   * The source compressed the stream itself (pg_basebackup's server-side zstd, at the level
+   * `parts` was given): the pipeline does not compress it again and its plain digest covers the
+   * zstd stream as received; readers still decompress it into the archive.
+   */
+  readonly compressed?: 'zstd';
   /** Reason reported when the stream breaks. */
   readonly failureReason: FailureReason;
   /**
@@ -31,5 +37,10 @@ export interface BackupSource {
   /** Recorded in the manifest; never a credential. */
   readonly description: Readonly<Record<string, string>>;
   tools(signal: AbortSignal): Promise<Record<string, string>>;
-  parts(signal: AbortSignal): AsyncIterable<SourcePart>;
+  parts(signal: AbortSignal, options: PartsOptions): AsyncIterable<SourcePart>;
+}
+
+export interface PartsOptions {
+  /** The backup's zstd level, for a source that compresses its own stream. */
+  readonly compressionLevel: number;
 }

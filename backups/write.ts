@@ -51,6 +51,7 @@ async function writePart(
       sink,
       recipients: context.recipients,
       compressionLevel: context.compressionLevel,
+      compressed: part.compressed,
       signal: context.signal,
       onProgress: (bytes) =>
         context.onProgress?.({ phase: 'backup', target: driver.target, part: part.name, bytes }),
@@ -72,6 +73,7 @@ async function writePart(
     ...(part.collection === undefined ? {} : { collection: part.collection }),
     ...(part.aliases === undefined ? {} : { aliases: [...part.aliases] }),
     plain: digests.plain,
+    ...(part.compressed === undefined ? {} : { sourceCompressed: part.compressed }),
     stored: digests.stored,
     rowCounts,
   };
@@ -92,7 +94,9 @@ export async function writeBackup(driver: TargetDriver, context: WriteContext): 
   let current: string | undefined;
   try {
     const tools = { ...context.tools, ...(await driver.source.tools(signal)) };
-    for await (const part of driver.source.parts(signal)) {
+    for await (const part of driver.source.parts(signal, {
+      compressionLevel: context.compressionLevel,
+    })) {
       current = `${id}.${part.name}.zst.age`;
       try {
         parts.push(await writePart(part, current, driver, context));

@@ -108,7 +108,7 @@ const pitr = z
     // base backup holds WAL on the server while it runs: speed wins.
     compressionLevel: setting(z.number().int().min(1).max(19).default(1), {
       env: 'AIDB_BACKUP_PITR_COMPRESSION_LEVEL',
-      doc: 'With PITR: zstd level of base backups and archived WAL segments, instead of `backups.compressionLevel`. Default 1: measured here, level 3 stored a base backup no smaller (225 MiB of 443 MiB: embeddings barely compress) and took twice as long.',
+      doc: 'With PITR: zstd level of base backups (compressed by the server itself with PostgreSQL 15 or later) and archived WAL segments, instead of `backups.compressionLevel`. Default 1: measured here, level 3 stored a base backup no smaller (225 MiB of 443 MiB: embeddings barely compress) and took twice as long.',
     }),
     spoolDir: setting(z.string().min(1).optional(), {
       env: 'AIDB_BACKUP_WAL_SPOOL',

@@ -151,6 +151,9 @@ describe('point-in-time recovery drill (PostgreSQL 15, base backup + WAL archive
 
   it('records the base backup with its WAL range and the archive has no gap after it', async () => {
     expect(base.parts.map((p) => p.format)).toEqual(['pg_basebackup-tar']);
+    // PostgreSQL 15 compressed it (--compress=server-zstd); level 1, level 2 and the restores
+    // below read that stream back.
+    expect(base.parts.map((p) => p.sourceCompressed)).toEqual(['zstd']);
     expect(base.wal?.timeline).toBe(1);
     expect(base.verifications.map((v) => [v.level, v.ok])).toEqual([['1', true]]);
     const status = await runCli(['backup', 'wal-status', '--json'], {
