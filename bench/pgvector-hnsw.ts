@@ -8,6 +8,7 @@
  * does; `--type vector` the full-precision vectors. Recall is always measured against the exact
  * full-precision scan.)
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -44,6 +45,11 @@ const postgres = await startPostgres();
 const url = await postgres.createDatabase('hnsw');
 const client = new pg.Client({ connectionString: url });
 await client.connect();
+// CPU time of the server backend (ns on CPU, /proc/<pid>/schedstat): unlike wall time, it does
+// not grow when other processes share the cores.
+const { rows: backend } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+const backendCpuMs = (): number =>
+  Number(readFileSync(`/proc/${backend[0]?.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 try {
   await client.query('CREATE EXTENSION vector');
   await client.query(`CREATE TABLE t (collection_id bigint, id int, embedding vector NOT NULL,
@@ -120,6 +126,7 @@ try {
       await client.query(`SET hnsw.ef_search = ${ef}; SET hnsw.iterative_scan = ${iterative}`);
       let found = 0;
       const times: number[] = [];
+      const cpuBefore = backendCpuMs();
       for (const [i, q] of qs.entries()) {
         const begin = performance.now();
         const { rows } = await client.query<{ id: number }>(
@@ -129,9 +136,21 @@ try {
         times.push(performance.now() - begin);
         found += rows.filter((r) => truth[i]?.has(r.id)).length;
       }
+      const cpu = (backendCpuMs() - cpuBefore) / qs.length;
+      // Pages a search touches (hit or read): the work of the graph walk, whatever the load.
+      const pages: number[] = [];
+      for (const q of qs) {
+        const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, number> }] }>(
+          `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) SELECT id FROM t WHERE collection_id = 1 ORDER BY ${typed('embedding')} <=> ${typed('$1::real[]')} LIMIT 10`,
+          [q],
+        );
+        const plan = rows[0]?.['QUERY PLAN'][0].Plan ?? {};
+        pages.push((plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0));
+      }
+      pages.sort((a, b) => a - b);
       times.sort((a, b) => a - b);
       console.log(
-        `iterative=${iterative} ef_search=${ef}: recall@10 ${(found / (10 * qs.length)).toFixed(3)} p50 ${percentile(times, 50).toFixed(2)} ms p99 ${percentile(times, 99).toFixed(2)} ms`,
+        `iterative=${iterative} ef_search=${ef}: recall@10 ${(found / (10 * qs.length)).toFixed(3)} p50 ${percentile(times, 50).toFixed(2)} ms p99 ${percentile(times, 99).toFixed(2)} ms, backend CPU ${cpu.toFixed(2)} ms a query, pages p50 ${percentile(pages, 50)}`,
       );
     }
   }

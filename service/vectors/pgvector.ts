@@ -50,9 +50,21 @@ const hnsw = { m: 24, efConstruction: 100, efSearch: 400 } as const;
 // full-precision distance (a test has rows equal to 1e-3 whose order only full precision gets).
 const rerankMargin = 20;
 
-// Session settings of a search: a larger candidate list for recall, and iterative scans so a
-// metadata filter does not starve the result list (pgvector 0.8).
-const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}; SET hnsw.iterative_scan = relaxed_order`;
+// Session settings of a search: a larger candidate list for recall.
+const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}`;
+
+// Iterative scans (pgvector 0.8) go on past ef_search candidates when the rows found do not
+// survive the query: a metadata filter, deleted rows not yet vacuumed, more rows asked for than
+// ef_search. They cost CPU on every search even when nothing more is needed: the scan allocates
+// every element it visits and keeps it for a later round (without them it allocates only the
+// ef_search it keeps). Measured with the service's query and the bare graph query alternated
+// on bench:search-external's databases (ef_search 400, the same pages touched either way),
+// backend CPU a search, 2026-12-07, load 2–9: at 10k documents (13,213 chunks) 10.0 vs 5.6 ms,
+// 20.6 vs 10.3, 10.4 vs 6.5, 11.6 vs 6.8; at 100k (132,643 chunks) 30.6 vs 19.7 ms (the bare
+// graph query without them 17.6). Two runs that ran EXPLAIN ANALYZE between the timed rounds
+// showed no difference; searches in service never do. So a search runs them only when it may
+// need them: with a filter, past ef_search, or again when the graph came back short.
+type IterativeScan = 'off' | 'relaxed_order';
 
 // Chunks moved per indexer statement into a live graph: ~4 ms each on PostgreSQL (~230 a
 // second, measured in bench/pgvector-hnsw.ts whether 16 or 256 a statement), so a batch is
@@ -98,14 +110,17 @@ export function createPgvectorIndex({
   builds(): number;
 } {
   let running: Promise<void> | undefined;
-  // Connections that have the session settings. A connection gets them before its first search,
-  // awaited: settings sent from the pool's 'connect' event ran concurrently with the first query
-  // on the new connection, which pg deprecates and pg 9 refuses.
-  const configured = new WeakSet<pg.PoolClient>();
-  const configure = async (client: pg.PoolClient): Promise<void> => {
-    if (configured.has(client)) return;
-    await client.query(sessionSettings);
-    configured.add(client);
+  // Connections that have the session settings, and the iterative-scan mode each is in. A
+  // connection gets them before its first search, awaited: settings sent from the pool's
+  // 'connect' event ran concurrently with the first query on the new connection, which pg
+  // deprecates and pg 9 refuses. A mode is changed only when a search needs the other one.
+  const configured = new WeakMap<pg.PoolClient, IterativeScan>();
+  const configure = async (client: pg.PoolClient, iterative: IterativeScan): Promise<void> => {
+    const mode = configured.get(client);
+    if (mode === iterative) return;
+    const scan = `SET hnsw.iterative_scan = ${iterative}`;
+    await client.query(mode === undefined ? `${sessionSettings}; ${scan}` : scan);
+    configured.set(client, iterative);
   };
   // Counts kicks, so rows committed while a drain is finishing are not left behind.
   let kicks = 0;
@@ -288,7 +303,7 @@ export function createPgvectorIndex({
       // A database that served with exact SQL before pgvector came: index what it holds.
       if (fresh[0]?.fresh === true) await adoptExisting(sql);
       // Fails start-up, not every search, where the settings are refused (pgvector < 0.8).
-      await sql.query(sessionSettings);
+      await sql.query(`${sessionSettings}; SET hnsw.iterative_scan = relaxed_order`);
       void kick();
       sweep = setInterval(() => {
         void kick();
@@ -326,37 +341,54 @@ export function createPgvectorIndex({
       const filter = `($4::jsonb IS NULL OR EXISTS (
           SELECT 1 FROM documents d
           WHERE d.collection_id = $1 AND d.id = x.document_id AND d.metadata @> $4::jsonb))`;
-      const { rows } = await withClient(pool, async (client) => {
-        await configure(client);
-        return client.query<{
-          document_id: string;
-          chunk_index: number;
-          distance: number;
-        }>(
-          `SELECT document_id, chunk_index, distance FROM (
-           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
+      // graph_rows: what the graph branch found; indexed: the collection's rows in the graph's
+      // table, counted up to what was asked of it. Fewer found than there are means a scan
+      // without iterations was starved (rows deleted and not yet vacuumed took the places).
+      const text = `SELECT document_id, chunk_index, distance, graph_rows,
+           (SELECT count(*) FROM (SELECT FROM pgvector_chunks c
+                                  WHERE c.collection_id = $1 LIMIT $3 + ${rerankMargin}) n) AS indexed
+         FROM (SELECT *, count(*) FILTER (WHERE graph) OVER () AS graph_rows FROM (
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, true AS graph
             FROM pgvector_chunks x
             WHERE x.collection_id = $1 AND ${filter}
             ORDER BY ${graphDistance(dim, 'x.embedding', '$2::real[]')}
             LIMIT $3 + ${rerankMargin})
            UNION ALL
-           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, false
             FROM pgvector_pending q
             JOIN chunks x USING (collection_id, document_id, chunk_index)
             WHERE q.collection_id = $1 AND ${filter}
             ORDER BY 3
             LIMIT $3)
-         ) hits
+         ) hits) counted
          ORDER BY distance, document_id, chunk_index
-         LIMIT $3`,
-          [
-            collection.id,
-            encodeFloat4Array(query.vector),
-            wanted,
-            query.filter === undefined ? null : JSON.stringify(query.filter),
-          ],
-        );
-      });
+         LIMIT $3`;
+      const params = [
+        collection.id,
+        encodeFloat4Array(query.vector),
+        wanted,
+        query.filter === undefined ? null : JSON.stringify(query.filter),
+      ];
+      type Row = {
+        document_id: string;
+        chunk_index: number;
+        distance: number;
+        graph_rows: string;
+        indexed: string;
+      };
+      const run = (iterative: IterativeScan) =>
+        withClient(pool, async (client) => {
+          await configure(client, iterative);
+          return (await client.query<Row>(text, params)).rows;
+        });
+      const needed = query.filter !== undefined || wanted + rerankMargin > hnsw.efSearch;
+      let rows = await run(needed ? 'relaxed_order' : 'off');
+      const first = rows[0];
+      // No row at all: both branches came back empty, the queue's too, so a second try is cheap.
+      const short =
+        first === undefined ||
+        Number(first.graph_rows) < Math.min(Number(first.indexed), wanted + rerankMargin);
+      if (!needed && short) rows = await run('relaxed_order');
       return rows
         .slice(query.offset)
         .map((row) => ({
