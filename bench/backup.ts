@@ -335,12 +335,14 @@ try {
     }
     // The stages alone, one at a time (page cache warm from the runs above): the server's zstd,
     // then over its output what the pipeline does with it (backups/pipeline.ts).
-    const source = await serverZstdBase(url, join(work, 'server-zstd'), values['base-level']);
-    stages.serverZstd = source.seconds;
-    stages.compressedBytes = source.bytes;
-    stages.read = (await timeStages(source.file, [])).seconds;
-    stages.sha256 = (await timeStages(source.file, [createDigestStream()])).seconds;
-    stages.age = (await timeStages(source.file, [createEncryptStream([recipient])])).seconds;
+    if (baseRounds > 0) {
+      const source = await serverZstdBase(url, join(work, 'server-zstd'), values['base-level']);
+      stages.serverZstd = source.seconds;
+      stages.compressedBytes = source.bytes;
+      stages.read = (await timeStages(source.file, [])).seconds;
+      stages.sha256 = (await timeStages(source.file, [createDigestStream()])).seconds;
+      stages.age = (await timeStages(source.file, [createEncryptStream([recipient])])).seconds;
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
