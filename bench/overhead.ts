@@ -160,4 +160,6 @@ const file = writeResults('overhead', {
   quick,
 });
 console.log(`\nwritten to ${file}`);
-if (figures.some((f) => (f.measured ?? 0) < (f.bar?.value ?? 0))) process.exitCode = 1;
+// Only figures with a bar decide: telemetry's added CPU can measure below zero in a noisy round.
+if (figures.some((f) => f.bar !== undefined && (f.measured ?? 0) < f.bar.value))
+  process.exitCode = 1;
