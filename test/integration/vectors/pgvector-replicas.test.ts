@@ -8,6 +8,7 @@ import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
 import { graphDistance } from '../../../service/vectors/pgvector-build.ts';
 import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
 import { describeWith } from '../../support/not-checked.ts';
+import { oneChunkDocument } from '../../support/one-chunk-document.ts';
 import { pgvectorMissing } from '../../support/pgvector.ts';
 import { pgvectorOnPostgres } from '../../support/vector-backends.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -15,21 +16,12 @@ import { waitFor } from '../../support/wait.ts';
 const dimension = 8;
 
 function docs(prefix: string, count: number): DocumentWrite[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${prefix}-${String(i)}`,
-    title: null,
-    content: 'x',
-    metadata: {},
-    source: null,
-    contentSha256: 'x',
-    chunks: [
-      {
-        index: 0,
-        content: 'x',
-        embedding: Float32Array.from({ length: dimension }, (_, d) => Math.cos(i + d)),
-      },
-    ],
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    oneChunkDocument(
+      `${prefix}-${String(i)}`,
+      Float32Array.from({ length: dimension }, (_, d) => Math.cos(i + d)),
+    ),
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { transaction } from '../../../service/store/sql.ts';
 import { createPgvectorIndex } from '../../../service/vectors/pgvector.ts';
 import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
 import { describeWith } from '../../support/not-checked.ts';
+import { oneChunkDocument } from '../../support/one-chunk-document.ts';
 import { pgvectorMissing } from '../../support/pgvector.ts';
 import { pgvectorOnPostgres } from '../../support/vector-backends.ts';
 
@@ -23,15 +24,10 @@ function docs(prefix: string, count: number, pole: 1 | -1): DocumentWrite[] {
       d === 0 ? pole : 0.05 * Math.sin(i * 7.3 + d * 1.9),
     );
     const norm = Math.hypot(...raw);
-    return {
-      id: `${prefix}-${String(i)}`,
-      title: null,
-      content: 'x',
-      metadata: {},
-      source: null,
-      contentSha256: 'x',
-      chunks: [{ index: 0, content: 'x', embedding: Float32Array.from(raw, (v) => v / norm) }],
-    };
+    return oneChunkDocument(
+      `${prefix}-${String(i)}`,
+      Float32Array.from(raw, (v) => v / norm),
+    );
   });
 }
 
