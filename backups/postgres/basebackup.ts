@@ -6,10 +6,8 @@
  * With PostgreSQL 15 on both ends the server compresses the tar (`--compress=server-zstd`), so
  * the walsender does the zstd work beside the pipeline instead of the pipeline's own thread.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { runChild } from '../child.ts';
-import { BackupError, wrap } from '../errors.ts';
+import { BackupError } from '../errors.ts';
 import type { ManifestWal } from '../manifest.ts';
 import type { BackupSource, PartsOptions, SourcePart } from '../source.ts';
 import { segmentOfLsn } from '../wal/segments.ts';
@@ -20,10 +18,9 @@ import {
   libpqEnv,
   missingTool,
   pgTool,
+  toolVersion,
   type PostgresConnection,
 } from './connection.ts';
-
-const run = promisify(execFile);
 
 /** The WAL range in pg_basebackup's verbose output. */
 export function parseWalRange(stderr: string): ManifestWal | undefined {
@@ -67,17 +64,6 @@ export function basebackupArgs(serverZstdLevel: number | undefined): string[] {
   return [...fixed, ...compress, '--verbose', '--no-password'];
 }
 
-async function clientVersion(connection: PostgresConnection, signal: AbortSignal): Promise<string> {
-  const { stdout } = await run(pgTool(connection, 'pg_basebackup'), ['--version'], {
-    signal,
-  }).catch((cause: unknown) => {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
-      throw wrap('dump_failed', missingTool(connection, 'pg_basebackup'), cause);
-    throw cause;
-  });
-  return stdout.trim();
-}
-
 async function serverVersionNum(connection: PostgresConnection): Promise<number> {
   const client = await connectPostgres(connection, 'dump_failed');
   try {
@@ -95,14 +81,14 @@ export function createBasebackupSource(connection: PostgresConnection): BackupSo
     target: 'postgres',
     description: { ...describeConnection(connection), method: 'pg_basebackup' },
     async tools(signal) {
-      const version = await clientVersion(connection, signal);
+      const version = await toolVersion(connection, 'pg_basebackup', signal);
       await checkRestorePointGrant(connection);
       return { pgBasebackup: version };
     },
     async *parts(signal, { compressionLevel }: PartsOptions) {
       // Older servers or clients: the pipeline compresses, as before.
       const onServer = canCompressOnServer(
-        await clientVersion(connection, signal),
+        await toolVersion(connection, 'pg_basebackup', signal),
         await serverVersionNum(connection),
       );
       const child = runChild({

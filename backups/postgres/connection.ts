@@ -2,9 +2,13 @@
  * How pg_dump and pg_restore reach PostgreSQL: libpq environment variables built from the
  * configured URL, so no credential ever appears on a command line (visible in `ps`).
  */
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { wrap, type FailureReason } from '../errors.ts';
+
+const run = promisify(execFile);
 
 export interface PostgresConnection {
   /** `postgres://user@host:port/database?sslmode=…`; a password here or in `password`. */
@@ -90,6 +94,22 @@ export function missingTool(connection: PostgresConnection, name: PgTool): strin
       ? 'on PATH'
       : `in ${connection.binDir} (AIDB_BACKUP_PG_BIN_DIR)`;
   return `backups: ${name} not found ${where}; install postgresql-client-15 (or the server's newer major version) or set AIDB_BACKUP_PG_BIN_DIR to the directory that holds it`;
+}
+
+/** What `<tool> --version` prints; a missing tool fails with the one line of missingTool. */
+export async function toolVersion(
+  connection: PostgresConnection,
+  name: PgTool,
+  signal: AbortSignal,
+): Promise<string> {
+  const { stdout } = await run(pgTool(connection, name), ['--version'], { signal }).catch(
+    (cause: unknown) => {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
+        throw wrap('dump_failed', missingTool(connection, name), cause);
+      throw cause;
+    },
+  );
+  return stdout.trim();
 }
 
 /** pg.Client options for the URL, with the separate password when there is one. */

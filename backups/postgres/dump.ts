@@ -4,14 +4,12 @@
  * manifest's table of contents matches the dump exactly even while the service writes.
  * pg_dump compresses nothing (`--compress=0`): zstd does it after, faster than pg_dump's gzip.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { runChild } from '../child.ts';
 import { wrap } from '../errors.ts';
 import type { BackupSource, SourcePart } from '../source.ts';
 import {
   connectPostgres,
-  missingTool,
+  toolVersion,
   describeConnection,
   libpqEnv,
   pgTool,
@@ -19,24 +17,16 @@ import {
 } from './connection.ts';
 import { countRows } from './row-counts.ts';
 
-const run = promisify(execFile);
-
 export function createPostgresSource(connection: PostgresConnection): BackupSource {
   return {
     target: 'postgres',
     description: describeConnection(connection),
     async tools(signal) {
-      const { stdout } = await run(pgTool(connection, 'pg_dump'), ['--version'], {
-        signal,
-      }).catch((cause: unknown) => {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
-          throw wrap('dump_failed', missingTool(connection, 'pg_dump'), cause);
-        throw cause;
-      });
+      const version = await toolVersion(connection, 'pg_dump', signal);
       const client = await connectPostgres(connection, 'dump_failed');
       try {
         const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-        return { pgDump: stdout.trim(), server: rows[0]?.server_version ?? '' };
+        return { pgDump: version, server: rows[0]?.server_version ?? '' };
       } finally {
         await client.end();
       }
