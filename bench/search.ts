@@ -2,8 +2,9 @@
  * Ingest rate and search latency of the service at 1k, 10k and 100k documents on the embedded
  * profile (PGlite, exact search in process), through the HTTP API of a separate `aidb serve`
  * process, with the service's RSS after each stage. Bars: ≥ 2,000 documents/s ingest in batches
- * of 100 (after 1,000 documents of warm-up into another collection), search p99 ≤ 5 ms at 10k and ≤ 10 ms at 100k documents. The external profile (two
- * replicas on PostgreSQL with pgvector, and the exact-SQL fallback) is bench/search-external.ts.
+ * of 100 (after 1,000 documents of warm-up into another collection), search p99 ≤ 5 ms at 10k
+ * and ≤ 10 ms at 100k documents. The external profile (two replicas on PostgreSQL with
+ * pgvector, and the exact-SQL fallback) is bench/search-external.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -62,7 +62,7 @@ const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}`;
 // backend CPU a search, 2026-12-07, load 2–9: at 10k documents (13,213 chunks) 10.0 vs 5.6 ms,
 // 20.6 vs 10.3, 10.4 vs 6.5, 11.6 vs 6.8; at 100k (132,643 chunks) 30.6 vs 19.7 ms (the bare
 // graph query without them 17.6). Two runs that ran EXPLAIN ANALYZE between the timed rounds
-// showed no difference; searches in service never do. So a search runs them only when it may
+// showed no difference; the service's searches never run it. So a search runs them only when it may
 // need them: with a filter, past ef_search, or again when the graph came back short.
 type IterativeScan = 'off' | 'relaxed_order';
 
