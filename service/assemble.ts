@@ -32,7 +32,7 @@ import type { BreakerDependency } from '../catalog/labels.ts';
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.profile === 'embedded'
-    ? openPglite(config.dataDir)
+    ? openPglite(config.dataDir, logger)
     : openPostgres(config.database, logger);
 }
 

@@ -4,6 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
+import type { Logger } from '../../lib/logger.ts';
+import { startAutovacuum } from './autovacuum.ts';
 import { countRows, type Database } from './sql.ts';
 
 /** Where the embedded profile keeps its database inside the data directory. */
@@ -14,13 +16,19 @@ export function pgliteDir(dataDir: string): string {
 /**
  * Opens the embedded PostgreSQL (PGlite, with pgvector) behind a node-postgres pool, so the
  * store runs the same SQL through the same client API on both profiles. PGlite serves one
- * connection; the pool queues callers.
+ * connection; the pool queues callers. PGlite runs no autovacuum: this process does its work
+ * (autovacuum.ts), every `vacuumIntervalMs`.
  */
-export async function openPglite(dataDir: string): Promise<Database & { readonly pglite: PGlite }> {
+export async function openPglite(
+  dataDir: string,
+  logger: Logger,
+  vacuumIntervalMs?: number,
+): Promise<Database & { readonly pglite: PGlite }> {
   const dir = pgliteDir(dataDir);
   await mkdir(dir, { recursive: true });
   const pglite = await PGlite.create(dir, { extensions: { vector } });
   const pool = new pg.Pool(createPgConfig(pglite));
+  const autovacuum = startAutovacuum(pool, logger, vacuumIntervalMs);
   return {
     pool,
     pglite,
@@ -37,6 +45,7 @@ export async function openPglite(dataDir: string): Promise<Database & { readonly
       }
     },
     async close() {
+      await autovacuum.stop();
       await pool.end();
       await pglite.close();
     },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsOf } from '../../../catalog/metrics.ts';
 import { createPrometheusMetrics } from '../../../lib/telemetry/prometheus.ts';
 import { migrate } from '../../../service/store/migrate.ts';
+import { createLogger } from '../../../lib/logger.ts';
 import { openPglite } from '../../../service/store/pglite.ts';
 import { registerStoreGauges } from '../../../service/telemetry/store-gauges.ts';
 import { valueOf } from '../agent/harness.ts';
@@ -14,7 +15,7 @@ describe('the PostgreSQL pool gauges on the embedded profile (real PGlite)', () 
   let db: Awaited<ReturnType<typeof openPglite>>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aidb-pool-gauges-'));
-    db = await openPglite(dir);
+    db = await openPglite(dir, createLogger({ level: 'silent', name: 'test' }));
     await migrate(db.pool);
   }, 60_000);
   afterAll(async () => {
