@@ -6,7 +6,6 @@
  * the life of the data directory, and the planner would never see new statistics.
  */
 export interface TableActivity {
-  readonly table: string;
   /** pg_stat_user_tables: n_live_tup, n_dead_tup, n_mod_since_analyze, n_ins_since_vacuum. */
   readonly live: number;
   readonly dead: number;

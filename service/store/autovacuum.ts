@@ -29,7 +29,6 @@ export async function vacuumRound(sql: Sql): Promise<{ table: string; ran: Maint
   const ran: { table: string; ran: Maintenance }[] = [];
   for (const row of rows) {
     const needed = maintenanceFor({
-      table: row.name,
       live: Number(row.live),
       dead: Number(row.dead),
       modifiedSinceAnalyze: Number(row.modified),

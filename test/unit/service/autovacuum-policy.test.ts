@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { maintenanceFor, type TableActivity } from '../../../service/store/autovacuum-policy.ts';
 
 const table = (activity: Partial<TableActivity>): TableActivity => ({
-  table: 'public.documents',
   live: 0,
   dead: 0,
   modifiedSinceAnalyze: 0,
