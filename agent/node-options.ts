@@ -17,10 +17,15 @@
  * `--max-old-space-size=40` (no change: the collector already runs near the live set), a 4 MB
  * semi-space (no better than 2 MB), V8's defaults with these flags but `--optimize-for-size`
  * (+20 MB at 1,000 targets).
+ * `--expose-gc` lets a backup collect the young generation every 8 MiB it streams, returning
+ * the memory of dead stream Buffers long before V8 would by itself (backups/gc-pacer.ts): the
+ * pipeline's peak over the 1 GiB database 183 → 121–129 MB at the same speed. Nothing else
+ * calls it.
  */
 export const agentNodeOptions = [
   '--optimize-for-size',
   '--max-semi-space-size=2',
   '--v8-pool-size=1',
   '--single-threaded',
+  '--expose-gc',
 ] as const;

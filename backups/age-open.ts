@@ -6,7 +6,7 @@
  * and the header's MAC); this file cuts the header off the stream and opens the STREAM chunks.
  * The caller turns every failure into one reason (age.ts: `decrypt_failed`).
  */
-import { createDecipheriv, hkdfSync } from 'node:crypto';
+import { createDecipheriv, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Decrypter } from 'age-encryption';
 
@@ -30,7 +30,7 @@ export class AgeOpenError extends Error {
 }
 
 /** Opens one sealed chunk; throws unless its tag matches this key, position and flag. */
-function openChunk(key: Buffer, counter: number, last: boolean, sealed: Buffer): Buffer {
+function openChunk(key: KeyObject, counter: number, last: boolean, sealed: Buffer): Buffer {
   if (sealed.length < tagSize) throw new AgeOpenError('truncated payload chunk');
   const nonce = Buffer.alloc(12);
   // The counter's top five bytes stay zero: 2^48 chunks are 16 EiB.
@@ -68,7 +68,7 @@ export function createAgeDecryptStream(
   let lineStart = 0;
   let headerEnd: number | undefined;
   let fileKey: Uint8Array = new Uint8Array(0);
-  let key: Buffer = Buffer.alloc(0);
+  let key: KeyObject = createSecretKey(Buffer.alloc(0));
   let counter = 0;
   // Payload bytes not opened yet: at most one sealed chunk, kept until more input follows.
   const held = Buffer.allocUnsafe(sealedSize);
@@ -113,8 +113,9 @@ export function createAgeDecryptStream(
     }
     const payload = headerEnd + payloadNonceSize;
     if (bytes.length < payload) return;
-    key = Buffer.from(
-      hkdfSync('sha256', fileKey, bytes.subarray(headerEnd, payload), 'payload', 32),
+    // One KeyObject for every chunk: made from a Buffer, each chunk's decipher paid ~9 µs for it.
+    key = createSecretKey(
+      Buffer.from(hkdfSync('sha256', fileKey, bytes.subarray(headerEnd, payload), 'payload', 32)),
     );
     start = undefined;
     openPayload(stream, bytes.subarray(payload));

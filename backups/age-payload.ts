@@ -5,7 +5,7 @@
  * header (file key, recipient stanzas, MAC); this file only does the payload's STREAM: 64 KiB
  * chunks, each sealed under an 11-byte big-endian counter and a last-chunk flag as nonce.
  */
-import { createCipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { Encrypter } from 'age-encryption';
 
@@ -19,18 +19,19 @@ async function begin(
   fileKey: () => Uint8Array,
 ): Promise<{
   readonly prefix: Buffer;
-  readonly key: Buffer;
+  readonly key: KeyObject;
 }> {
   // An empty file is the header, the payload nonce and one sealed empty last chunk (its tag).
   // That chunk is dropped unwritten, so its nonce is never seen beside the payload's own.
   const empty = await encrypter.encrypt(new Uint8Array(0));
   const prefix = Buffer.from(empty.subarray(0, empty.length - tagSize));
   const nonce = prefix.subarray(prefix.length - payloadNonceSize);
-  const key = Buffer.from(hkdfSync('sha256', fileKey(), nonce, 'payload', 32));
+  // One KeyObject for every chunk: made from a Buffer, each chunk's cipher paid ~9 µs for it.
+  const key = createSecretKey(Buffer.from(hkdfSync('sha256', fileKey(), nonce, 'payload', 32)));
   return { prefix, key };
 }
 
-function seal(key: Buffer, counter: number, last: boolean, plain: Buffer): Buffer {
+function seal(key: KeyObject, counter: number, last: boolean, plain: Buffer): Buffer {
   const nonce = Buffer.alloc(12);
   nonce.writeBigUInt64BE(BigInt(counter), 3);
   nonce[11] = last ? 1 : 0;
@@ -50,7 +51,7 @@ export function createAgeEncryptStream(recipients: readonly string[]): Transform
       return [];
     },
   });
-  let key: Buffer = Buffer.alloc(0);
+  let key: KeyObject = createSecretKey(Buffer.alloc(0));
   let counter = 0;
   // Plain bytes not sealed yet: a full chunk is kept until more follows, since the last chunk
   // (which may be full) is sealed with the last flag.

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createZstdCompress, createZstdDecompress } from 'node:zlib';
 import { createDecryptStream, createEncryptStream } from './age.ts';
 import { createDigestStream, type StreamDigest } from './digest.ts';
+import { pacingStage } from './gc-pacer.ts';
 import { BackupError, checkFailed } from './errors.ts';
 import type { ManifestPart } from './manifest.ts';
 
@@ -88,19 +89,21 @@ function gathered(zstd: Transform): [gather: Transform, zstd: Transform] {
 export async function writeEncrypted(options: WriteOptions): Promise<WriteResult> {
   const plain = createDigestStream(options.onProgress);
   const stored = createDigestStream();
-  const compress =
-    options.compressed === 'zstd'
-      ? []
-      : gathered(
-          createZstdCompress({
-            chunkSize: zstdChunk,
-            params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel },
-          }),
-        );
+  // The pacing stage (gc-pacer.ts) counts the plain stream, in gathered MiBs when there are any.
+  const compress = (): Transform[] => {
+    if (options.compressed === 'zstd') return pacingStage();
+    const [gather, zstd] = gathered(
+      createZstdCompress({
+        chunkSize: zstdChunk,
+        params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel },
+      }),
+    );
+    return [gather, ...pacingStage(), zstd];
+  };
   await pipeline(
     options.source,
     plain,
-    ...compress,
+    ...compress(),
     createEncryptStream(options.recipients),
     stored,
     options.sink,
@@ -140,16 +143,16 @@ export async function checkStoredDigest(
   signal: AbortSignal,
   onProgress?: (bytes: number) => void,
 ): Promise<void> {
-  const digest = createDigestStream(onProgress);
+  const read = createDigestStream(onProgress);
   try {
-    await pipeline(createReadStream(path), digest, discard(), { signal });
+    await pipeline(createReadStream(path), read, ...pacingStage(), discard(), { signal });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
       throw checkFailed('missing_file', `data file ${part.file} is missing`, cause);
     }
     throw cause;
   }
-  compare('stored', part.stored, digest.result());
+  compare('stored', part.stored, read.result());
 }
 
 export interface ReadOptions {
@@ -178,6 +181,7 @@ export async function readDecrypted(options: ReadOptions): Promise<void> {
       stored,
       createDecryptStream(options.identities),
       ...middle,
+      ...pacingStage(),
       options.consumer,
       { signal: options.signal },
     );
