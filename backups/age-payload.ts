@@ -31,12 +31,19 @@ async function begin(
   return { prefix, key };
 }
 
-function seal(key: KeyObject, counter: number, last: boolean, plain: Buffer): Buffer {
+/** Seals one chunk, adding its ciphertext and tag to `sealed`. */
+function seal(
+  key: KeyObject,
+  counter: number,
+  last: boolean,
+  plain: Buffer,
+  sealed: Buffer[],
+): void {
   const nonce = Buffer.alloc(12);
   nonce.writeBigUInt64BE(BigInt(counter), 3);
   nonce[11] = last ? 1 : 0;
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: tagSize });
-  return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  sealed.push(cipher.update(plain), cipher.final(), cipher.getAuthTag());
 }
 
 /** A Transform from plain bytes to an age file for `recipients` (age1… X25519 or others). */
@@ -70,7 +77,9 @@ export function createAgeEncryptStream(recipients: readonly string[]): Transform
       );
     },
     transform(chunk: Buffer, _encoding, callback) {
-      // Only a chunk that straddles two inputs is copied; the rest is sealed in place.
+      // Only a chunk that straddles two inputs is copied; the rest is sealed in place. What an
+      // input seals goes on as one Buffer: a write and a digest update per input, not per chunk.
+      const sealed: Buffer[] = [];
       let at = 0;
       if (pending.length > 0) {
         const missing = chunkSize - pending.length;
@@ -79,22 +88,22 @@ export function createAgeEncryptStream(recipients: readonly string[]): Transform
           callback();
           return;
         }
-        stream.push(
-          seal(key, counter, false, Buffer.concat([pending, chunk.subarray(0, missing)])),
-        );
+        seal(key, counter, false, Buffer.concat([pending, chunk.subarray(0, missing)]), sealed);
         counter += 1;
         at = missing;
       }
       while (chunk.length - at > chunkSize) {
-        stream.push(seal(key, counter, false, chunk.subarray(at, at + chunkSize)));
+        seal(key, counter, false, chunk.subarray(at, at + chunkSize), sealed);
         counter += 1;
         at += chunkSize;
       }
       pending = chunk.subarray(at);
-      callback();
+      callback(null, sealed.length > 0 ? Buffer.concat(sealed) : undefined);
     },
     flush(callback) {
-      callback(null, seal(key, counter, true, pending));
+      const sealed: Buffer[] = [];
+      seal(key, counter, true, pending, sealed);
+      callback(null, Buffer.concat(sealed));
     },
   });
   return stream;
