@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../lib/logger.ts';
-import type { ChunkHit } from '../store/documents.ts';
+import type { ChunkHit, Metadata } from '../store/documents.ts';
 import { encodeFloat4Array } from '../store/float4-array.ts';
 import { withClient, type Sql } from '../store/sql.ts';
 import {
@@ -66,6 +66,27 @@ const sessionSettings = `SET hnsw.ef_search = ${hnsw.efSearch}`;
 // need them: with a filter, past ef_search, or again when the graph came back short.
 type IterativeScan = 'off' | 'relaxed_order';
 
+/** A row of the search statement; graph_rows and indexed tell a starved graph scan. */
+interface SearchRow {
+  readonly document_id: string;
+  readonly chunk_index: number;
+  readonly distance: number;
+  readonly graph_rows: string;
+  readonly indexed: string;
+}
+
+interface HydratedRow extends SearchRow {
+  readonly title: string | null;
+  readonly content: string;
+  readonly metadata: Metadata;
+}
+
+const chunkHit = (row: SearchRow): ChunkHit => ({
+  documentId: row.document_id,
+  chunkIndex: row.chunk_index,
+  score: 1 - row.distance,
+});
+
 // Chunks moved per indexer statement into a live graph: ~4 ms each on PostgreSQL (~230 a
 // second, measured in bench/pgvector-hnsw.ts whether 16 or 256 a statement), so a batch is
 // ~0.1 s of work and queued requests wait at most that.
@@ -122,6 +143,73 @@ export function createPgvectorIndex({
     await client.query(mode === undefined ? `${sessionSettings}; ${scan}` : scan);
     configured.set(client, iterative);
   };
+
+  /** The rows of a search past its offset, best first; `hydrated` adds what a result shows. */
+  async function searchRows<Row extends SearchRow>(
+    collection: IndexedCollection,
+    query: VectorQuery,
+    hydrated: boolean,
+  ): Promise<Row[]> {
+    const dim = checkedInteger(collection.dimension);
+    const wanted = query.limit + query.offset;
+    const filter = `($4::jsonb IS NULL OR EXISTS (
+          SELECT 1 FROM documents d
+          WHERE d.collection_id = $1 AND d.id = x.document_id AND d.metadata @> $4::jsonb))`;
+    // graph_rows: what the graph branch found; indexed: the collection's rows in the graph's
+    // table, counted up to what was asked of it. Fewer found than there are means a scan
+    // without iterations was starved (rows deleted and not yet vacuumed took the places).
+    const text = `SELECT document_id, chunk_index, distance, graph_rows,
+           (SELECT count(*) FROM (SELECT FROM pgvector_chunks c
+                                  WHERE c.collection_id = $1 LIMIT $3 + ${rerankMargin}) n) AS indexed
+         FROM (SELECT *, count(*) FILTER (WHERE graph) OVER () AS graph_rows FROM (
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, true AS graph
+            FROM pgvector_chunks x
+            WHERE x.collection_id = $1 AND ${filter}
+            ORDER BY ${graphDistance(dim, 'x.embedding', '$2::real[]')}
+            LIMIT $3 + ${rerankMargin})
+           UNION ALL
+           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, false
+            FROM pgvector_pending q
+            JOIN chunks x USING (collection_id, document_id, chunk_index)
+            WHERE q.collection_id = $1 AND ${filter}
+            ORDER BY 3
+            LIMIT $3)
+         ) hits) counted
+         ORDER BY distance, document_id, chunk_index
+         LIMIT $3`;
+    // Hydrated, the hits are joined with what a result shows; a hit whose document is gone
+    // drops out, as in the store's hydrateHits.
+    const statement = hydrated
+      ? `SELECT h.*, d.title, c.content, d.metadata FROM (${text}) h
+           JOIN chunks c
+             ON c.collection_id = $1 AND c.document_id = h.document_id AND c.chunk_index = h.chunk_index
+           JOIN documents d ON d.collection_id = $1 AND d.id = h.document_id
+           ORDER BY h.distance, h.document_id, h.chunk_index`
+      : text;
+    const params = [
+      collection.id,
+      encodeFloat4Array(query.vector),
+      wanted,
+      query.filter === undefined ? null : JSON.stringify(query.filter),
+    ];
+    const run = (iterative: IterativeScan) =>
+      withClient(pool, async (client) => {
+        await configure(client, iterative);
+        return (await client.query<Row>(statement, params)).rows;
+      });
+    const needed = query.filter !== undefined || wanted + rerankMargin > hnsw.efSearch;
+    let rows = await run(needed ? 'relaxed_order' : 'off');
+    const first = rows[0];
+    // No row at all: both branches came back empty, the queue's too, so a second try is cheap.
+    const short =
+      first === undefined ||
+      Number(first.graph_rows) < Math.min(Number(first.indexed), wanted + rerankMargin);
+    if (!needed && short) rows = await run('relaxed_order');
+    return rows
+      .slice(query.offset)
+      .filter((row) => query.minScore === undefined || 1 - row.distance >= query.minScore);
+  }
+
   // Counts kicks, so rows committed while a drain is finishing are not left behind.
   let kicks = 0;
   let closed = false;
@@ -335,69 +423,16 @@ export function createPgvectorIndex({
       void kick();
     },
     remove: () => Promise.resolve(),
-    async search(collection: IndexedCollection, query: VectorQuery): Promise<ChunkHit[]> {
-      const dim = checkedInteger(collection.dimension);
-      const wanted = query.limit + query.offset;
-      const filter = `($4::jsonb IS NULL OR EXISTS (
-          SELECT 1 FROM documents d
-          WHERE d.collection_id = $1 AND d.id = x.document_id AND d.metadata @> $4::jsonb))`;
-      // graph_rows: what the graph branch found; indexed: the collection's rows in the graph's
-      // table, counted up to what was asked of it. Fewer found than there are means a scan
-      // without iterations was starved (rows deleted and not yet vacuumed took the places).
-      const text = `SELECT document_id, chunk_index, distance, graph_rows,
-           (SELECT count(*) FROM (SELECT FROM pgvector_chunks c
-                                  WHERE c.collection_id = $1 LIMIT $3 + ${rerankMargin}) n) AS indexed
-         FROM (SELECT *, count(*) FILTER (WHERE graph) OVER () AS graph_rows FROM (
-           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, true AS graph
-            FROM pgvector_chunks x
-            WHERE x.collection_id = $1 AND ${filter}
-            ORDER BY ${graphDistance(dim, 'x.embedding', '$2::real[]')}
-            LIMIT $3 + ${rerankMargin})
-           UNION ALL
-           (SELECT x.document_id, x.chunk_index, x.embedding::vector(${dim}) <=> $2::real[]::vector(${dim}) AS distance, false
-            FROM pgvector_pending q
-            JOIN chunks x USING (collection_id, document_id, chunk_index)
-            WHERE q.collection_id = $1 AND ${filter}
-            ORDER BY 3
-            LIMIT $3)
-         ) hits) counted
-         ORDER BY distance, document_id, chunk_index
-         LIMIT $3`;
-      const params = [
-        collection.id,
-        encodeFloat4Array(query.vector),
-        wanted,
-        query.filter === undefined ? null : JSON.stringify(query.filter),
-      ];
-      type Row = {
-        document_id: string;
-        chunk_index: number;
-        distance: number;
-        graph_rows: string;
-        indexed: string;
-      };
-      const run = (iterative: IterativeScan) =>
-        withClient(pool, async (client) => {
-          await configure(client, iterative);
-          return (await client.query<Row>(text, params)).rows;
-        });
-      const needed = query.filter !== undefined || wanted + rerankMargin > hnsw.efSearch;
-      let rows = await run(needed ? 'relaxed_order' : 'off');
-      const first = rows[0];
-      // No row at all: both branches came back empty, the queue's too, so a second try is cheap.
-      const short =
-        first === undefined ||
-        Number(first.graph_rows) < Math.min(Number(first.indexed), wanted + rerankMargin);
-      if (!needed && short) rows = await run('relaxed_order');
-      return rows
-        .slice(query.offset)
-        .map((row) => ({
-          documentId: row.document_id,
-          chunkIndex: row.chunk_index,
-          score: 1 - row.distance,
-        }))
-        .filter((hit) => query.minScore === undefined || hit.score >= query.minScore);
-    },
+    search: async (collection, query) => (await searchRows(collection, query, false)).map(chunkHit),
+    // The hits with what a result shows, joined in the same statement: one round trip fewer
+    // than search followed by the store's hydrateHits, with the same rows and order.
+    searchHydrated: async (collection, query) =>
+      (await searchRows<HydratedRow>(collection, query, true)).map((row) => ({
+        ...chunkHit(row),
+        title: row.title,
+        content: row.content,
+        metadata: row.metadata,
+      })),
     // Its rows reference chunks with ON DELETE CASCADE: there can be no orphans.
     collectOrphans: () => Promise.resolve(0),
     async pending(collection) {

@@ -9,7 +9,7 @@ import {
   type Metadata,
 } from '../../../service/store/documents.ts';
 import { transaction } from '../../../service/store/sql.ts';
-import type { IndexedCollection } from '../../../service/vectors/vector-index.ts';
+import type { IndexedCollection, IndexedDocument } from '../../../service/vectors/vector-index.ts';
 import { describeWith } from '../../support/not-checked.ts';
 import { pgvectorMissing } from '../../support/pgvector.ts';
 import {
@@ -49,7 +49,7 @@ const docs: readonly Doc[] = Array.from({ length: 30 }, (_, i) => ({
 function writes(list: readonly Doc[], salt = ''): DocumentWrite[] {
   return list.map((doc) => ({
     id: doc.id,
-    title: null,
+    title: `Title of ${doc.id}`,
     content: doc.id,
     metadata: doc.metadata,
     source: null,
@@ -59,6 +59,16 @@ function writes(list: readonly Doc[], salt = ''): DocumentWrite[] {
       content: `${doc.id}#${index}`,
       embedding: vectorFor(`${salt}${doc.id}#${index}`),
     })),
+  }));
+}
+
+/** Documents as the service hands them to an index: with the title a hydrated hit shows. */
+function indexed(list: readonly DocumentWrite[]): IndexedDocument[] {
+  return list.map((d) => ({
+    documentId: d.id,
+    title: d.title,
+    metadata: d.metadata,
+    chunks: d.chunks,
   }));
 }
 
@@ -84,24 +94,28 @@ if (nativeKernel === undefined || coarseKernel === undefined)
   throw new Error('usearch did not load');
 
 const backends = [
-  { name: 'pgvector in PGlite', open: pgvectorInPglite },
+  { name: 'pgvector in PGlite', open: pgvectorInPglite, hydrates: true },
   {
     name: 'in-process exact search, usearch kernel',
     open: () => memoryIndexInPglite(nativeKernel),
+    hydrates: true,
   },
   {
     name: 'in-process exact search, usearch kernel, byte-coded first pass',
     open: () => memoryIndexInPglite(coarseKernel),
+    hydrates: true,
   },
   {
     name: 'in-process exact search, JavaScript kernel',
     open: () => memoryIndexInPglite(javascriptKernel),
+    hydrates: true,
   },
-  { name: 'exact SQL on PostgreSQL 15', open: exactSqlOnPostgres },
-  { name: 'Qdrant (contract stub of its REST API)', open: qdrantOnStub },
+  { name: 'exact SQL on PostgreSQL 15', open: exactSqlOnPostgres, hydrates: false },
+  { name: 'Qdrant (contract stub of its REST API)', open: qdrantOnStub, hydrates: false },
 ] as const;
 
-function contract(open: () => Promise<IndexUnderTest>): void {
+/** `hydrates`: the index answers with what a result shows (`searchHydrated`). */
+function contract(open: () => Promise<IndexUnderTest>, hydrates: boolean): void {
   let backend: IndexUnderTest;
   let collection: IndexedCollection;
   let other: IndexedCollection;
@@ -110,16 +124,9 @@ function contract(open: () => Promise<IndexUnderTest>): void {
   async function ingest(target: IndexedCollection, list: readonly DocumentWrite[]): Promise<void> {
     await transaction(backend.pool, async (tx) => {
       await writeDocuments(tx, target.id, list);
-      await backend.index.upsert(
-        tx,
-        target,
-        list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
-      );
+      await backend.index.upsert(tx, target, indexed(list));
     });
-    backend.index.afterCommit(
-      target,
-      list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
-    );
+    backend.index.afterCommit(target, indexed(list));
   }
 
   const keys = (hits: { documentId: string; chunkIndex: number }[]) =>
@@ -152,6 +159,31 @@ function contract(open: () => Promise<IndexUnderTest>): void {
         expect(hit.score).toBeCloseTo(expected[i]?.score ?? NaN, 5);
       });
     }
+  });
+
+  it.runIf(hydrates)('answers with what a result shows: the same hits as search', async () => {
+    const index = backend.index;
+    if (index.searchHydrated === undefined) throw new Error('expected searchHydrated');
+    const query = { vector: vectorFor('hydrated'), limit: 6, offset: 2, minScore: -1 };
+    const hits = await index.search(collection, query);
+    const hydrated = await index.searchHydrated(collection, query);
+    expect(keys(hydrated)).toEqual(keys(hits));
+    expect(keys(hydrated)).toEqual(
+      bruteForce(query.vector, stored)
+        .slice(2, 8)
+        .map((e) => e.key),
+    );
+    for (const hit of hydrated) {
+      const doc = stored.find((d) => d.id === hit.documentId);
+      expect(hit.title).toBe(doc?.title);
+      expect(hit.metadata).toEqual(doc?.metadata);
+      expect(hit.content).toBe(`${hit.documentId}#${String(hit.chunkIndex)}`);
+    }
+  });
+
+  it.runIf(!hydrates)('leaves hydration to the store', () => {
+    // The list of backends says which answer hydrated; a new searchHydrated must be tested.
+    expect(typeof backend.index.searchHydrated).toBe('undefined');
   });
 
   it('counts every chunk of the collection', async () => {
@@ -255,15 +287,15 @@ function contract(open: () => Promise<IndexUnderTest>): void {
   });
 }
 
-describe.each(backends)('the vector index contract: $name', ({ open }) => {
-  contract(open);
+describe.each(backends)('the vector index contract: $name', ({ open, hydrates }) => {
+  contract(open, hydrates);
 });
 
 describeWith(
   pgvectorMissing(),
   'the vector index contract: pgvector on PostgreSQL 15 (pool of 8)',
   () => {
-    contract(pgvectorOnPostgres);
+    contract(pgvectorOnPostgres, true);
   },
 );
 
@@ -277,11 +309,7 @@ describe('pgvector with deferred indexing', () => {
       const list = writes(docs.slice(0, 10));
       await transaction(backend.pool, async (tx) => {
         await writeDocuments(tx, row.id, list);
-        await backend.index.upsert(
-          tx,
-          row,
-          list.map((d) => ({ documentId: d.id, metadata: d.metadata, chunks: d.chunks })),
-        );
+        await backend.index.upsert(tx, row, indexed(list));
       });
       // No afterCommit: the indexer has not run, so everything is still queued.
       const { rows } = await backend.pool.query<{ n: string }>(
