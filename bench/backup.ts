@@ -396,11 +396,12 @@ try {
     },
     // The bar is in megabytes (10^6), as ARCHITECTURE.md writes it: 200 MB is 190.7 MiB.
     bars: { speedRatio: 0.8, peakRssMb: 200 },
-    pass: ratio >= 0.8 && peakRss <= 200e6,
+    // The bars judge the dump; a run without dump rounds has nothing for them to judge.
+    pass: rounds === 0 || (ratio >= 0.8 && peakRss <= 200e6),
     raw: { bares, peers, pipes, bareBases, basePipes },
   };
-  console.table({
-    database: { value: `${result.databaseMib} MiB`, bar: '≥ 1024 MiB' },
+  // Only what ran: a base-only run (--rounds 0) has no dump figures, and the reverse.
+  const dumpRows = {
     'dump (plain) / stored / bare -Fc file': {
       value: `${result.dumpMib} / ${result.storedMib} / ${result.bareDumpMib} MiB`,
       bar: '',
@@ -421,7 +422,8 @@ try {
       value: `${result.peakRssMb.toFixed(0)} MB`,
       bar: '≤ 200 MB; ≤ 96 MB (goal)',
     },
-    'pipeline process flags': { value: nodeFlags.join(' '), bar: '' },
+  };
+  const baseRows = {
     'base: tar / stored (zstd level)': {
       value: `${result.base.tarMib} / ${result.base.storedMib} MiB (${result.base.zstdLevel})`,
       bar: '',
@@ -431,13 +433,23 @@ try {
       bar: '',
     },
     'base: speed ratio (bare / pipeline)': { value: `${baseRatio.toFixed(2)}×`, bar: '≥ 0.80×' },
+    'base: peak RSS of the pipeline process': {
+      value: `${result.base.peakRssMb.toFixed(0)} MB`,
+      bar: '',
+    },
     'base: stages alone (server zstd; read, SHA-256, age)': {
       value: `${stages.serverZstd.toFixed(1)} s; ${stages.read.toFixed(1)} s, ${stages.sha256.toFixed(1)} s, ${stages.age.toFixed(1)} s over ${result.base.compressedMib} MiB`,
       bar: '',
     },
+  };
+  console.table({
+    database: { value: `${result.databaseMib} MiB`, bar: '≥ 1024 MiB' },
+    ...(rounds > 0 ? dumpRows : {}),
+    'pipeline process flags': { value: nodeFlags.join(' '), bar: '' },
+    ...(baseRounds > 0 ? baseRows : {}),
     result: { value: result.pass ? 'PASS' : 'FAIL', bar: '' },
   });
-  const figures: Figure[] = [
+  const dumpFigures: Figure[] = [
     {
       name: `backup speed vs bare pg_dump -Fc, ${result.databaseMib} MiB database`,
       measured: Math.round(ratio * 100) / 100,
@@ -450,18 +462,19 @@ try {
       unit: '×',
     },
     {
-      name: `base backup speed vs bare pg_basebackup -Ft, ${result.databaseMib} MiB database`,
-      measured: Math.round(baseRatio * 100) / 100,
-      unit: '×',
-      bar: { op: '>=', value: 0.8 },
-    },
-    {
       name: 'peak RSS of the backup pipeline process',
       measured: Math.round(result.peakRssMb),
       unit: 'MB',
       bar: { op: '<=', value: result.bars.peakRssMb },
     },
   ];
+  const baseFigure: Figure = {
+    name: `base backup speed vs bare pg_basebackup -Ft, ${result.databaseMib} MiB database`,
+    measured: Math.round(baseRatio * 100) / 100,
+    unit: '×',
+    bar: { op: '>=', value: 0.8 },
+  };
+  const figures = [...(rounds > 0 ? dumpFigures : []), ...(baseRounds > 0 ? [baseFigure] : [])];
   const dir = new URL('./results/', import.meta.url).pathname;
   await mkdir(dir, { recursive: true });
   const file = join(dir, `backup-${result.date.replace(/[:.]/g, '-')}.json`);
