@@ -44,6 +44,17 @@ describe('the age payload sealed with the native cipher', () => {
     },
   );
 
+  // Pieces of exactly one chunk, as pipes and files give them: each is held, then sealed whole.
+  it.each([5 * 65_536, 5 * 65_536 + 100])(
+    'a %i-byte stream written in 64 KiB pieces decrypts to the same bytes',
+    async (size) => {
+      const plain = bytes(size);
+      expect((await decrypt(await encrypt(plain, Math.ceil(size / 65_536)))).equals(plain)).toBe(
+        true,
+      );
+    },
+  );
+
   it('a stream written in 1,000 small pieces decrypts to the same bytes', async () => {
     const plain = bytes(200_000);
     expect((await decrypt(await encrypt(plain, 1000))).equals(plain)).toBe(true);
