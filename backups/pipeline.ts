@@ -3,7 +3,8 @@
  * zstd (unless the source compressed it) → age → SHA-256 of the stored stream → sink. Reading:
  * file → SHA-256 → age → zstd → SHA-256 → consumer (the plain SHA-256 before zstd for a part
  * its source compressed). Nothing is buffered beyond the streams' own chunks (64 KiB for age, a
- * few 1 MiB ones around zstd), so memory stays flat whatever the size of the dump.
+ * few 1 MiB ones around zstd), so memory stays flat whatever the size of the dump; a pacing
+ * stage hands back the memory of the chunks already passed as it goes (gc-pacer.ts).
  */
 import { createReadStream } from 'node:fs';
 import { Transform, Writable, type Readable } from 'node:stream';
@@ -143,16 +144,16 @@ export async function checkStoredDigest(
   signal: AbortSignal,
   onProgress?: (bytes: number) => void,
 ): Promise<void> {
-  const read = createDigestStream(onProgress);
+  const digest = createDigestStream(onProgress);
   try {
-    await pipeline(createReadStream(path), read, ...pacingStage(), discard(), { signal });
+    await pipeline(createReadStream(path), digest, ...pacingStage(), discard(), { signal });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
       throw checkFailed('missing_file', `data file ${part.file} is missing`, cause);
     }
     throw cause;
   }
-  compare('stored', part.stored, read.result());
+  compare('stored', part.stored, digest.result());
 }
 
 export interface ReadOptions {
