@@ -17,9 +17,9 @@
  * `--max-old-space-size=40` (no change: the collector already runs near the live set), a 4 MB
  * semi-space (no better than 2 MB), V8's defaults with these flags but `--optimize-for-size`
  * (+20 MB at 1,000 targets).
- * `--expose-gc` lets a backup collect the young generation every 8 MiB it streams, returning
+ * `--expose-gc` lets a backup collect the young generation every 2 MiB it streams, returning
  * the memory of dead stream Buffers long before V8 would by itself (backups/gc-pacer.ts): the
- * pipeline's peak over the 1 GiB database 183 → 121–129 MB at the same speed. Nothing else
+ * pipeline's peak over the 1 GiB database 183 → ~101 MB at the same speed. Nothing else
  * calls it.
  */
 export const agentNodeOptions = [

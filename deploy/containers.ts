@@ -81,7 +81,7 @@ export function agentContainer(config: Config): Container {
     },
     // Measured peak RSS (bench/RESULTS.md, bench:agent): 91–97 MB at 200 targets × 1 s,
     // 106–111 MB at 1,000 × 10 s; the request is 128 MiB (134 MB, +21 % over 111). Backups run in
-    // this process: the pipeline peaked at 121–126 MB in bench:backup over the 1 GiB database
+    // this process: the pipeline peaked at 103–107 MB in bench:backup over the 1 GiB database
     // with these options, 173–185 MB without --expose-gc; the 256 MiB limit (268 MB) leaves
     // +45 % over 185 for an agent started without them.
     resources: {

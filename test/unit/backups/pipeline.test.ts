@@ -8,11 +8,12 @@ import { Readable, Writable } from 'node:stream';
 import { zstdDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecryptStream } from '../../../backups/age.ts';
-import { readDecrypted, writeEncrypted } from '../../../backups/pipeline.ts';
+import { readDecrypted, writeEncrypted, zstdChunk } from '../../../backups/pipeline.ts';
 
 const identity = await generateX25519Identity();
 const recipient = await identityToRecipient(identity);
 const mib = 1024 * 1024;
+const chunk = zstdChunk;
 const signal = new AbortController().signal;
 
 /** Bytes that do not repeat, half of them text zstd can compress: reused memory shows. */
@@ -23,15 +24,15 @@ function bytes(size: number): Buffer {
 }
 
 /**
- * Pieces as a pipe gives them (many under 64 KiB), pieces larger than the 1 MiB zstd gathers,
- * and pieces that end exactly at or just past a gathered MiB.
+ * Pieces as a pipe gives them (many under 64 KiB), pieces larger than the chunks zstd gathers,
+ * and pieces that end exactly at or just past a gathered chunk.
  */
 const shapes: Record<string, readonly number[]> = {
   empty: [],
   'one byte': [1],
   'small reads': Array.from({ length: 200 }, (_, i) => 1 + ((i * 7919) % 65_536)),
-  'large pieces': [3 * mib + 5, 1, mib, mib - 1, 2 * mib],
-  'exact MiB boundaries': [mib / 2, mib / 2, mib, 65_536, mib - 65_536, 17],
+  'large pieces': [3 * chunk + 5, 1, chunk, chunk - 1, 2 * chunk, mib],
+  'exact chunk boundaries': [chunk / 2, chunk / 2, chunk, 65_536, chunk - 65_536, 17],
 };
 
 let dir: string;
