@@ -19,7 +19,7 @@
  * (+20 MB at 1,000 targets).
  * `--expose-gc` lets a backup collect the young generation every 2 MiB it streams, returning
  * the memory of dead stream Buffers long before V8 would by itself (backups/gc-pacer.ts): the
- * pipeline's peak over the 1 GiB database 183 → ~101 MB at the same speed. Nothing else
+ * pipeline's peak over the 1 GiB database 183 → 103–107 MB at the same speed. Nothing else
  * calls it.
  */
 export const agentNodeOptions = [

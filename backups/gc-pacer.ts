@@ -7,7 +7,7 @@
  * process carries tens of MB of dead Buffers at its peak: 183 → 122–126 MB over the 1 GiB
  * database at one collection every 8 MiB, 103–109 MB every 2 MiB, at the same speed
  * (bench/RESULTS.md). A young-generation collection of the agent's 2 MB semi-space takes
- * 0.1–0.5 ms: ~2,000 of them, one way and back, over a 2 GiB dump.
+ * 0.1–0.5 ms: ~2,500 of them for a 2 GiB dump and its verification.
  */
 import { Transform } from 'node:stream';
 

@@ -12,8 +12,6 @@ import { readDecrypted, writeEncrypted, zstdChunk } from '../../../backups/pipel
 
 const identity = await generateX25519Identity();
 const recipient = await identityToRecipient(identity);
-const mib = 1024 * 1024;
-const chunk = zstdChunk;
 const signal = new AbortController().signal;
 
 /** Bytes that do not repeat, half of them text zstd can compress: reused memory shows. */
@@ -31,8 +29,15 @@ const shapes: Record<string, readonly number[]> = {
   empty: [],
   'one byte': [1],
   'small reads': Array.from({ length: 200 }, (_, i) => 1 + ((i * 7919) % 65_536)),
-  'large pieces': [3 * chunk + 5, 1, chunk, chunk - 1, 2 * chunk, mib],
-  'exact chunk boundaries': [chunk / 2, chunk / 2, chunk, 65_536, chunk - 65_536, 17],
+  'large pieces': [3 * zstdChunk + 5, 1, zstdChunk, zstdChunk - 1, 2 * zstdChunk],
+  'exact chunk boundaries': [
+    zstdChunk / 2,
+    zstdChunk / 2,
+    zstdChunk,
+    65_536,
+    zstdChunk - 65_536,
+    17,
+  ],
 };
 
 let dir: string;
