@@ -47,7 +47,10 @@ export function parseApiKeys(text: string): { keys: ApiKey[]; problems: string[]
     const [name = '', scope = '', kind = '', ...rest] = entry.split(':');
     const secret = rest.join(':');
     const where = `API key entry ${String(index + 1)}`;
-    if (!keyNamePattern.test(name))
+    // An entry without separators is most likely a bare key pasted in: never echo it as a name.
+    if (!entry.includes(':'))
+      problems.push(`${where}: expected name:scope:sha256:<hex> or name:scope:plain:<key>`);
+    else if (!keyNamePattern.test(name))
       problems.push(`${where}: the name must be 1-64 of [A-Za-z0-9_.-]`);
     else if (!(keyScopes as readonly string[]).includes(scope))
       problems.push(`${where} (${name}): the scope must be one of ${keyScopes.join(', ')}`);

@@ -47,6 +47,11 @@ describe('API keys', () => {
     ]);
     expect(problems.join('\n')).not.toContain('secret');
     expect(parseApiKeys(' , ').problems).toEqual(['no API key entries']);
+    // A bare key pasted where an entry belongs fits the name pattern; it must not be echoed.
+    const bare = generateKey();
+    expect(parseApiKeys(bare).problems).toEqual([
+      'API key entry 1: expected name:scope:sha256:<hex> or name:scope:plain:<key>',
+    ]);
   });
 
   it('orders scopes read < write < admin', () => {
